@@ -1,0 +1,1 @@
+"""Lightning callbacks: the glue between training and ``xlprobe.probing``."""

@@ -1,0 +1,1 @@
+"""Model and tokenizer factory: hub names, local paths, and tiny models built from a config."""

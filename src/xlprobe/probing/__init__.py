@@ -1,0 +1,2 @@
+"""Latent-concept probing: extraction, activation store, clustering, concepts, dictionaries,
+CALIGN/COLAP metrics and the probe pipeline. Imports neither lightning nor wandb."""

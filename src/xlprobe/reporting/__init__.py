@@ -1,0 +1,1 @@
+"""Reports from a ProbeReport: CSV/JSON, curves (PNG), W&B payloads. Knows no model."""

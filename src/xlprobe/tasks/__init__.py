@@ -1,0 +1,1 @@
+"""LightningModules for the fine-tuning tasks: translation, tagging, classification."""
