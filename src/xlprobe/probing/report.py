@@ -1,0 +1,465 @@
+"""The probe artifact: a long table of CALIGN / COLAP values per epoch, view pair and layer.
+
+One :class:`ProbeRow` per value (Mousi et al., ACL 2024, "Exploring Alignment in Shared
+Cross-lingual Spaces": CALIGN, Section 3.2; COLAP, Section 3.3), plus example tables
+(:class:`ConceptExample`: aligned concept pairs for CALIGN, overlapping concepts for COLAP) and
+wall-clock timings. The table is written as CSV, saved inside Lightning checkpoints as plain
+records, and turned into W&B scalars under keys
+``probe/<metric>/<side_s>[-<side_t>]/<lang_s>-<lang_t>/layer_<LL>``.
+
+Pure Python (``csv``, ``dataclasses``); pandas is imported only by :meth:`ProbeReport.to_frame`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlprobe.errors import InputError
+from xlprobe.io import atomic_path
+
+METRICS = ("calign", "colap")
+SIDES = ("encoder", "decoder")
+MODEL_STATES = ("base", "finetuned")
+BASE_EPOCH = -1
+
+ROW_COLUMNS = (
+    "epoch",
+    "step",
+    "model_state",
+    "side_s",
+    "lang_s",
+    "side_t",
+    "lang_t",
+    "layer",
+    "metric",
+    "value",
+    "numerator",
+    "denominator",
+)
+ROW_KEY_COLUMNS = ROW_COLUMNS[:9]
+
+EXAMPLE_COLUMNS = (
+    "epoch",
+    "model_state",
+    "metric",
+    "side_s",
+    "lang_s",
+    "side_t",
+    "lang_t",
+    "layer",
+    "concept_s",
+    "concept_t",
+    "words_s",
+    "words_t",
+    "score",
+)
+EXAMPLE_GROUP_COLUMNS = EXAMPLE_COLUMNS[:8]
+
+
+def _check_common(
+    epoch: int,
+    model_state: str,
+    metric: str,
+    sides: Sequence[str],
+    langs: Sequence[str],
+    layer: int,
+) -> None:
+    """Validate the fields shared by rows and examples; raise ValueError naming the field."""
+    if model_state not in MODEL_STATES:
+        raise ValueError(f"model_state must be one of {MODEL_STATES}, got {model_state!r}")
+    if (model_state == "base") != (epoch == BASE_EPOCH):
+        raise ValueError(
+            f"epoch must be {BASE_EPOCH} exactly for model_state 'base' "
+            f"and >= 0 for 'finetuned', got epoch {epoch} with {model_state!r}"
+        )
+    if epoch < BASE_EPOCH:
+        raise ValueError(f"epoch must be >= {BASE_EPOCH}, got {epoch}")
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    for side in sides:
+        if side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES}, got {side!r}")
+    for lang in langs:
+        if not lang or "/" in lang:
+            raise ValueError(f"language code must be non-empty and contain no '/', got {lang!r}")
+    if layer < 0:
+        raise ValueError(f"layer must be >= 0 (0 = embeddings), got {layer}")
+
+
+@dataclass(frozen=True)
+class ProbeRow:
+    """One metric value for one (epoch, view pair, layer).
+
+    Attributes:
+        epoch: 0-based training epoch after which the model was probed; -1 for the base model.
+        step: Global optimizer step at probing time (0 for the base model).
+        model_state: ``"base"`` (untrained, epoch -1; the paper's dotted lines) or
+            ``"finetuned"``.
+        side_s: Source view side, ``"encoder"`` or ``"decoder"``.
+        lang_s: Source view language. For COLAP: the first jointly clustered language.
+        side_t: Target view side (== ``side_s`` for COLAP).
+        lang_t: Target view language. For COLAP: the second jointly clustered language.
+        layer: Layer index, 0 = embeddings.
+        metric: ``"calign"`` or ``"colap"``.
+        value: Metric value in percent, ``100 * numerator / denominator`` (0 to 100; NaN when
+            the denominator is 0).
+        numerator: CALIGN: source concepts aligned to at least one target concept; COLAP:
+            overlapping concepts.
+        denominator: Non-empty source concepts (CALIGN) / non-empty concepts (COLAP).
+    """
+
+    epoch: int
+    step: int
+    model_state: str
+    side_s: str
+    lang_s: str
+    side_t: str
+    lang_t: str
+    layer: int
+    metric: str
+    value: float
+    numerator: int
+    denominator: int
+
+    def __post_init__(self) -> None:
+        _check_common(
+            self.epoch,
+            self.model_state,
+            self.metric,
+            (self.side_s, self.side_t),
+            (self.lang_s, self.lang_t),
+            self.layer,
+        )
+        if self.step < 0:
+            raise ValueError(f"step must be >= 0, got {self.step}")
+        if not 0 <= self.numerator <= self.denominator:
+            raise ValueError(
+                f"need 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
+            )
+        if not (math.isnan(self.value) or 0.0 <= self.value <= 100.0):
+            raise ValueError(f"value must be a percentage in [0, 100] or NaN, got {self.value}")
+        if self.metric == "colap" and self.side_s != self.side_t:
+            raise ValueError(f"colap rows have side_s == side_t, got {self.side_s}/{self.side_t}")
+
+    @property
+    def key(self) -> tuple:
+        """The identity of the row: every column but the value columns (see ROW_KEY_COLUMNS)."""
+        return tuple(getattr(self, name) for name in ROW_KEY_COLUMNS)
+
+    @property
+    def pair(self) -> tuple[str, str, str]:
+        """``(metric, side_s, side_t)``: which curve family (one plot) the row belongs to."""
+        return (self.metric, self.side_s, self.side_t)
+
+    @property
+    def lang_pair(self) -> str:
+        """``"<lang_s>-<lang_t>"``, e.g. ``"de-en"``."""
+        return f"{self.lang_s}-{self.lang_t}"
+
+
+@dataclass(frozen=True)
+class ConceptExample:
+    """One example concept (pair) for inspection.
+
+    CALIGN: a source concept ``concept_s`` aligned to target concept ``concept_t``, their word
+    types and ``score`` = A(Cs, Ct) / |Cs| (fraction of source types with a translation in Ct).
+    COLAP: one jointly clustered concept (``concept_s == concept_t``), its word types per
+    language (``words_s`` in ``lang_s``, ``words_t`` in ``lang_t``) and ``score`` = the smaller
+    of the two language shares.
+
+    Attributes:
+        epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer: As in
+            :class:`ProbeRow`.
+        concept_s: Cluster id in the source clustering.
+        concept_t: Cluster id in the target clustering.
+        words_s: Word types of the source concept (whitespace-free tokens).
+        words_t: Word types of the target concept.
+        score: Alignment / overlap score in [0, 1].
+    """
+
+    epoch: int
+    model_state: str
+    metric: str
+    side_s: str
+    lang_s: str
+    side_t: str
+    lang_t: str
+    layer: int
+    concept_s: int
+    concept_t: int
+    words_s: tuple[str, ...]
+    words_t: tuple[str, ...]
+    score: float
+
+    def __post_init__(self) -> None:
+        _check_common(
+            self.epoch,
+            self.model_state,
+            self.metric,
+            (self.side_s, self.side_t),
+            (self.lang_s, self.lang_t),
+            self.layer,
+        )
+        for name in ("words_s", "words_t"):
+            words = tuple(getattr(self, name))
+            if any(not w or w != "".join(w.split()) for w in words):
+                raise ValueError(f"{name} must be non-empty words without whitespace: {words}")
+            object.__setattr__(self, name, words)
+
+    @property
+    def group(self) -> tuple:
+        """The (epoch, model_state, metric, view pair, layer) the example belongs to."""
+        return tuple(getattr(self, name) for name in EXAMPLE_GROUP_COLUMNS)
+
+
+def scalar_key(row: ProbeRow) -> str:
+    """W&B scalar key of a row.
+
+    ``probe/<metric>/<side_s>[-<side_t> if different]/<lang_s>-<lang_t>/layer_<LL>``, e.g.
+    ``probe/calign/encoder/de-en/layer_06`` or ``probe/calign/encoder-decoder/de-en/layer_06``.
+    """
+    sides = row.side_s if row.side_s == row.side_t else f"{row.side_s}-{row.side_t}"
+    return f"probe/{row.metric}/{sides}/{row.lang_pair}/layer_{row.layer:02d}"
+
+
+@dataclass
+class ProbeReport:
+    """All probe results of a run: metric rows, example concepts and timings.
+
+    Attributes:
+        rows: One :class:`ProbeRow` per value, unique on ROW_KEY_COLUMNS.
+        examples: Example concepts (see :class:`ConceptExample`).
+        timings: Wall-clock seconds per named stage (e.g. ``"epoch_00/extract"``).
+    """
+
+    rows: list[ProbeRow] = field(default_factory=list)
+    examples: list[ConceptExample] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rows = list(_latest_by(self.rows, lambda r: r.key))
+        self.examples = list(self.examples)
+        self.timings = {str(k): float(v) for k, v in self.timings.items()}
+
+    def merge(self, other: ProbeReport) -> ProbeReport:
+        """A new report with ``other`` appended; on a clash ``other`` (the later run) wins.
+
+        Rows clash on ROW_KEY_COLUMNS. Examples are replaced group-wise: every example group
+        (epoch, model_state, metric, view pair, layer) present in ``other`` drops this report's
+        examples of that group. Timings: ``other``'s value wins per key. So merging the report
+        restored from a checkpoint with the report of a resumed epoch never duplicates a value.
+        """
+        replaced = {e.group for e in other.examples}
+        return ProbeReport(
+            rows=[*self.rows, *other.rows],
+            examples=[e for e in self.examples if e.group not in replaced] + list(other.examples),
+            timings={**self.timings, **other.timings},
+        )
+
+    def extend(self, other: ProbeReport) -> None:
+        """In-place :meth:`merge`: append ``other``, de-duplicated, later wins."""
+        merged = self.merge(other)
+        self.rows, self.examples, self.timings = merged.rows, merged.examples, merged.timings
+
+    def epochs(self, model_state: str | None = None) -> list[int]:
+        """Sorted distinct epochs (-1 = base), optionally of one model_state."""
+        return sorted({r.epoch for r in self.rows if model_state in (None, r.model_state)})
+
+    def pairs(self) -> list[tuple[str, str, str]]:
+        """Sorted distinct ``(metric, side_s, side_t)`` curve families."""
+        return sorted({r.pair for r in self.rows})
+
+    def select(self, **columns: Any) -> list[ProbeRow]:
+        """Rows whose named columns equal the given values, e.g. ``select(metric="colap")``."""
+        unknown = set(columns) - set(ROW_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown column(s) {sorted(unknown)}; columns are {ROW_COLUMNS}")
+        return [r for r in self.rows if all(getattr(r, k) == v for k, v in columns.items())]
+
+    def scalars(self, epoch: int, model_state: str | None = None) -> dict[str, float]:
+        """``{scalar_key(row): value}`` for the rows of one epoch (and model_state, if given).
+
+        If several steps of the same epoch were probed, the highest step wins.
+        """
+        rows = [r for r in self.rows if r.epoch == epoch and model_state in (None, r.model_state)]
+        return {scalar_key(r): r.value for r in sorted(rows, key=lambda r: r.step)}
+
+    def to_records(self) -> dict[str, Any]:
+        """Plain Python data (lists of dicts of str/int/float) for checkpoints or JSON.
+
+        Returns:
+            ``{"rows": [dict per row], "examples": [dict per example], "timings": {...}}``;
+            example words are lists of str.
+        """
+        return {
+            "rows": [dataclasses.asdict(r) for r in self.rows],
+            "examples": [
+                {**dataclasses.asdict(e), "words_s": list(e.words_s), "words_t": list(e.words_t)}
+                for e in self.examples
+            ],
+            "timings": dict(self.timings),
+        }
+
+    @classmethod
+    def from_records(cls, records: Mapping[str, Any]) -> ProbeReport:
+        """Inverse of :meth:`to_records`; missing sections count as empty."""
+        return cls(
+            rows=[ProbeRow(**r) for r in records.get("rows", [])],
+            examples=[ConceptExample(**e) for e in records.get("examples", [])],
+            timings=dict(records.get("timings", {})),
+        )
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the rows as CSV with header ROW_COLUMNS, atomically."""
+        _write_csv(path, ROW_COLUMNS, ([getattr(r, c) for c in ROW_COLUMNS] for r in self.rows))
+
+    @classmethod
+    def read_csv(cls, path: str | Path) -> ProbeReport:
+        """Read rows written by :meth:`to_csv` (examples and timings stay empty).
+
+        Raises:
+            InputError: Missing file, missing columns (line 1) or a malformed row (its line).
+        """
+        return cls(rows=_read_csv(path, ROW_COLUMNS, _parse_row))
+
+    def to_frame(self):
+        """The rows as a ``pandas.DataFrame`` with columns ROW_COLUMNS."""
+        import pandas as pd
+
+        return pd.DataFrame([dataclasses.astuple(r) for r in self.rows], columns=list(ROW_COLUMNS))
+
+
+def write_examples_csv(examples: Iterable[ConceptExample], path: str | Path) -> None:
+    """Write examples as CSV with header EXAMPLE_COLUMNS, words space-separated, atomically."""
+    _write_csv(
+        path,
+        EXAMPLE_COLUMNS,
+        (
+            [" ".join(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(e)]
+            for e in examples
+        ),
+    )
+
+
+def read_examples_csv(path: str | Path) -> list[ConceptExample]:
+    """Read examples written by :func:`write_examples_csv`.
+
+    Raises:
+        InputError: Missing file, missing columns (line 1) or a malformed row (its line).
+    """
+    return _read_csv(path, EXAMPLE_COLUMNS, _parse_example)
+
+
+def _latest_by(items: Iterable, key: Callable) -> Iterable:
+    """Items unique on ``key``; a later item replaces an earlier one in the earlier's place."""
+    latest: dict = {}
+    for item in items:
+        latest[key(item)] = item
+    return latest.values()
+
+
+def _format(value: Any) -> str:
+    """CSV cell text; floats use repr (shortest round-trip form, ``nan`` for NaN)."""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _write_csv(path: str | Path, columns: Sequence[str], records: Iterable[Sequence[Any]]) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_format(v) for v in rec] for rec in records)
+
+
+def _int(cells: Mapping[str, str], name: str) -> int:
+    try:
+        return int(cells[name])
+    except ValueError:
+        raise ValueError(f"column {name!r}: expected an integer, got {cells[name]!r}") from None
+
+
+def _float(cells: Mapping[str, str], name: str) -> float:
+    try:
+        value = float(cells[name])
+    except ValueError:
+        value = math.inf
+    if math.isinf(value):
+        raise ValueError(f"column {name!r}: expected a finite number, got {cells[name]!r}")
+    return value
+
+
+def _parse_row(cells: Mapping[str, str]) -> ProbeRow:
+    return ProbeRow(
+        epoch=_int(cells, "epoch"),
+        step=_int(cells, "step"),
+        model_state=cells["model_state"],
+        side_s=cells["side_s"],
+        lang_s=cells["lang_s"],
+        side_t=cells["side_t"],
+        lang_t=cells["lang_t"],
+        layer=_int(cells, "layer"),
+        metric=cells["metric"],
+        value=_float(cells, "value"),
+        numerator=_int(cells, "numerator"),
+        denominator=_int(cells, "denominator"),
+    )
+
+
+def _parse_example(cells: Mapping[str, str]) -> ConceptExample:
+    return ConceptExample(
+        epoch=_int(cells, "epoch"),
+        model_state=cells["model_state"],
+        metric=cells["metric"],
+        side_s=cells["side_s"],
+        lang_s=cells["lang_s"],
+        side_t=cells["side_t"],
+        lang_t=cells["lang_t"],
+        layer=_int(cells, "layer"),
+        concept_s=_int(cells, "concept_s"),
+        concept_t=_int(cells, "concept_t"),
+        words_s=tuple(cells["words_s"].split()),
+        words_t=tuple(cells["words_t"].split()),
+        score=_float(cells, "score"),
+    )
+
+
+def _read_csv(path: str | Path, columns: Sequence[str], parse: Callable[[Mapping[str, str]], Any]):
+    """Parse every data line of a CSV with header ``columns`` (any order, extra columns ignored).
+
+    Raises:
+        InputError: naming ``path`` and the 1-based line of the problem.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read probe CSV as UTF-8 text: {err}", path=path) from err
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = reader.fieldnames or []
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; expected header {','.join(columns)}",
+            path=path,
+            line=1,
+        )
+    parsed = []
+    for cells in reader:
+        line = reader.line_num
+        if None in cells or any(v is None for v in cells.values()):
+            found = sum(v is not None for k, v in cells.items() if k is not None)
+            found += len(cells.get(None, []))
+            raise InputError(
+                f"expected {len(header)} comma-separated fields as in the header, got {found}",
+                path=path,
+                line=line,
+            )
+        try:
+            parsed.append(parse(cells))
+        except ValueError as err:
+            raise InputError(f"malformed row: {err}", path=path, line=line) from err
+    return parsed
