@@ -3,13 +3,34 @@
 A :class:`TokenTable` holds one row per kept word occurrence (the rows of an activation matrix);
 a :class:`ConceptSet` adds a cluster id per row. Language is an explicit column, never inferred
 from a sentence index.
+
+Cluster files use the ConceptX / NeuroX text format, one occurrence per line::
+
+    word|||occurrence|||sentence|||position|||cluster
+
+Fields are split from the right, so words may contain ``|`` (even ``|||``). The format has no
+language column: :func:`read_clusters` takes it from ``lang`` (one code for the whole file) or
+``sentence_langs`` (line i = language of sentence i, the way jointly clustered COLAP files are
+described).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from xlprobe.errors import InputError
+from xlprobe.io import write_text_atomic
+
+SEPARATOR = "|||"
+CLUSTER_LINE_FORMAT = "word|||occurrence|||sentence|||position|||cluster"
+UNKNOWN_LANG = "und"
+"""Language code (BCP 47 "undetermined") of occurrences read without ``lang`` or
+``sentence_langs``."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +56,9 @@ class TokenTable:
         n = len(self.word)
         for name in ("lang", "sentence", "position", "occurrence"):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"TokenTable column {name!r} has {len(getattr(self, name))} rows, expected {n}")
+                raise ValueError(
+                    f"TokenTable column {name!r} has {len(getattr(self, name))} rows, expected {n}"
+                )
 
     def __len__(self) -> int:
         return len(self.word)
@@ -74,6 +97,9 @@ class TokenTable:
 class ConceptSet:
     """A clustering of word occurrences into latent concepts.
 
+    A concept is the set of rows sharing a cluster id; only ids that occur are concepts, so every
+    concept is non-empty.
+
     Attributes:
         tokens: The clustered occurrences, N rows.
         labels: [N] int64 cluster id per row.
@@ -84,4 +110,211 @@ class ConceptSet:
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.tokens):
-            raise ValueError(f"ConceptSet has {len(self.labels)} labels for {len(self.tokens)} tokens")
+            raise ValueError(
+                f"ConceptSet has {len(self.labels)} labels for {len(self.tokens)} tokens"
+            )
+
+    def __len__(self) -> int:
+        """Number of (non-empty) concepts."""
+        return len(self.concept_ids)
+
+    @property
+    def concept_ids(self) -> np.ndarray:
+        """[C] int64 sorted ids of the non-empty concepts."""
+        return np.unique(np.asarray(self.labels, dtype=np.int64))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Sorted language codes present in the tokens."""
+        return tuple(sorted(set(self.tokens.lang.tolist())))
+
+    def word_types(self) -> dict[int, frozenset[str]]:
+        """Concept id -> its set of word types (duplicate occurrences count once), as CALIGN
+        sees a concept (Mousi et al., 2024, Sec. 3)."""
+        types: dict[int, set[str]] = {}
+        for label, word in zip(self.labels.tolist(), self.tokens.word.tolist(), strict=True):
+            types.setdefault(label, set()).add(word)
+        return {label: frozenset(words) for label, words in sorted(types.items())}
+
+    def top_words(self, concept: int, k: int = 10) -> list[tuple[str, int]]:
+        """The ``k`` most frequent words of one concept with their occurrence counts.
+
+        Ties keep the order of first occurrence in the token table. An id that is not a concept
+        gives an empty list.
+        """
+        words = self.tokens.word[np.asarray(self.labels) == concept]
+        return Counter(words.tolist()).most_common(k)
+
+
+def read_sentence_langs(path: str | Path) -> list[str]:
+    """Read a languages file: line i (0-based) is the language code of sentence i.
+
+    Raises:
+        InputError: The file is missing, empty, or has a blank line.
+    """
+    lines = read_text_lines(path, expected="one language code per line")
+    langs = []
+    for number, line in enumerate(lines, start=1):
+        code = line.strip()
+        if not code or len(code.split()) != 1:
+            raise InputError(
+                f"expected one language code per line (line i = language of sentence i), "
+                f"got {_show(line)}",
+                path=path,
+                line=number,
+            )
+        langs.append(code)
+    return langs
+
+
+def read_clusters(
+    path: str | Path, *, lang: str | None = None, sentence_langs: Sequence[str] | None = None
+) -> ConceptSet:
+    """Read a ConceptX cluster file (``word|||occurrence|||sentence|||position|||cluster``).
+
+    Blank lines are skipped. Occurrence, sentence and position must be non-negative integers,
+    the cluster an integer.
+
+    Args:
+        path: The cluster file (UTF-8).
+        lang: Language code of every occurrence in the file.
+        sentence_langs: Language code of each sentence (index = sentence id); for files that
+            cluster several languages jointly. Exclusive with ``lang``. Without either, every
+            occurrence gets language :data:`UNKNOWN_LANG`.
+
+    Returns:
+        The concept set, rows in file order.
+
+    Raises:
+        InputError: Unreadable or empty file, a malformed line, or a sentence id with no entry in
+            ``sentence_langs`` (message names the file and line).
+    """
+    if lang is not None and sentence_langs is not None:
+        raise ValueError("give either lang or sentence_langs, not both")
+    numbered = [
+        (number, line)
+        for number, line in enumerate(
+            read_text_lines(path, expected=f"lines '{CLUSTER_LINE_FORMAT}'"), start=1
+        )
+        if line.strip()
+    ]
+    words, occurrence_arr, sentence_arr, position_arr, labels = _parse_cluster_lines(path, numbered)
+    if sentence_langs is not None:
+        known = sentence_arr < len(sentence_langs)
+        if not known.all():
+            bad = int(np.flatnonzero(~known)[0])
+            raise InputError(
+                f"sentence {sentence_arr[bad]} has no language: the languages file has "
+                f"{len(sentence_langs)} lines (line i = language of sentence i, 0-based)",
+                path=path,
+                line=numbered[bad][0],
+            )
+        lang_arr = np.asarray(list(sentence_langs), dtype=object)[sentence_arr]
+    else:
+        lang_arr = np.full(len(words), lang or UNKNOWN_LANG, dtype=object)
+    tokens = TokenTable(
+        word=np.asarray(words, dtype=object),
+        lang=lang_arr,
+        sentence=sentence_arr,
+        position=position_arr,
+        occurrence=occurrence_arr,
+    )
+    return ConceptSet(tokens=tokens, labels=labels)
+
+
+def write_clusters(concepts: ConceptSet, path: str | Path) -> None:
+    """Write ``concepts`` as a ConceptX cluster file, atomically, rows in table order.
+
+    The language column is not part of the format; keep a languages file (see
+    :func:`read_sentence_langs`) or the ``lang`` of each view to read it back.
+    """
+    t = concepts.tokens
+    rows = zip(
+        t.word.tolist(),
+        t.occurrence.tolist(),
+        t.sentence.tolist(),
+        t.position.tolist(),
+        np.asarray(concepts.labels).tolist(),
+        strict=True,
+    )
+    write_text_atomic(path, "".join(f"{w}|||{o}|||{s}|||{p}|||{c}\n" for w, o, s, p, c in rows))
+
+
+def read_text_lines(path: str | Path, *, expected: str) -> list[str]:
+    """Lines of a UTF-8 text file, without line ends.
+
+    Args:
+        path: The file.
+        expected: What the file should contain, for the error message of an empty file.
+
+    Raises:
+        InputError: The file cannot be read, is not UTF-8, or is empty (whitespace only).
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
+    except UnicodeDecodeError as err:
+        line = _line_of_offset(Path(path).read_bytes(), err.start)
+        raise InputError("not UTF-8 text", path=path, line=line) from None
+    if not text.strip():
+        raise InputError(f"empty file, expected {expected}", path=path)
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    """1-based line number of byte ``offset`` in ``data``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _parse_cluster_lines(
+    path: str | Path, numbered: list[tuple[int, str]]
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Columns (words, occurrence, sentence, position, cluster) of numbered cluster lines.
+
+    Fast path: split all lines, convert the integer columns with numpy. If that fails, check the
+    lines one by one and raise an InputError naming the first bad one.
+    """
+    try:
+        words, *ints = zip(*(line.rsplit(SEPARATOR, 4) for _, line in numbered), strict=True)
+        if len(ints) != 4:
+            raise ValueError("wrong number of fields")
+        columns = [np.array(col).astype(np.int64) for col in ints]
+        if all(words) and all((col >= 0).all() for col in columns[:3]):
+            return (words, *columns)
+    except ValueError:
+        pass
+    for number, line in numbered:
+        parts = line.rsplit(SEPARATOR, 4)
+        problem = None
+        if len(parts) != 5:
+            problem = f"5 fields separated by '{SEPARATOR}'"
+        elif not parts[0]:
+            problem = "a non-empty word"
+        elif not all(_is_int(p, allow_negative=False) for p in parts[1:4]):
+            problem = "non-negative integers for occurrence, sentence and position"
+        elif not _is_int(parts[4], allow_negative=True):
+            problem = "an integer cluster id"
+        if problem:
+            raise InputError(
+                f"expected '{CLUSTER_LINE_FORMAT}' with {problem}, got {_show(line)}",
+                path=path,
+                line=number,
+            )
+    raise AssertionError("cluster lines failed to parse but each line is valid")
+
+
+def _is_int(text: str, *, allow_negative: bool) -> bool:
+    try:
+        value = int(text)
+    except ValueError:
+        return False
+    return allow_negative or value >= 0
+
+
+def _show(line: str, limit: int = 80) -> str:
+    """``line`` quoted for an error message, shortened to ``limit`` characters."""
+    return repr(line if len(line) <= limit else line[:limit] + "…")

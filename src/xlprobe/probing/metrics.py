@@ -1,0 +1,348 @@
+"""Concept alignment (CALIGN) and concept overlap (COLAP), Mousi et al., ACL 2024, Sec. 3
+("Exploring Alignment in Shared Cross-lingual Spaces").
+
+CALIGN(S, T): concepts are sets of word TYPES. For a source concept Cs and a target concept Ct,
+``A(Cs, Ct) = #{ws in Cs : some wt in Ct is among the n_best translations of ws}``. Cs and Ct are
+comparable when both have more than ``min_types`` types and
+``min(|Cs|, |Ct|) / max(|Cs|, |Ct|) >= 1 - max_size_diff``; Cs is aligned to Ct when they are
+comparable and ``A / |Cs| >= theta``.
+``CALIGN = 100 * #(source concepts aligned to at least one target concept) / #(non-empty source
+concepts)``.
+
+COLAP(C over languages L): a concept is a multiset of tokens; ``share_l = #tokens of language l
+/ #tokens in C``; C overlaps when at least two languages have ``share_l >= theta``.
+``COLAP = 100 * #overlapping / #non-empty concepts``.
+
+Both are computed with sparse matrix products, no loop over concept pairs: with membership
+``M_s [Cs x Vs]`` (concept has type), dictionary ``D [Vs x Vt]`` (wt among the n-best of ws) and
+``M_t [Ct x Vt]``, ``A = M_s @ bool(D @ M_t^T)``, a dense ``[Cs x Ct]`` count matrix.
+
+Thresholds are compared exactly: ``theta`` and ``1 - max_size_diff`` are taken as the nearest
+fraction p/q with q <= 10^9 (so 0.8 is 4/5 and 1 - 0.4 is 3/5) and ``a/b >= p/q`` is tested as
+``a*q >= p*b`` in integers. Hence 4/5 >= 0.8 and 6/10 >= 1 - 0.4 hold.
+
+A percentage over zero concepts (an empty concept set) is 0.0; ``denominator`` tells it apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from xlprobe.probing.concepts import ConceptSet
+from xlprobe.probing.dictionary import Dictionary
+from xlprobe.probing.dictionary import n_best as n_best_view
+
+_MAX_DENOMINATOR = 10**9
+
+
+def threshold_fraction(x: float) -> Fraction:
+    """``x`` as the nearest fraction with denominator <= 10^9 (0.8 -> 4/5, 1 - 0.7 -> 3/10)."""
+    return Fraction(float(x)).limit_denominator(_MAX_DENOMINATOR)
+
+
+def _percent(numerator: int, denominator: int) -> float:
+    return 100.0 * numerator / denominator if denominator else 0.0
+
+
+@dataclass(frozen=True)
+class CalignResult:
+    """CALIGN of a source concept set against a target concept set.
+
+    Attributes:
+        percent: CALIGN in percent, ``100 * aligned / total`` (0.0 when ``total`` is 0).
+        aligned: Number of source concepts aligned to at least one target concept (numerator).
+        total: Number of non-empty source concepts (denominator).
+        eligible: Number of source concepts with more than ``min_types`` types.
+        pairs: Every aligned (source concept id, target concept id), sorted.
+        matched: For each aligned pair, the source words of Cs that have one of their n-best
+            translations in Ct (sorted); ``len(matched[p]) / source_sizes[p[0]] >= theta``.
+        source_sizes: Source concept id -> number of word types |Cs|, for every source concept.
+        params: The settings used: ``n_best``, ``theta``, ``min_types``, ``max_size_diff``.
+    """
+
+    percent: float
+    aligned: int
+    total: int
+    eligible: int
+    pairs: tuple[tuple[int, int], ...]
+    matched: dict[tuple[int, int], tuple[str, ...]]
+    source_sizes: dict[int, int]
+    params: dict[str, float | int]
+
+    @property
+    def numerator(self) -> int:
+        return self.aligned
+
+    @property
+    def denominator(self) -> int:
+        return self.total
+
+    @property
+    def aligned_ids(self) -> tuple[int, ...]:
+        """Sorted ids of the source concepts aligned to at least one target concept."""
+        return tuple(sorted({s for s, _ in self.pairs}))
+
+
+@dataclass(frozen=True)
+class ColapResult:
+    """COLAP of a jointly clustered, multilingual concept set.
+
+    Attributes:
+        percent: COLAP in percent, ``100 * overlapping / total`` (0.0 when ``total`` is 0).
+        overlapping: Number of concepts where at least two languages have share >= theta.
+        total: Number of non-empty concepts.
+        overlapping_ids: Sorted ids of the overlapping concepts.
+        language_counts: For each overlapping concept, language -> token count.
+        params: The settings used: ``theta``.
+    """
+
+    percent: float
+    overlapping: int
+    total: int
+    overlapping_ids: tuple[int, ...]
+    language_counts: dict[int, dict[str, int]]
+    params: dict[str, float | int]
+
+    @property
+    def numerator(self) -> int:
+        return self.overlapping
+
+    @property
+    def denominator(self) -> int:
+        return self.total
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """[N] codes (int64, first-appearance order) and the list of distinct values."""
+    index: dict = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values.tolist()),
+        dtype=np.int64,
+        count=len(values),
+    )
+    return codes, list(index)
+
+
+def _membership(concepts: ConceptSet):
+    """Type membership of a concept set.
+
+    Returns:
+        (ids [C] int64 concept ids, sizes [C] int64 types per concept, membership CSR
+        [C x V] with 1 where the concept contains the word type, words: list of the V types).
+    """
+    from scipy import sparse
+
+    concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
+    cols, words = _factorize(concepts.tokens.word)
+    n_words = len(words)
+    pairs = np.unique(rows.astype(np.int64) * max(n_words, 1) + cols)
+    m = sparse.csr_matrix(
+        (np.ones(len(pairs), dtype=np.int64), (pairs // max(n_words, 1), pairs % max(n_words, 1))),
+        shape=(len(concept_ids), n_words),
+    )
+    sizes = np.diff(m.indptr).astype(np.int64)
+    return concept_ids, sizes, m, words
+
+
+@dataclass(frozen=True)
+class TranslationOverlap:
+    """The theta-independent part of CALIGN: A(Cs, Ct) for every concept pair.
+
+    Build it once with :func:`translation_overlap`, then :meth:`score` any number of
+    (theta, min_types, max_size_diff) settings in microseconds (threshold sweeps).
+
+    Attributes:
+        source_ids: [Cs] int64 source concept ids (sorted).
+        target_ids: [Ct] int64 target concept ids (sorted).
+        source_sizes: [Cs] int64 word types per source concept.
+        target_sizes: [Ct] int64 word types per target concept.
+        counts: [Cs x Ct] int64, A(Cs, Ct).
+        n_best: The N of the N-best dictionary view.
+        source_membership: CSR [Cs x Vs], source concept contains word type.
+        hits: CSR [Vs x Ct], some n-best translation of the word type is in the target concept.
+        source_words: The Vs source word types (column order of ``source_membership``).
+    """
+
+    source_ids: np.ndarray
+    target_ids: np.ndarray
+    source_sizes: np.ndarray
+    target_sizes: np.ndarray
+    counts: np.ndarray
+    n_best: int
+    source_membership: object
+    hits: object
+    source_words: list[str]
+
+    def score(
+        self, *, theta: float = 0.8, min_types: int = 5, max_size_diff: float = 0.4
+    ) -> CalignResult:
+        """CALIGN for one setting of the thresholds (see the module docstring)."""
+        if not 0 <= theta <= 1:
+            raise ValueError(f"theta must be in [0, 1], got {theta}")
+        if not 0 <= max_size_diff <= 1:
+            raise ValueError(f"max_size_diff must be in [0, 1], got {max_size_diff}")
+        if min_types < 0:
+            raise ValueError(f"min_types must be >= 0, got {min_types}")
+        th = threshold_fraction(theta)
+        ratio = 1 - threshold_fraction(max_size_diff)
+        ns = self.source_sizes[:, None]
+        nt = self.target_sizes[None, :]
+        comparable = (
+            (ns > min_types)
+            & (nt > min_types)
+            & (np.minimum(ns, nt) * ratio.denominator >= ratio.numerator * np.maximum(ns, nt))
+        )
+        aligned = comparable & (self.counts * th.denominator >= th.numerator * ns)
+        si, ti = np.nonzero(aligned)
+        pairs = tuple(zip(self.source_ids[si].tolist(), self.target_ids[ti].tolist(), strict=True))
+        n_aligned = int(aligned.any(axis=1).sum())
+        total = len(self.source_ids)
+        return CalignResult(
+            percent=_percent(n_aligned, total),
+            aligned=n_aligned,
+            total=total,
+            eligible=int((self.source_sizes > min_types).sum()),
+            pairs=pairs,
+            matched=dict(zip(pairs, self._matched_words(si, ti), strict=True)),
+            source_sizes=dict(
+                zip(self.source_ids.tolist(), self.source_sizes.tolist(), strict=True)
+            ),
+            params={
+                "n_best": self.n_best,
+                "theta": theta,
+                "min_types": min_types,
+                "max_size_diff": max_size_diff,
+            },
+        )
+
+    def _matched_words(self, si: np.ndarray, ti: np.ndarray) -> list[tuple[str, ...]]:
+        """Matched source words of the pairs (si[k], ti[k]) (row indices), sorted."""
+        if len(si) == 0:
+            return []
+        both = self.source_membership[si].multiply(self.hits.T.tocsr()[ti]).tocsr()
+        both.eliminate_zeros()
+        both.sort_indices()
+        words = np.asarray(self.source_words, dtype=object)
+        return [
+            tuple(sorted(words[both.indices[both.indptr[k] : both.indptr[k + 1]]].tolist()))
+            for k in range(len(si))
+        ]
+
+
+def translation_overlap(
+    src: ConceptSet, tgt: ConceptSet, dictionary: Dictionary, *, n_best: int = 10
+) -> TranslationOverlap:
+    """A(Cs, Ct) for all source/target concept pairs, vectorized.
+
+    Args:
+        src: Source-language concepts (one view).
+        tgt: Target-language concepts (one view).
+        dictionary: Source -> target translations.
+        n_best: Use the ``n_best`` most probable translations of each source word.
+
+    Returns:
+        The overlap counts, sizes and the matrices needed for matched words.
+    """
+    from scipy import sparse
+
+    source_ids, source_sizes, ms, source_words = _membership(src)
+    target_ids, target_sizes, mt, target_words = _membership(tgt)
+    target_index = {w: j for j, w in enumerate(target_words)}
+    source_index = {w: i for i, w in enumerate(source_words)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for ws, translations in n_best_view(dictionary, n_best, words=source_words).items():
+        i = source_index[ws]
+        for wt in translations:
+            j = target_index.get(wt)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    d = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (rows, cols)),
+        shape=(len(source_words), len(target_words)),
+    )
+    hits = (d @ mt.T).tocsr()
+    hits.data[:] = 1
+    hits.eliminate_zeros()
+    counts = np.asarray((ms @ hits).toarray(), dtype=np.int64)
+    return TranslationOverlap(
+        source_ids=source_ids,
+        target_ids=target_ids,
+        source_sizes=source_sizes,
+        target_sizes=target_sizes,
+        counts=counts,
+        n_best=n_best,
+        source_membership=ms,
+        hits=hits,
+        source_words=source_words,
+    )
+
+
+def calign(
+    src: ConceptSet,
+    tgt: ConceptSet,
+    dictionary: Dictionary,
+    *,
+    n_best: int = 10,
+    theta: float = 0.8,
+    min_types: int = 5,
+    max_size_diff: float = 0.4,
+) -> CalignResult:
+    """CALIGN(src, tgt) in percent (Mousi et al., 2024, Sec. 3); see the module docstring.
+
+    Args:
+        src: Source concepts; each concept is the set of its word types.
+        tgt: Target concepts.
+        dictionary: Source -> target translation dictionary.
+        n_best: Translations considered per source word (the N most probable).
+        theta: Minimum fraction A/|Cs| of matched source types for alignment.
+        min_types: Both concepts need MORE than this many types to be comparable.
+        max_size_diff: Comparable only if min/max of the type counts >= 1 - max_size_diff.
+
+    Returns:
+        The percentage, numerator/denominator, aligned pairs and their matched words.
+    """
+    overlap = translation_overlap(src, tgt, dictionary, n_best=n_best)
+    return overlap.score(theta=theta, min_types=min_types, max_size_diff=max_size_diff)
+
+
+def colap(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:
+    """COLAP in percent (Mousi et al., 2024, Sec. 3); see the module docstring.
+
+    Args:
+        concepts: Jointly clustered tokens of several languages (the ``lang`` column).
+        theta: Minimum share of a language's tokens, in (0, 1].
+
+    Returns:
+        The percentage, numerator/denominator, the overlapping concept ids and their language
+        token counts.
+    """
+    if not 0 < theta <= 1:
+        raise ValueError(f"theta must be in (0, 1], got {theta}")
+    th = threshold_fraction(theta)
+    concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
+    cols, languages = _factorize(concepts.tokens.lang)
+    n_langs = max(len(languages), 1)
+    counts = np.bincount(
+        rows.astype(np.int64) * n_langs + cols, minlength=len(concept_ids) * n_langs
+    ).reshape(len(concept_ids), n_langs)
+    totals = counts.sum(axis=1, keepdims=True)
+    meets = counts * th.denominator >= th.numerator * totals
+    overlap = meets.sum(axis=1) >= 2
+    ids = concept_ids[overlap].tolist()
+    language_counts = {
+        cid: {lang: int(c) for lang, c in zip(languages, row.tolist(), strict=True) if c}
+        for cid, row in zip(ids, counts[overlap], strict=True)
+    }
+    return ColapResult(
+        percent=_percent(len(ids), len(concept_ids)),
+        overlapping=len(ids),
+        total=len(concept_ids),
+        overlapping_ids=tuple(ids),
+        language_counts=language_counts,
+        params={"theta": theta},
+    )

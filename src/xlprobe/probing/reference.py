@@ -1,0 +1,90 @@
+"""Readable, slow reference implementations of CALIGN and COLAP.
+
+Straight loops over concept pairs that follow the definitions in DESIGN.md ("Metric
+definitions") word for word (Mousi et al., ACL 2024, Sec. 3). They exist to cross-check the
+vectorized :func:`xlprobe.probing.metrics.calign` / :func:`~xlprobe.probing.metrics.colap`
+(property tests) and as the baseline of ``benchmarks/bench_metrics.py``; use those instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from xlprobe.probing.concepts import ConceptSet
+from xlprobe.probing.dictionary import Dictionary
+from xlprobe.probing.dictionary import n_best as n_best_view
+from xlprobe.probing.metrics import CalignResult, ColapResult, threshold_fraction
+
+
+def calign_reference(
+    src: ConceptSet,
+    tgt: ConceptSet,
+    dictionary: Dictionary,
+    *,
+    n_best: int = 10,
+    theta: float = 0.8,
+    min_types: int = 5,
+    max_size_diff: float = 0.4,
+) -> CalignResult:
+    """CALIGN by a loop over every (Cs, Ct) pair; same result as ``metrics.calign``."""
+    best = n_best_view(dictionary, n_best)
+    th = threshold_fraction(theta)
+    ratio = 1 - threshold_fraction(max_size_diff)
+    source = src.word_types()
+    target = tgt.word_types()
+    pairs = []
+    matched = {}
+    for cs, source_words in source.items():
+        for ct, target_words in target.items():
+            small, large = sorted((len(source_words), len(target_words)))
+            comparable = small > min_types and Fraction(small, large) >= ratio
+            if not comparable:
+                continue
+            words = tuple(
+                sorted(
+                    ws for ws in source_words if any(wt in target_words for wt in best.get(ws, []))
+                )
+            )
+            if Fraction(len(words), len(source_words)) >= th:
+                pairs.append((cs, ct))
+                matched[(cs, ct)] = words
+    aligned = len({cs for cs, _ in pairs})
+    return CalignResult(
+        percent=100.0 * aligned / len(source) if source else 0.0,
+        aligned=aligned,
+        total=len(source),
+        eligible=sum(len(words) > min_types for words in source.values()),
+        pairs=tuple(pairs),
+        matched=matched,
+        source_sizes={cs: len(words) for cs, words in source.items()},
+        params={
+            "n_best": n_best,
+            "theta": theta,
+            "min_types": min_types,
+            "max_size_diff": max_size_diff,
+        },
+    )
+
+
+def colap_reference(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:
+    """COLAP by a loop over concepts; same result as ``metrics.colap``."""
+    th = threshold_fraction(theta)
+    per_concept: dict[int, Counter] = {}
+    for label, lang in zip(concepts.labels.tolist(), concepts.tokens.lang.tolist(), strict=True):
+        per_concept.setdefault(label, Counter())[lang] += 1
+    overlapping = {}
+    for cid in sorted(per_concept):
+        counts = per_concept[cid]
+        size = sum(counts.values())
+        if sum(Fraction(c, size) >= th for c in counts.values()) >= 2:
+            overlapping[cid] = dict(counts)
+    total = len(per_concept)
+    return ColapResult(
+        percent=100.0 * len(overlapping) / total if total else 0.0,
+        overlapping=len(overlapping),
+        total=total,
+        overlapping_ids=tuple(overlapping),
+        language_counts=overlapping,
+        params={"theta": theta},
+    )
