@@ -212,6 +212,10 @@ class ConceptExample:
                 raise ValueError(f"{name} must be non-empty words without whitespace: {words}")
             object.__setattr__(self, name, words)
 
+    def cells(self) -> list[Any]:
+        """Values in EXAMPLE_COLUMNS order, word tuples joined by single spaces (for tables)."""
+        return [" ".join(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(self)]
+
     @property
     def group(self) -> tuple:
         """The (epoch, model_state, metric, view pair, layer) the example belongs to."""
@@ -337,14 +341,7 @@ class ProbeReport:
 
 def write_examples_csv(examples: Iterable[ConceptExample], path: str | Path) -> None:
     """Write examples as CSV with header EXAMPLE_COLUMNS, words space-separated, atomically."""
-    _write_csv(
-        path,
-        EXAMPLE_COLUMNS,
-        (
-            [" ".join(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(e)]
-            for e in examples
-        ),
-    )
+    _write_csv(path, EXAMPLE_COLUMNS, (e.cells() for e in examples))
 
 
 def read_examples_csv(path: str | Path) -> list[ConceptExample]:
