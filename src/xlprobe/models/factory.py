@@ -1,0 +1,378 @@
+"""Model and tokenizer factory.
+
+Every model is loaded through ``AutoModel*`` / ``AutoTokenizer.from_pretrained``, whether it is a
+hub name (``google/mt5-base``, ``bert-base-multilingual-cased``, ``xlm-roberta-base``) or a local
+directory. Tiny models for offline tests and demos are built from a config with a tokenizer
+trained on the given texts, saved with ``save_pretrained`` and loaded back the same way, so they
+exercise exactly the code path of the real models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from xlprobe.errors import InputError
+from xlprobe.io import atomic_path
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+    from transformers import PreTrainedModel, PreTrainedTokenizerFast
+
+log = logging.getLogger(__name__)
+
+Head = Literal["base", "seq2seq", "token_classification", "sequence_classification"]
+Arch = Literal["mt5", "bert", "xlmr"]
+
+HEADS: tuple[str, ...] = ("base", "seq2seq", "token_classification", "sequence_classification")
+ARCHS: tuple[str, ...] = ("mt5", "bert", "xlmr")
+
+_AUTO_CLASSES = {
+    "base": "AutoModel",
+    "seq2seq": "AutoModelForSeq2SeqLM",
+    "token_classification": "AutoModelForTokenClassification",
+    "sequence_classification": "AutoModelForSequenceClassification",
+}
+
+# Bump when the tiny-model recipe changes, so cached tiny models are rebuilt.
+_TINY_RECIPE_VERSION = 1
+_MAX_POSITIONS = 512
+
+
+def load_model(
+    name_or_path: str | Path,
+    head: Head,
+    *,
+    num_labels: int | None = None,
+    id2label: dict[int, str] | None = None,
+) -> tuple[PreTrainedModel, PreTrainedTokenizerFast]:
+    """Load a pretrained model with the requested head and its fast tokenizer.
+
+    Args:
+        name_or_path: A Hugging Face hub name or a local directory written by
+            ``save_pretrained`` (e.g. by :func:`build_tiny_model`).
+        head: ``base`` (``AutoModel``: hidden states only), ``seq2seq``
+            (``AutoModelForSeq2SeqLM``), ``token_classification`` or
+            ``sequence_classification``.
+        num_labels: Number of classes of a classification head.
+        id2label: Class names of a classification head; implies ``num_labels``.
+
+    Returns:
+        ``(model, tokenizer)``; the tokenizer is always a fast one (``word_ids()`` works).
+
+    Raises:
+        InputError: Unknown head, a model that is neither a local directory nor available
+            offline, or a model without a fast tokenizer.
+    """
+    import transformers
+
+    if head not in _AUTO_CLASSES:
+        raise InputError(f"unknown model head {head!r}; expected one of {', '.join(HEADS)}")
+    kwargs: dict[str, Any] = {}
+    if id2label is not None:
+        if num_labels is not None and num_labels != len(id2label):
+            raise InputError(f"num_labels={num_labels} but id2label has {len(id2label)} entries")
+        kwargs["id2label"] = {int(i): str(label) for i, label in id2label.items()}
+        kwargs["label2id"] = {label: i for i, label in kwargs["id2label"].items()}
+        kwargs["num_labels"] = len(id2label)
+    elif num_labels is not None:
+        kwargs["num_labels"] = num_labels
+
+    name = str(name_or_path)
+    local = Path(name).expanduser()
+    if local.exists() and not (local / "config.json").is_file():
+        raise InputError(
+            "model.name_or_path: this directory holds no saved model (config.json missing); "
+            "expected a directory written by save_pretrained",
+            path=local,
+        )
+    source = str(local) if local.exists() else name
+    auto_class = getattr(transformers, _AUTO_CLASSES[head])
+    try:
+        # The config first: an unreachable hub name fails here, before any weights are fetched.
+        config = transformers.AutoConfig.from_pretrained(source, **kwargs)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(source, use_fast=True)
+        model = auto_class.from_pretrained(source, config=config)
+    except OSError as err:
+        raise _unavailable(name, local) from err
+    except ValueError as err:
+        if local.exists():
+            raise InputError(f"model.name_or_path: cannot load {head} model: {err}") from err
+        raise _unavailable(name, local) from err
+    if not getattr(tokenizer, "is_fast", False):
+        raise InputError(
+            f"model.name_or_path={name!r} has no fast tokenizer; word-level probing needs "
+            "word_ids(), which only fast (tokenizers-backed) tokenizers provide"
+        )
+    log.info("loaded %s (%s head, %s)", name, head, type(model).__name__)
+    return model, tokenizer
+
+
+def _unavailable(name: str, local: Path) -> InputError:
+    looks_like_path = name.startswith((".", "/", "~")) or local.suffix != ""
+    if looks_like_path:
+        return InputError(f"model.name_or_path: no such model directory {name!r}", path=local)
+    return InputError(
+        f"model.name_or_path={name!r} is not available: it is not a local directory and could "
+        "not be loaded from the Hugging Face hub or its local cache (this machine may be "
+        "offline). Use a tiny model (model=tiny_mt5, tiny_bert or tiny_xlmr) or set "
+        "model.name_or_path to a local directory written by save_pretrained."
+    )
+
+
+def build_tiny_model(
+    arch: Arch,
+    out_dir: str | Path,
+    texts: Iterable[str],
+    *,
+    vocab_size: int = 2000,
+    hidden_size: int = 64,
+    num_layers: int = 2,
+    num_heads: int = 4,
+    seed: int = 0,
+) -> Path:
+    """Train a fast tokenizer on ``texts``, build a small ``arch`` model and save both.
+
+    The model has ``num_layers`` layers (per stack for mT5) of width ``hidden_size``, a
+    feed-forward width of ``4 * hidden_size`` and random weights drawn from a generator seeded
+    with ``seed`` (the global torch RNG is left untouched): same arguments, identical files.
+
+    Tokenizers (all whitespace-pre-tokenized, so each corpus word maps to its own subwords):
+      * ``bert``: cased WordPiece, ``[PAD] [UNK] [CLS] [SEP] [MASK]``, ``[CLS] A [SEP]``.
+      * ``xlmr``: BPE with ``▁`` word prefix, ``<s> <pad> </s> <unk> <mask>``, ``<s> A </s>``.
+      * ``mt5``: BPE with ``▁`` word prefix, ``<pad> </s> <unk>``, ``A </s>``; the decoder
+        starts from ``<pad>`` as in mT5.
+
+    Args:
+        arch: ``mt5`` (MT5ForConditionalGeneration), ``bert`` (BertForMaskedLM) or ``xlmr``
+            (XLMRobertaForMaskedLM).
+        out_dir: Destination directory, written atomically (replaced if present).
+        texts: Training text for the tokenizer, one sentence per item.
+        vocab_size: Upper bound of the vocabulary (smaller if the texts do not support it).
+        hidden_size: Model width; must be divisible by ``num_heads``.
+        num_layers: Transformer layers (encoder and decoder each, for mT5).
+        num_heads: Attention heads.
+        seed: Seed of the weight initialisation.
+
+    Returns:
+        ``out_dir`` as a Path, loadable with :func:`load_model`.
+    """
+    import torch
+    from transformers import PreTrainedTokenizerFast
+
+    if arch not in ARCHS:
+        raise InputError(f"unknown tiny model architecture {arch!r}; expected one of {ARCHS}")
+    if hidden_size % num_heads:
+        raise InputError(f"hidden_size={hidden_size} is not divisible by num_heads={num_heads}")
+    texts = [t for t in texts if t.strip()]
+    if not texts:
+        raise InputError("build_tiny_model needs at least one non-empty training text")
+
+    backend, special = _train_tokenizer(arch, texts, vocab_size)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend, model_max_length=_MAX_POSITIONS, **special
+    )
+    config = _tiny_config(arch, tokenizer, hidden_size, num_layers, num_heads)
+    model_class = _tiny_model_class(arch)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = model_class(config)
+    model.eval()
+
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir) as tmp:
+        tokenizer.save_pretrained(tmp)
+        model.save_pretrained(tmp)
+    log.info(
+        "built tiny %s model (%d layers, hidden %d, vocab %d) in %s",
+        arch,
+        num_layers,
+        hidden_size,
+        len(tokenizer),
+        out_dir,
+    )
+    return out_dir
+
+
+def tiny_model_dir(
+    arch: Arch,
+    cache_dir: str | Path,
+    *,
+    seed: int = 0,
+    n_sentences: int = 2000,
+    vocab_size: int = 2000,
+    hidden_size: int = 64,
+    num_layers: int = 2,
+    num_heads: int = 4,
+) -> Path:
+    """Directory of a tiny ``arch`` model trained on the synthetic corpus, built on first use.
+
+    The directory is ``cache_dir/tiny_<arch>_<hash>`` where the hash covers every setting, so a
+    change of size or seed builds a new model and an existing one is reused as is (it is only
+    ever written atomically, so a present directory is complete).
+
+    Args:
+        arch: ``mt5``, ``bert`` or ``xlmr``.
+        cache_dir: Where tiny models are kept.
+        seed: Seed of the synthetic corpus and of the weights.
+        n_sentences: Synthetic sentences per language for tokenizer training (all languages).
+        vocab_size: See :func:`build_tiny_model`.
+        hidden_size: See :func:`build_tiny_model`.
+        num_layers: See :func:`build_tiny_model`.
+        num_heads: See :func:`build_tiny_model`.
+
+    Returns:
+        The model directory, loadable with :func:`load_model`.
+    """
+    settings = {
+        "arch": arch,
+        "seed": seed,
+        "n_sentences": n_sentences,
+        "vocab_size": vocab_size,
+        "hidden_size": hidden_size,
+        "num_layers": num_layers,
+        "num_heads": num_heads,
+        "recipe": _TINY_RECIPE_VERSION,
+    }
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    out_dir = Path(cache_dir) / f"tiny_{arch}_{digest}"
+    if (out_dir / "config.json").is_file():
+        return out_dir
+
+    from xlprobe.data.synthetic import generate_corpus
+
+    corpus = generate_corpus(n_sentences, seed=seed)
+    texts = [s for lang in corpus.languages for s in corpus.sentences[lang]]
+    return build_tiny_model(
+        arch,
+        out_dir,
+        texts,
+        vocab_size=vocab_size,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        num_heads=num_heads,
+        seed=seed,
+    )
+
+
+def _train_tokenizer(arch: str, texts: list[str], vocab_size: int) -> tuple[Tokenizer, dict]:
+    """Train the ``tokenizers`` backend of a tiny model; returns it and its special tokens.
+
+    BPE and WordPiece training are deterministic (Unigram training is not: its piece order and
+    scores vary from run to run), so the same texts always give the same tokenizer.
+    """
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
+
+    if arch == "bert":
+        special = {
+            "pad_token": "[PAD]",
+            "unk_token": "[UNK]",
+            "cls_token": "[CLS]",
+            "sep_token": "[SEP]",
+            "mask_token": "[MASK]",
+        }
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        tok.normalizer = normalizers.BertNormalizer(
+            clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False
+        )
+        tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        tok.decoder = decoders.WordPiece()
+        trainer = trainers.WordPieceTrainer(
+            vocab_size=vocab_size, special_tokens=list(special.values()), show_progress=False
+        )
+        single, pair = "[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1"
+        template_tokens = ("[CLS]", "[SEP]")
+    else:
+        if arch == "xlmr":
+            special = {
+                "bos_token": "<s>",
+                "pad_token": "<pad>",
+                "eos_token": "</s>",
+                "unk_token": "<unk>",
+                "mask_token": "<mask>",
+            }
+            single, pair = "<s> $A </s>", "<s> $A </s> </s> $B </s>"
+            template_tokens = ("<s>", "</s>")
+            special_order = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+        else:
+            special = {"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
+            single, pair = "$A </s>", "$A </s> $B </s>"
+            template_tokens = ("</s>",)
+            special_order = ["<pad>", "</s>", "<unk>"]
+        tok = Tokenizer(models.BPE(unk_token="<unk>"))
+        # Like SentencePiece's nmt_nfkc: NFKC, and format/control characters removed.
+        tok.normalizer = normalizers.Sequence(
+            [normalizers.NFKC(), normalizers.Replace(Regex(r"[\p{Cc}\p{Cf}]"), "")]
+        )
+        tok.pre_tokenizer = pre_tokenizers.Metaspace()
+        tok.decoder = decoders.Metaspace()
+        trainer = trainers.BpeTrainer(
+            vocab_size=vocab_size, special_tokens=special_order, show_progress=False
+        )
+    tok.train_from_iterator(texts, trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single=single,
+        pair=pair,
+        special_tokens=[(t, tok.token_to_id(t)) for t in template_tokens],
+    )
+    return tok, special
+
+
+def _tiny_config(arch: str, tokenizer: Any, hidden_size: int, num_layers: int, num_heads: int):
+    """A small transformers config of ``arch`` matching ``tokenizer``'s vocabulary."""
+    from transformers import BertConfig, MT5Config, XLMRobertaConfig
+
+    common = {"vocab_size": len(tokenizer), "pad_token_id": tokenizer.pad_token_id}
+    if arch == "mt5":
+        return MT5Config(
+            d_model=hidden_size,
+            d_kv=hidden_size // num_heads,
+            d_ff=4 * hidden_size,
+            num_layers=num_layers,
+            num_decoder_layers=num_layers,
+            num_heads=num_heads,
+            eos_token_id=tokenizer.eos_token_id,
+            decoder_start_token_id=tokenizer.pad_token_id,
+            tie_word_embeddings=False,
+            **common,
+        )
+    sizes = {
+        "hidden_size": hidden_size,
+        "num_hidden_layers": num_layers,
+        "num_attention_heads": num_heads,
+        "intermediate_size": 4 * hidden_size,
+    }
+    if arch == "bert":
+        return BertConfig(max_position_embeddings=_MAX_POSITIONS, **sizes, **common)
+    # XLM-R offsets positions by padding_idx + 1, hence the two extra position embeddings.
+    return XLMRobertaConfig(
+        max_position_embeddings=_MAX_POSITIONS + 2,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        **sizes,
+        **common,
+    )
+
+
+def _tiny_model_class(arch: str):
+    import transformers
+
+    names = {
+        "mt5": "MT5ForConditionalGeneration",
+        "bert": "BertForMaskedLM",
+        "xlmr": "XLMRobertaForMaskedLM",
+    }
+    return getattr(transformers, names[arch])
