@@ -17,7 +17,7 @@ described).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +113,27 @@ class ConceptSet:
             raise ValueError(
                 f"ConceptSet has {len(self.labels)} labels for {len(self.tokens)} tokens"
             )
+
+    @classmethod
+    def from_mapping(
+        cls, concepts: Mapping[int, Sequence[str]], *, lang: str = UNKNOWN_LANG
+    ) -> ConceptSet:
+        """Build from cluster id -> words (one occurrence per entry), e.g. for examples/tests.
+
+        Each occurrence becomes its own sentence (position 0), numbered in iteration order;
+        ``occurrence`` counts earlier occurrences of the same word.
+        """
+        words = [w for ws in concepts.values() for w in ws]
+        labels = [c for c, ws in concepts.items() for _ in ws]
+        seen: Counter[str] = Counter()
+        occurrence = []
+        for w in words:
+            occurrence.append(seen[w])
+            seen[w] += 1
+        tokens = TokenTable.from_columns(
+            words, lang, range(len(words)), [0] * len(words), occurrence
+        )
+        return cls(tokens=tokens, labels=np.asarray(labels, dtype=np.int64))
 
     def __len__(self) -> int:
         """Number of (non-empty) concepts."""

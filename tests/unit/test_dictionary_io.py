@@ -1,0 +1,96 @@
+"""Reading, writing and the N-best view of translation dictionaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from xlprobe.errors import InputError
+from xlprobe.probing.dictionary import Dictionary, n_best, read_dictionary, write_dictionary
+
+
+def test_read_tsv_sorts_by_probability_with_ties_in_file_order(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("Haus\thome\t0.25\nHaus\thouse\t0.5\nHaus\tbuilding\t0.25\nBaum\ttree\t1\n")
+    d = read_dictionary(path)
+    assert d.translations == {
+        "Haus": [("house", 0.5), ("home", 0.25), ("building", 0.25)],
+        "Baum": [("tree", 1.0)],
+    }
+    assert d.counts is None
+
+
+def test_read_muse_pairs_rank_is_line_order(tmp_path):
+    path = tmp_path / "de-en.txt"
+    path.write_text("Haus house\nBaum  tree\n\nHaus home\nبيت house\n")
+    d = read_dictionary(path)
+    assert d.translations == {
+        "Haus": [("house", 1.0), ("home", 1.0)],
+        "Baum": [("tree", 1.0)],
+        "بيت": [("house", 1.0)],
+    }
+    assert n_best(d, 1) == {"Haus": ["house"], "Baum": ["tree"], "بيت": ["house"]}
+
+
+def test_repeated_pair_keeps_first_line(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("a\tx\t0.1\na\ty\t0.2\na\tx\t0.9\n")
+    assert read_dictionary(path).translations == {"a": [("y", 0.2), ("x", 0.1)]}
+
+
+def test_write_sorted_by_source_then_probability_and_round_trips(tmp_path):
+    d = Dictionary(
+        translations={
+            "b": [("x", 0.1), ("y", 0.7), ("z", 0.1)],
+            "a": [("q", 1 / 3)],
+            "ب": [("b", 0.5)],
+        }
+    )
+    path = tmp_path / "out" / "d.tsv"
+    write_dictionary(d, path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        f"a\tq\t{1 / 3!r}",
+        "b\ty\t0.7",
+        "b\tx\t0.1",
+        "b\tz\t0.1",
+        "ب\tb\t0.5",
+    ]
+    back = read_dictionary(path)
+    assert back.translations["a"] == [("q", 1 / 3)]
+    assert back.translations["b"] == [("y", 0.7), ("x", 0.1), ("z", 0.1)]
+
+
+def test_n_best_keeps_top_n_and_ties_in_order():
+    d = Dictionary(translations={"s": [("a", 0.4), ("b", 0.2), ("c", 0.2), ("d", 0.1)], "t": []})
+    assert n_best(d, 2) == {"s": ["a", "b"], "t": []}
+    assert n_best(d, 3)["s"] == ["a", "b", "c"]
+    assert n_best(d, 10)["s"] == ["a", "b", "c", "d"]
+    assert n_best(d, 1, words=["s", "missing", "s"]) == {"s": ["a"]}
+    with pytest.raises(ValueError, match=">= 1"):
+        n_best(d, 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "expected"),
+    [
+        ("a\tx\t0.5\nb\ty\tabc\n", 2, "non-negative number as probability"),
+        ("a\tx\t0.5\nb\ty\t-0.1\n", 2, "non-negative number as probability"),
+        ("a\tx\t0.5\nb\ty\tnan\n", 2, "non-negative number as probability"),
+        ("a\tx\t0.5\nb y\n", 2, "3 tab-separated fields"),
+        ("a\tx\t0.5\n\nb\ty\t0.5\t7\n", 3, "3 tab-separated fields"),
+        ("a x\nb\ty\t0.5\n", 2, "2 whitespace-separated words"),
+        ("a x\nb y 0.5\n", 2, "2 whitespace-separated words"),
+    ],
+)
+def test_bad_lines_name_file_and_line(tmp_path, content, line, expected):
+    path = tmp_path / "d.tsv"
+    path.write_text(content)
+    with pytest.raises(InputError, match=expected) as err:
+        read_dictionary(path)
+    assert (err.value.path, err.value.line) == (str(path), line)
+
+
+def test_empty_dictionary_file(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("\n")
+    with pytest.raises(InputError, match="empty file"):
+        read_dictionary(path)
