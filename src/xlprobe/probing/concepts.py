@@ -102,13 +102,14 @@ class ConceptSet:
 
     Attributes:
         tokens: The clustered occurrences, N rows.
-        labels: [N] int64 cluster id per row.
+        labels: [N] int64 cluster id per row (any integer sequence is converted).
     """
 
     tokens: TokenTable
     labels: np.ndarray
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", np.asarray(self.labels, dtype=np.int64).reshape(-1))
         if len(self.labels) != len(self.tokens):
             raise ValueError(
                 f"ConceptSet has {len(self.labels)} labels for {len(self.tokens)} tokens"

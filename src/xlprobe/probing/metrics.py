@@ -39,8 +39,14 @@ _MAX_DENOMINATOR = 10**9
 
 
 def threshold_fraction(x: float) -> Fraction:
-    """``x`` as the nearest fraction with denominator <= 10^9 (0.8 -> 4/5, 1 - 0.7 -> 3/10)."""
-    return Fraction(float(x)).limit_denominator(_MAX_DENOMINATOR)
+    """``x`` as the nearest fraction with denominator <= 10^9 (0.8 -> 4/5, 1 - 0.7 -> 3/10).
+
+    A positive ``x`` below 10^-9 becomes 10^-9, not 0, so that it still requires a positive
+    count. For counts below 10^9 the comparison ``count / size >= fraction`` then agrees with
+    the decimal value of ``x``.
+    """
+    frac = Fraction(float(x)).limit_denominator(_MAX_DENOMINATOR)
+    return Fraction(1, _MAX_DENOMINATOR) if x > 0 and frac == 0 else frac
 
 
 def _percent(numerator: int, denominator: int) -> float:
@@ -331,7 +337,7 @@ def colap(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:
         rows.astype(np.int64) * n_langs + cols, minlength=len(concept_ids) * n_langs
     ).reshape(len(concept_ids), n_langs)
     totals = counts.sum(axis=1, keepdims=True)
-    meets = counts * th.denominator >= th.numerator * totals
+    meets = (counts > 0) & (counts * th.denominator >= th.numerator * totals)
     overlap = meets.sum(axis=1) >= 2
     ids = concept_ids[overlap].tolist()
     language_counts = {
