@@ -1,0 +1,179 @@
+"""ConceptProbeCallback: CALIGN / COLAP curves of the model being fine-tuned, every N epochs.
+
+The glue between Lightning and :mod:`xlprobe.probing`: it probes the base model when fitting
+starts (the paper's dotted lines) and the fine-tuned model after each N-th epoch's validation
+(``on_train_epoch_end`` runs after the epoch's validation loop, so the same epoch's zero-shot
+task metrics sit beside its probe values). Only global rank 0 probes; other ranks wait at a
+barrier. Its history is part of the checkpoint, so a resumed run continues the curves without
+duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import lightning as L
+
+from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
+from xlprobe.probing.report import ProbeReport
+
+logger = logging.getLogger(__name__)
+
+
+def task_metric_records(
+    metrics: Mapping[str, Any], epoch: int, metric_name: str
+) -> list[dict[str, Any]]:
+    """Per-language validation values of one task metric, as records
+    ``{"epoch", "lang", "value", "metric_name"}`` for the zero-shot correlation plot.
+
+    Keys look like ``val/<metric_name>/<lang>`` or ``val/<metric_name>/<src>-<tgt>``.
+    """
+    records = []
+    for key, value in metrics.items():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == "val" and parts[1] == metric_name:
+            records.append(
+                {"epoch": epoch, "lang": parts[2], "value": float(value), "metric_name": parts[1]}
+            )
+    return records
+
+
+class ConceptProbeCallback(L.Callback):
+    """Probe latent-concept alignment before training and every ``every_n_epochs`` epochs.
+
+    Args:
+        settings: Probe settings as nested dicts (the resolved ``probe`` config), see
+            :meth:`~xlprobe.probing.pipeline.ProbeSettings.from_dict`; ``enabled``,
+            ``every_n_epochs``, ``probe_base`` and ``corpus`` are read here.
+        languages: Probed languages (besides the pivot).
+        pivot: Pivot language.
+        train_langs: Training languages or pairs (``"fr-en"``), for plot styles.
+        zero_shot_langs: Zero-shot languages or pairs.
+        monitor: The task's per-language validation key, e.g. ``val/bleu/fr-en``; its metric
+            name (``bleu``) is collected per language for the zero-shot correlation.
+        output_dir: Where the probe directory, CSVs and PNGs go.
+    """
+
+    def __init__(
+        self,
+        settings: Mapping[str, Any],
+        languages: Sequence[str],
+        pivot: str,
+        train_langs: Sequence[str],
+        zero_shot_langs: Sequence[str],
+        monitor: str,
+        output_dir: str | Path,
+    ) -> None:
+        values = dict(settings)
+        self.enabled = bool(values.pop("enabled", True))
+        self.every_n_epochs = int(values.pop("every_n_epochs", 1))
+        self.probe_base = bool(values.pop("probe_base", True))
+        corpus = dict(values.pop("corpus"))
+        self.settings = ProbeSettings.from_dict(
+            {**values, "languages": tuple(languages), "pivot": pivot}
+        )
+        self.corpus_dir = corpus["dir"]
+        self.corpus_split = corpus.get("split", "probe")
+        self.max_sentences = corpus.get("max_sentences")
+        self.train_langs = tuple(train_langs)
+        self.zero_shot_langs = tuple(zero_shot_langs)
+        self.task_metric = monitor.split("/")[1]
+        self.output_dir = Path(output_dir)
+        self.history = ProbeReport()
+        self.task_metrics: list[dict[str, Any]] = []
+        self._corpus: ProbeCorpus | None = None
+
+    @property
+    def state_key(self) -> str:
+        return "ConceptProbeCallback"
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"history": self.history.to_records(), "task_metrics": list(self.task_metrics)}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.history = ProbeReport.from_records(state_dict.get("history", {}))
+        self.task_metrics = list(state_dict.get("task_metrics", []))
+
+    @property
+    def probe_dir(self) -> Path:
+        return self.output_dir / "probe"
+
+    def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
+        if self.enabled and stage == "fit":
+            languages = (*self.settings.languages, self.settings.pivot)
+            self._corpus = ProbeCorpus.from_dir(
+                self.corpus_dir,
+                languages,
+                split=self.corpus_split,
+                max_sentences=self.max_sentences,
+            )
+
+    def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if self.enabled and self.probe_base and not self.history.select(model_state="base"):
+            self._probe(trainer, pl_module, ProbeRound())
+
+    def on_train_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        epoch = trainer.current_epoch
+        if not self.enabled or trainer.sanity_checking or (epoch + 1) % self.every_n_epochs:
+            return
+        new = task_metric_records(trainer.callback_metrics, epoch, self.task_metric)
+        self.task_metrics = [r for r in self.task_metrics if r["epoch"] != epoch] + new
+        self._probe(trainer, pl_module, ProbeRound(epoch, trainer.global_step, "finetuned"))
+
+    def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound):
+        if trainer.is_global_zero:
+            report = run_probe(
+                pl_module.model,
+                pl_module.tokenizer,
+                self._corpus,
+                self.settings,
+                probe_dir=self.probe_dir,
+                probe_round=probe_round,
+            )
+            self.history.extend(report)
+            self._write_outputs()
+            self._log(trainer, report, probe_round)
+        trainer.strategy.barrier("concept_probe")
+
+    def _write_outputs(self) -> None:
+        from xlprobe.reporting.curves import plot_layer_curves, plot_zero_shot_correlation
+        from xlprobe.reporting.tables import write_report
+
+        write_report(self.history, self.output_dir)
+        plot_layer_curves(
+            self.history,
+            self.output_dir / "plots",
+            train_langs=self.train_langs,
+            zero_shot_langs=self.zero_shot_langs,
+        )
+        if self.task_metrics:
+            plot_zero_shot_correlation(
+                self.history,
+                self.task_metrics,
+                self.output_dir / "plots" / "zero_shot_correlation.png",
+            )
+
+    def _log(self, trainer: L.Trainer, report: ProbeReport, probe_round: ProbeRound) -> None:
+        from xlprobe.reporting.tables import summary_table
+
+        scalars = report.scalars(probe_round.epoch, probe_round.model_state)
+        logger.info(
+            "concept probe %s\n%s", probe_round.name, summary_table(report, probe_round.epoch)
+        )
+        for pl_logger in trainer.loggers:
+            pl_logger.log_metrics(
+                {**scalars, "probe/epoch": float(probe_round.epoch)}, step=trainer.global_step
+            )
+            if isinstance(pl_logger, L.pytorch.loggers.WandbLogger):
+                from xlprobe.reporting.wandb_payloads import examples_table, line_plots
+
+                pl_logger.experiment.log(
+                    {
+                        **line_plots(self.history, probe_round.epoch),
+                        "probe/examples": examples_table(self.history),
+                    },
+                    step=trainer.global_step,
+                )

@@ -1,0 +1,694 @@
+"""The concept probe: extract word representations, discover concepts, score their alignment.
+
+One *round* probes one model state (the base model, or the model after an epoch):
+
+1. extract, per view (side, language), the word representations of the probe corpus
+   (:func:`~xlprobe.probing.extract.extract_view`, streamed to an ActivationStore);
+2. per layer, cluster each view on its own (independent discovery, for CALIGN) and the union of
+   each language with the pivot language (joint discovery, for COLAP) with K-means;
+3. score CALIGN for every configured pair and COLAP for every joint set
+   (:func:`score_round`, pure: it only needs the cluster assignments and the dictionaries).
+
+Cluster assignments of every round are kept in the probe directory as ConceptX files with a
+``manifest.json``; :func:`rescore` recomputes the whole report from them with other thresholds,
+without a model (Mousi et al., ACL 2024, Sec. 3–4).
+
+Probe directory layout::
+
+    manifest.json                      settings, plan, layers, rounds
+    dictionaries/<src>-<tgt>.tsv       built once from the probe corpus (or given)
+    rounds/<round>/<set>/layer_XX.txt  ConceptX cluster files; joint sets also hold
+                                       sentence_langs.txt (sentence ids offset per language)
+    activations/<round>/<view>/        only with keep_activations
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xlprobe.errors import InputError
+from xlprobe.io import write_text_atomic
+from xlprobe.probing.concepts import ConceptSet, TokenTable, read_clusters, write_clusters
+from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
+from xlprobe.probing.extract import ExtractionSettings
+from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
+
+logger = logging.getLogger(__name__)
+
+SIDES = ("encoder", "decoder")
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class CalignSettings:
+    """CALIGN thresholds (Mousi et al., 2024, Sec. 3.2): θA, N-best, min types, size ratio."""
+
+    theta: float = 0.8
+    n_best: int = 10
+    min_types: int = 5
+    max_size_diff: float = 0.4
+
+
+@dataclass(frozen=True)
+class ColapSettings:
+    """COLAP threshold θO (Mousi et al., 2024, Sec. 3.3)."""
+
+    theta: float = 0.3
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    """Everything a probe round needs besides the model and the corpus.
+
+    Attributes:
+        languages: Probed languages; each is paired with ``pivot``.
+        pivot: The pivot language (target side of every CALIGN pair).
+        layers: Layers to probe (0 = embeddings); ``None`` for all.
+        k: K-means clusters per set; ``None`` scales K to the data:
+            ``max(2, round(word types / types_per_concept))``.
+        types_per_concept: Average word types per concept when ``k`` is ``None``.
+        backend: K-means backend (``auto``, ``cuml``, ``faiss``, ``sklearn``).
+        n_iter: K-means iterations.
+        seed: K-means seed.
+        sides: Sides to probe; ``decoder`` applies to encoder-decoder models only.
+        extraction: Word representation settings.
+        calign: CALIGN thresholds.
+        colap: COLAP threshold.
+        n_examples: Example concepts kept per (pair, layer) for the report tables.
+        keep_activations: Keep the activation stores in the probe directory.
+        dictionaries: ``"<src>-<tgt>"`` -> dictionary file; missing pairs are built from the
+            probe corpus with eflomal.
+    """
+
+    languages: tuple[str, ...]
+    pivot: str = "en"
+    layers: tuple[int, ...] | None = None
+    k: int | None = None
+    types_per_concept: int = 10
+    backend: str = "auto"
+    n_iter: int = 20
+    seed: int = 0
+    sides: tuple[str, ...] = SIDES
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    calign: CalignSettings = field(default_factory=CalignSettings)
+    colap: ColapSettings = field(default_factory=ColapSettings)
+    n_examples: int = 3
+    keep_activations: bool = False
+    dictionaries: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        languages = tuple(lang for lang in self.languages if lang != self.pivot)
+        if not languages:
+            raise InputError(
+                f"probe languages {list(self.languages)} name no language besides the pivot "
+                f"{self.pivot!r}: set lang.probe to at least one other language"
+            )
+        unknown = [s for s in self.sides if s not in SIDES]
+        if unknown:
+            raise InputError(f"probe.sides: unknown side(s) {unknown}; choose from {list(SIDES)}")
+        if self.k is not None and self.k < 2:
+            raise InputError(f"probe.k must be at least 2 (or null to scale), got {self.k}")
+        object.__setattr__(self, "languages", languages)
+        object.__setattr__(self, "sides", tuple(self.sides))
+        if self.layers is not None:
+            object.__setattr__(self, "layers", tuple(int(x) for x in self.layers))
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> ProbeSettings:
+        """Build from plain nested dicts (e.g. a resolved Hydra ``probe`` node); unknown keys are
+        an :class:`InputError` naming them."""
+        nested = {
+            "extraction": ExtractionSettings,
+            "calign": CalignSettings,
+            "colap": ColapSettings,
+        }
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InputError(f"unknown probe setting(s) {unknown}; known: {sorted(known)}")
+        kwargs = dict(values)
+        for name, kind in nested.items():
+            if name in kwargs and not isinstance(kwargs[name], kind):
+                sub = dict(kwargs[name] or {})
+                allowed = {f.name for f in dataclasses.fields(kind)}
+                bad = sorted(set(sub) - allowed)
+                if bad:
+                    raise InputError(
+                        f"unknown probe.{name} setting(s) {bad}; known: {sorted(allowed)}"
+                    )
+                kwargs[name] = kind(**sub)
+        for name in ("languages", "sides"):
+            if name in kwargs:
+                kwargs[name] = tuple(kwargs[name])
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict, inverse of :meth:`from_dict`."""
+        values = dataclasses.asdict(self)
+        values["dictionaries"] = dict(self.dictionaries)
+        return values
+
+
+@dataclass(frozen=True)
+class ProbeCorpus:
+    """Line-aligned probe sentences per language (whitespace-tokenized words)."""
+
+    sentences: Mapping[str, Sequence[str]]
+
+    def __post_init__(self) -> None:
+        sizes = {lang: len(lines) for lang, lines in self.sentences.items()}
+        if len(set(sizes.values())) > 1:
+            raise InputError(f"probe corpus is not line-aligned: sentences per language {sizes}")
+
+    def __len__(self) -> int:
+        return len(next(iter(self.sentences.values()), ()))
+
+    @classmethod
+    def from_dir(
+        cls,
+        directory: str | Path,
+        languages: Sequence[str],
+        *,
+        split: str = "probe",
+        max_sentences: int | None = None,
+    ) -> ProbeCorpus:
+        """Read ``<directory>/<split>.<lang>.txt`` for each language (UTF-8, one sentence a line).
+
+        Raises:
+            InputError: A missing or non-UTF-8 file, or files with different line counts.
+        """
+        directory = Path(directory)
+        sentences = {}
+        for lang in languages:
+            path = directory / f"{split}.{lang}.txt"
+            if not path.is_file():
+                raise InputError(
+                    f"probe corpus file missing: expected one sentence per line in "
+                    f"'{split}.{lang}.txt' for language {lang!r} (set probe.corpus.dir / "
+                    "probe.corpus.split)",
+                    path=path,
+                )
+            data = path.read_bytes()
+            try:
+                lines = data.decode("utf-8").splitlines()
+            except UnicodeDecodeError as err:
+                line = data[: err.start].count(b"\n") + 1
+                raise InputError("not valid UTF-8 text", path=path, line=line) from None
+            sentences[lang] = lines[:max_sentences] if max_sentences else lines
+        sizes = {lang: len(lines) for lang, lines in sentences.items()}
+        if len(set(sizes.values())) > 1:
+            files = ", ".join(f"{split}.{lang}.txt: {n} lines" for lang, n in sizes.items())
+            raise InputError(f"probe corpus files are not line-aligned ({files})", path=directory)
+        return cls(sentences=sentences)
+
+
+@dataclass(frozen=True)
+class View:
+    """Representations of one language on one side of the model.
+
+    Decoder views are computed by teacher forcing: the decoder reads ``lang`` while the encoder
+    reads the parallel sentence in ``source_lang``.
+    """
+
+    side: str
+    lang: str
+    source_lang: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Directory-safe name, e.g. ``encoder.de`` or ``decoder.en.from_de``."""
+        suffix = f".from_{self.source_lang}" if self.source_lang else ""
+        return f"{self.side}.{self.lang}{suffix}"
+
+
+@dataclass(frozen=True)
+class ProbePlan:
+    """Which views to extract, which pairs CALIGN compares, which pairs COLAP clusters jointly."""
+
+    views: tuple[View, ...]
+    calign_pairs: tuple[tuple[View, View], ...]
+    joint_pairs: tuple[tuple[View, View], ...]
+
+    @staticmethod
+    def joint_name(pair: tuple[View, View]) -> str:
+        return f"joint.{pair[0].name}+{pair[1].name}"
+
+
+def plan_views(settings: ProbeSettings, *, seq2seq: bool) -> ProbePlan:
+    """Views and pairs for the probed languages X against the pivot P.
+
+    CALIGN pairs: encoder X vs encoder P; for seq2seq models also decoder X (encoder reading P)
+    vs decoder P (encoder reading X), and encoder X vs decoder P (the translation direction
+    X→P). COLAP joint sets: the two views of each same-side CALIGN pair.
+    """
+    pivot = settings.pivot
+    calign_pairs: list[tuple[View, View]] = []
+    for lang in settings.languages:
+        encoder_s, encoder_t = View("encoder", lang), View("encoder", pivot)
+        decoder_s, decoder_t = View("decoder", lang, pivot), View("decoder", pivot, lang)
+        if "encoder" in settings.sides:
+            calign_pairs.append((encoder_s, encoder_t))
+        if seq2seq and "decoder" in settings.sides:
+            calign_pairs.append((decoder_s, decoder_t))
+            if "encoder" in settings.sides:
+                calign_pairs.append((encoder_s, decoder_t))
+    if not calign_pairs:
+        raise InputError(
+            f"probe.sides={list(settings.sides)} leaves nothing to probe for this model "
+            "(decoder applies to encoder-decoder models only)"
+        )
+    joint_pairs = tuple(p for p in calign_pairs if p[0].side == p[1].side)
+    views = tuple(sorted({v for pair in calign_pairs for v in pair}, key=lambda v: v.name))
+    return ProbePlan(views=views, calign_pairs=tuple(calign_pairs), joint_pairs=joint_pairs)
+
+
+@dataclass(frozen=True)
+class ProbeRound:
+    """Which model state a round probes: ``base`` (epoch -1) or ``finetuned`` after an epoch."""
+
+    epoch: int = BASE_EPOCH
+    step: int = 0
+    model_state: str = "base"
+
+    @property
+    def name(self) -> str:
+        return "base" if self.model_state == "base" else f"epoch_{self.epoch:03d}_step_{self.step}"
+
+
+def _num_clusters(n_types: int, n_points: int, settings: ProbeSettings) -> int:
+    if settings.k is not None:
+        return settings.k
+    return int(min(max(2, round(n_types / settings.types_per_concept)), n_points))
+
+
+def _layer_file(directory: Path, layer: int) -> Path:
+    return directory / f"layer_{layer:02d}.txt"
+
+
+def _joint_tokens(tables: Sequence[TokenTable], n_sentences: int) -> TokenTable:
+    """Concatenate views, offsetting sentence ids by ``i * n_sentences`` for the i-th view so the
+    ConceptX file stays unambiguous together with its ``sentence_langs.txt``."""
+    shifted = [
+        dataclasses.replace(t, sentence=t.sentence + i * n_sentences) for i, t in enumerate(tables)
+    ]
+    return TokenTable.concat(shifted)
+
+
+def _is_seq2seq(model: Any) -> bool:
+    return bool(getattr(model.config, "is_encoder_decoder", False))
+
+
+def build_or_load_dictionaries(
+    corpus: ProbeCorpus, settings: ProbeSettings, directory: Path
+) -> dict[str, Dictionary]:
+    """``"<lang>-<pivot>"`` -> dictionary: given files, cached builds, or built now with eflomal
+    over the probe corpus (cached to ``directory/<lang>-<pivot>.tsv``)."""
+    from xlprobe.probing.alignment import build_dictionary
+
+    dictionaries = {}
+    for lang in settings.languages:
+        key = f"{lang}-{settings.pivot}"
+        cached = directory / f"{key}.tsv"
+        if key in settings.dictionaries:
+            dictionaries[key] = read_dictionary(settings.dictionaries[key])
+        elif cached.is_file():
+            dictionaries[key] = read_dictionary(cached)
+        else:
+            logger.info("building the %s dictionary from %d probe sentences", key, len(corpus))
+            dictionaries[key] = build_dictionary(
+                corpus.sentences[lang], corpus.sentences[settings.pivot]
+            )
+            write_dictionary(dictionaries[key], cached)
+    return dictionaries
+
+
+def _examples_calign(result, src: ConceptSet, tgt: ConceptSet, n: int, **common):
+    sizes = result.source_sizes
+    best = sorted(result.pairs, key=lambda p: (-len(result.matched[p]) / sizes[p[0]], p))[:n]
+    return [
+        ConceptExample(
+            concept_s=int(cs),
+            concept_t=int(ct),
+            words_s=tuple(w for w, _ in src.top_words(cs, 8)),
+            words_t=tuple(w for w, _ in tgt.top_words(ct, 8)),
+            score=len(result.matched[(cs, ct)]) / sizes[cs],
+            **common,
+        )
+        for cs, ct in best
+    ]
+
+
+def _examples_colap(result, joint: ConceptSet, lang_s: str, lang_t: str, n: int, **common):
+    def share(cid: int) -> float:
+        counts = result.language_counts[cid]
+        total = sum(counts.values())
+        return min(counts.get(lang_s, 0), counts.get(lang_t, 0)) / total
+
+    best = sorted(result.overlapping_ids, key=lambda c: (-share(c), c))[:n]
+    examples = []
+    for cid in best:
+        mask = np.asarray(joint.labels) == cid
+        words = {}
+        for lang in (lang_s, lang_t):
+            in_lang = joint.tokens.word[mask & (joint.tokens.lang == lang)]
+            uniq, counts = np.unique(in_lang.astype(str), return_counts=True)
+            words[lang] = tuple(uniq[np.argsort(-counts, kind="stable")][:8].tolist())
+        examples.append(
+            ConceptExample(
+                concept_s=int(cid),
+                concept_t=int(cid),
+                words_s=words[lang_s],
+                words_t=words[lang_t],
+                score=share(cid),
+                **common,
+            )
+        )
+    return examples
+
+
+def score_round(
+    concepts: Mapping[tuple[str, int], ConceptSet],
+    plan: ProbePlan,
+    layers: Sequence[int],
+    dictionaries: Mapping[str, Dictionary],
+    settings: ProbeSettings,
+    probe_round: ProbeRound,
+) -> ProbeReport:
+    """CALIGN and COLAP rows (and example concepts) of one round, from cluster assignments only.
+
+    Args:
+        concepts: ``(set name, layer)`` -> concepts, set name = :attr:`View.name` for single
+            views and :meth:`ProbePlan.joint_name` for joint sets.
+        plan: The views and pairs.
+        layers: Layers to score.
+        dictionaries: ``"<lang>-<pivot>"`` -> dictionary.
+        settings: Thresholds.
+        probe_round: Epoch / step / model state of the rows.
+    """
+    from xlprobe.probing.metrics import calign, colap
+
+    rows: list[ProbeRow] = []
+    examples: list[ConceptExample] = []
+    base = {"epoch": probe_round.epoch, "model_state": probe_round.model_state}
+    c = settings.calign
+    for layer in layers:
+        for view_s, view_t in plan.calign_pairs:
+            result = calign(
+                concepts[(view_s.name, layer)],
+                concepts[(view_t.name, layer)],
+                dictionaries[f"{view_s.lang}-{view_t.lang}"],
+                n_best=c.n_best,
+                theta=c.theta,
+                min_types=c.min_types,
+                max_size_diff=c.max_size_diff,
+            )
+            common = dict(
+                base,
+                metric="calign",
+                side_s=view_s.side,
+                lang_s=view_s.lang,
+                side_t=view_t.side,
+                lang_t=view_t.lang,
+                layer=layer,
+            )
+            rows.append(
+                ProbeRow(
+                    step=probe_round.step,
+                    value=result.percent,
+                    numerator=result.aligned,
+                    denominator=result.total,
+                    **common,
+                )
+            )
+            examples += _examples_calign(
+                result,
+                concepts[(view_s.name, layer)],
+                concepts[(view_t.name, layer)],
+                settings.n_examples,
+                **common,
+            )
+        for pair in plan.joint_pairs:
+            joint = concepts[(plan.joint_name(pair), layer)]
+            result = colap(joint, theta=settings.colap.theta)
+            view_s, view_t = pair
+            common = dict(
+                base,
+                metric="colap",
+                side_s=view_s.side,
+                lang_s=view_s.lang,
+                side_t=view_t.side,
+                lang_t=view_t.lang,
+                layer=layer,
+            )
+            rows.append(
+                ProbeRow(
+                    step=probe_round.step,
+                    value=result.percent,
+                    numerator=result.overlapping,
+                    denominator=result.total,
+                    **common,
+                )
+            )
+            examples += _examples_colap(
+                result, joint, view_s.lang, view_t.lang, settings.n_examples, **common
+            )
+    return ProbeReport(rows=rows, examples=examples)
+
+
+def _model_id(model: Any) -> str:
+    return str(getattr(model, "name_or_path", "") or model.config.__class__.__name__)
+
+
+def run_probe(
+    model: Any,
+    tokenizer: Any,
+    corpus: ProbeCorpus,
+    settings: ProbeSettings,
+    *,
+    probe_dir: str | Path,
+    probe_round: ProbeRound | None = None,
+) -> ProbeReport:
+    """Probe one model state: extract, cluster, score; keep the clusters in ``probe_dir``.
+
+    Args:
+        model: A Hugging Face model (encoder-only or encoder-decoder).
+        tokenizer: Its fast tokenizer.
+        corpus: Parallel probe sentences for ``settings.languages`` and the pivot.
+        settings: Probe settings.
+        probe_dir: The run's probe directory (manifest, dictionaries, cluster files).
+        probe_round: Which model state this is (default: the base model).
+
+    Returns:
+        The round's report, with ``timings`` in seconds for ``<round>/dictionary``,
+        ``<round>/extract``, ``<round>/cluster``, ``<round>/metrics`` and ``<round>/total``.
+    """
+    from xlprobe.probing.cluster import kmeans
+    from xlprobe.probing.extract import extract_view
+
+    probe_round = probe_round or ProbeRound()
+    probe_dir = Path(probe_dir)
+    plan = plan_views(settings, seq2seq=_is_seq2seq(model))
+    missing = [v.lang for v in plan.views if v.lang not in corpus.sentences]
+    if missing:
+        raise InputError(f"probe corpus has no sentences for language(s) {sorted(set(missing))}")
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    dictionaries = build_or_load_dictionaries(corpus, settings, probe_dir / "dictionaries")
+    timings["dictionary"] = time.perf_counter() - start
+
+    round_dir = probe_dir / "rounds" / probe_round.name
+    if settings.keep_activations:
+        activation_root = probe_dir / "activations" / probe_round.name
+        activation_root.mkdir(parents=True, exist_ok=True)
+    else:
+        activation_root = Path(tempfile.mkdtemp(prefix="xlprobe-activations-"))
+    try:
+        tick = time.perf_counter()
+        stores = {}
+        for view in plan.views:
+            stores[view] = extract_view(
+                model,
+                tokenizer,
+                list(corpus.sentences[view.lang]),
+                side=view.side,
+                lang=view.lang,
+                out_dir=activation_root / view.name,
+                settings=settings.extraction,
+                source_sentences=(
+                    list(corpus.sentences[view.source_lang]) if view.source_lang else None
+                ),
+            )
+        timings["extract"] = time.perf_counter() - tick
+        layers = _resolve_layers(settings.layers, stores)
+
+        tick = time.perf_counter()
+        concepts: dict[tuple[str, int], ConceptSet] = {}
+        n_sentences = len(corpus)
+        for layer in layers:
+            for view, store in stores.items():
+                concepts[(view.name, layer)] = _cluster(
+                    np.asarray(store.layer(layer), dtype=np.float32),
+                    store.tokens,
+                    settings,
+                    kmeans,
+                )
+                write_clusters(
+                    concepts[(view.name, layer)], _layer_file(round_dir / view.name, layer)
+                )
+            for pair in plan.joint_pairs:
+                name = plan.joint_name(pair)
+                x = np.concatenate([np.asarray(stores[v].layer(layer), np.float32) for v in pair])
+                tokens = _joint_tokens([stores[v].tokens for v in pair], n_sentences)
+                concepts[(name, layer)] = _cluster(x, tokens, settings, kmeans)
+                write_clusters(concepts[(name, layer)], _layer_file(round_dir / name, layer))
+                langs = [v.lang for v in pair for _ in range(n_sentences)]
+                write_text_atomic(
+                    round_dir / name / "sentence_langs.txt", "".join(f"{lang}\n" for lang in langs)
+                )
+        timings["cluster"] = time.perf_counter() - tick
+    finally:
+        if not settings.keep_activations:
+            shutil.rmtree(activation_root, ignore_errors=True)
+
+    tick = time.perf_counter()
+    report = score_round(concepts, plan, layers, dictionaries, settings, probe_round)
+    timings["metrics"] = time.perf_counter() - tick
+    timings["total"] = time.perf_counter() - start
+    report.timings = {f"{probe_round.name}/{k}": v for k, v in timings.items()}
+    _update_manifest(probe_dir, settings, plan, layers, probe_round, n_sentences)
+    logger.info(
+        "probe round %s: %s",
+        probe_round.name,
+        ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
+    )
+    return report
+
+
+def _cluster(x: np.ndarray, tokens: TokenTable, settings: ProbeSettings, kmeans) -> ConceptSet:
+    n_types = len(
+        {(w, lang) for w, lang in zip(tokens.word.tolist(), tokens.lang.tolist(), strict=True)}
+    )
+    k = _num_clusters(n_types, len(tokens), settings)
+    labels = kmeans(x, k, backend=settings.backend, seed=settings.seed, n_iter=settings.n_iter)
+    return ConceptSet(tokens=tokens, labels=np.asarray(labels, dtype=np.int64))
+
+
+def _resolve_layers(requested: Sequence[int] | None, stores: Mapping[View, Any]) -> list[int]:
+    available = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
+    if requested is None:
+        return available
+    missing = [layer for layer in requested if layer not in available]
+    if missing:
+        raise InputError(
+            f"probe.layers {list(requested)} asks for layer(s) {missing} but the model has "
+            f"layers {available[0]}..{available[-1]} (0 = embeddings): set probe.layers to a "
+            "subset or null"
+        )
+    return list(requested)
+
+
+def _update_manifest(
+    probe_dir: Path,
+    settings: ProbeSettings,
+    plan: ProbePlan,
+    layers: Sequence[int],
+    probe_round: ProbeRound,
+    n_sentences: int,
+) -> None:
+    path = probe_dir / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"rounds": []}
+    rounds = [r for r in manifest["rounds"] if r["name"] != probe_round.name]
+    rounds.append({**dataclasses.asdict(probe_round), "name": probe_round.name})
+    manifest.update(
+        settings=settings.to_dict(),
+        views=[dataclasses.asdict(v) for v in plan.views],
+        calign_pairs=[[dataclasses.asdict(v) for v in p] for p in plan.calign_pairs],
+        joint_pairs=[[dataclasses.asdict(v) for v in p] for p in plan.joint_pairs],
+        layers=list(layers),
+        n_sentences=n_sentences,
+        rounds=rounds,
+    )
+    write_text_atomic(path, json.dumps(manifest, indent=2))
+
+
+def _read_manifest(probe_dir: Path) -> dict[str, Any]:
+    path = probe_dir / MANIFEST
+    if not path.is_file():
+        raise InputError(
+            "no probe manifest: from_run must point at a run directory whose probe/ holds a "
+            f"{MANIFEST} (a run made with the probe callback or probe.py)",
+            path=path,
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputError(f"malformed manifest: {err.msg}", path=path, line=err.lineno) from None
+
+
+def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> ProbeReport:
+    """Recompute every round's CALIGN / COLAP from cached cluster files, with new thresholds.
+
+    Args:
+        probe_dir: A probe directory written by :func:`run_probe`.
+        overrides: Threshold settings replacing the cached ones, as nested dicts, e.g.
+            ``{"calign": {"theta": 0.7}, "colap": {"theta": 0.4}}``.
+
+    Returns:
+        The report over all cached rounds (timings: ``rescore/load``, ``rescore/metrics``).
+    """
+    probe_dir = Path(probe_dir)
+    manifest = _read_manifest(probe_dir)
+    values = manifest["settings"]
+    for name, sub in (overrides or {}).items():
+        values[name] = {**values[name], **sub} if isinstance(sub, Mapping) else sub
+    settings = ProbeSettings.from_dict(values)
+    plan = ProbePlan(
+        views=tuple(View(**v) for v in manifest["views"]),
+        calign_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["calign_pairs"]),
+        joint_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["joint_pairs"]),
+    )
+    layers = manifest["layers"]
+    dictionaries = {
+        f"{s.lang}-{t.lang}": read_dictionary(
+            settings.dictionaries.get(f"{s.lang}-{t.lang}")
+            or probe_dir / "dictionaries" / f"{s.lang}-{t.lang}.tsv"
+        )
+        for s, t in {(s, t) for s, t in plan.calign_pairs}
+    }
+    report = ProbeReport()
+    load = score = 0.0
+    for info in manifest["rounds"]:
+        tick = time.perf_counter()
+        probe_round = ProbeRound(info["epoch"], info["step"], info["model_state"])
+        round_dir = probe_dir / "rounds" / probe_round.name
+        concepts: dict[tuple[str, int], ConceptSet] = {}
+        for layer in layers:
+            for view in plan.views:
+                concepts[(view.name, layer)] = read_clusters(
+                    _layer_file(round_dir / view.name, layer), lang=view.lang
+                )
+            for pair in plan.joint_pairs:
+                name = plan.joint_name(pair)
+                langs = (
+                    (round_dir / name / "sentence_langs.txt").read_text(encoding="utf-8").split()
+                )
+                concepts[(name, layer)] = read_clusters(
+                    _layer_file(round_dir / name, layer), sentence_langs=langs
+                )
+        load += time.perf_counter() - tick
+        tick = time.perf_counter()
+        report.extend(score_round(concepts, plan, layers, dictionaries, settings, probe_round))
+        score += time.perf_counter() - tick
+    report.timings = {"rescore/load": load, "rescore/metrics": score}
+    return report

@@ -1,0 +1,167 @@
+"""Probe pipeline pieces that need no model: settings, corpus, plan, scoring, re-scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xlprobe.errors import InputError
+from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
+from xlprobe.probing.dictionary import Dictionary, write_dictionary
+from xlprobe.probing.metrics import calign, colap
+from xlprobe.probing.pipeline import (
+    ProbeCorpus,
+    ProbePlan,
+    ProbeRound,
+    ProbeSettings,
+    View,
+    _joint_tokens,
+    _layer_file,
+    _update_manifest,
+    plan_views,
+    rescore,
+    score_round,
+)
+
+
+def test_settings_from_nested_dicts_and_pivot_is_not_probed():
+    s = ProbeSettings.from_dict(
+        {"languages": ["fr", "en", "de"], "calign": {"theta": 0.7}, "colap": {"theta": 0.4}}
+    )
+    assert s.languages == ("fr", "de")
+    assert s.calign.theta == 0.7 and s.calign.n_best == 10 and s.colap.theta == 0.4
+    assert ProbeSettings.from_dict(s.to_dict()) == s
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"languages": ["en"]}, "no language besides the pivot"),
+        ({"languages": ["de"], "sides": ["middle"]}, "unknown side"),
+        ({"languages": ["de"], "k": 1}, "at least 2"),
+        ({"languages": ["de"], "kk": 3}, "unknown probe setting"),
+        ({"languages": ["de"], "calign": {"thetaa": 0.3}}, "unknown probe.calign setting"),
+    ],
+)
+def test_bad_settings_name_the_option(values, message):
+    with pytest.raises(InputError, match=message):
+        ProbeSettings.from_dict(values)
+
+
+def test_plan_for_encoder_only_and_seq2seq_models():
+    s = ProbeSettings(languages=("de", "fr"))
+    enc = plan_views(s, seq2seq=False)
+    assert enc.calign_pairs == (
+        (View("encoder", "de"), View("encoder", "en")),
+        (View("encoder", "fr"), View("encoder", "en")),
+    )
+    assert enc.joint_pairs == enc.calign_pairs
+    s2s = plan_views(s, seq2seq=True)
+    assert (View("decoder", "de", "en"), View("decoder", "en", "de")) in s2s.calign_pairs
+    assert (View("encoder", "de"), View("decoder", "en", "de")) in s2s.calign_pairs
+    assert len(s2s.calign_pairs) == 6 and len(s2s.joint_pairs) == 4
+    assert {v.name for v in s2s.views} == {
+        "encoder.de", "encoder.fr", "encoder.en", "decoder.de.from_en", "decoder.fr.from_en",
+        "decoder.en.from_de", "decoder.en.from_fr",
+    }  # fmt: skip
+    with pytest.raises(InputError, match="decoder applies to encoder-decoder"):
+        plan_views(ProbeSettings(languages=("de",), sides=("decoder",)), seq2seq=False)
+
+
+def test_corpus_files_are_checked(tmp_path):
+    (tmp_path / "probe.de.txt").write_text("a b\nc d\n", encoding="utf-8")
+    (tmp_path / "probe.en.txt").write_text("x y\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not line-aligned \(probe.de.txt: 2 lines"):
+        ProbeCorpus.from_dir(tmp_path, ["de", "en"])
+    with pytest.raises(InputError, match=r"probe\.fr\.txt") as err:
+        ProbeCorpus.from_dir(tmp_path, ["fr"])
+    assert "probe.corpus.dir" in str(err.value)
+    (tmp_path / "probe.ar.txt").write_bytes("سلام\n".encode() + b"\xff\n")
+    with pytest.raises(InputError, match=r"probe.ar.txt:2: not valid UTF-8"):
+        ProbeCorpus.from_dir(tmp_path, ["ar"])
+    corpus = ProbeCorpus.from_dir(tmp_path, ["de"], max_sentences=1)
+    assert corpus.sentences == {"de": ["a b"]} and len(corpus) == 1
+
+
+def _concepts(words, labels, lang):
+    n = len(words)
+    tokens = TokenTable.from_columns(words, lang, range(n), [0] * n, [0] * n)
+    return ConceptSet(tokens, np.asarray(labels, dtype=np.int64))
+
+
+def _toy_round():
+    """Two layers of de/en concepts: layer 0 aligned, layer 1 scrambled."""
+    de_words = [f"d{i}" for i in range(12)]
+    en_words = [f"e{i}" for i in range(12)]
+    dictionary = Dictionary({d: [(e, 1.0)] for d, e in zip(de_words, en_words, strict=True)})
+    good = [0] * 6 + [1] * 6
+    scrambled = [0, 1] * 6
+    concepts = {}
+    for layer, de_labels in ((0, good), (1, scrambled)):
+        concepts[("encoder.de", layer)] = _concepts(de_words, de_labels, "de")
+        concepts[("encoder.en", layer)] = _concepts(en_words, good, "en")
+        joint = TokenTable.concat(
+            [concepts[("encoder.de", layer)].tokens, concepts[("encoder.en", layer)].tokens]
+        )
+        concepts[("joint.encoder.de+encoder.en", layer)] = ConceptSet(
+            joint, np.asarray(de_labels + [2, 3] * 6, dtype=np.int64)
+        )
+    return concepts, {"de-en": dictionary}
+
+
+def test_score_round_matches_the_metric_functions():
+    concepts, dictionaries = _toy_round()
+    settings = ProbeSettings(languages=("de",), n_examples=1)
+    plan = plan_views(settings, seq2seq=False)
+    report = score_round(
+        concepts, plan, [0, 1], dictionaries, settings, ProbeRound(2, 40, "finetuned")
+    )
+    by_layer = {(r.metric, r.layer): r for r in report.rows}
+    assert by_layer[("calign", 0)].value == 100.0
+    assert by_layer[("calign", 1)].value == 0.0
+    expected = calign(
+        concepts[("encoder.de", 1)], concepts[("encoder.en", 1)], dictionaries["de-en"]
+    )
+    assert (by_layer[("calign", 1)].numerator, by_layer[("calign", 1)].denominator) == (
+        expected.aligned,
+        expected.total,
+    )
+    joint = colap(concepts[("joint.encoder.de+encoder.en", 1)])
+    assert by_layer[("colap", 1)].value == joint.percent
+    assert all(r.epoch == 2 and r.step == 40 for r in report.rows)
+    example = next(e for e in report.examples if e.metric == "calign" and e.layer == 0)
+    assert example.score == 1.0 and set(example.words_s) <= {f"d{i}" for i in range(12)}
+
+
+def test_rescore_reads_cached_clusters_and_applies_new_thresholds(tmp_path):
+    concepts, dictionaries = _toy_round()
+    settings = ProbeSettings(languages=("de",))
+    plan = plan_views(settings, seq2seq=False)
+    probe_round = ProbeRound()
+    round_dir = tmp_path / "rounds" / probe_round.name
+    for (name, layer), concept_set in concepts.items():
+        if name.startswith("joint."):
+            tables = [concepts[(v.name, layer)].tokens for v in plan.joint_pairs[0]]
+            concept_set = ConceptSet(_joint_tokens(tables, 12), concept_set.labels)
+            (round_dir / name).mkdir(parents=True, exist_ok=True)
+            (round_dir / name / "sentence_langs.txt").write_text("de\n" * 12 + "en\n" * 12)
+        write_clusters(concept_set, _layer_file(round_dir / name, layer))
+    write_dictionary(dictionaries["de-en"], tmp_path / "dictionaries" / "de-en.tsv")
+    _update_manifest(tmp_path, settings, plan, [0, 1], probe_round, 12)
+    direct = score_round(concepts, plan, [0, 1], dictionaries, settings, probe_round)
+    cached = rescore(tmp_path)
+    assert [(r.key, r.value) for r in cached.rows] == [(r.key, r.value) for r in direct.rows]
+    # layer 1 has half of each de concept's words aligned to one en concept
+    loose = rescore(tmp_path, {"calign": {"theta": 0.5}})
+    assert loose.select(metric="calign", layer=1)[0].value == 100.0
+    assert cached.select(metric="calign", layer=1)[0].value == 0.0
+
+
+def test_rescore_without_manifest_says_what_from_run_needs(tmp_path):
+    with pytest.raises(InputError, match="from_run must point at a run directory"):
+        rescore(tmp_path)
+
+
+def test_joint_plan_names_are_stable():
+    pair = (View("decoder", "de", "en"), View("decoder", "en", "de"))
+    assert ProbePlan.joint_name(pair) == "joint.decoder.de.from_en+decoder.en.from_de"
