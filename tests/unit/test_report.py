@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from xlprobe.errors import InputError
@@ -172,6 +173,13 @@ def test_invalid_rows_are_rejected(change, message):
     fields = row().__dict__ | change
     with pytest.raises(ValueError, match=message):
         ProbeRow(**fields)
+
+
+def test_numpy_scalars_become_plain_python():
+    r = ProbeRow(**(row().__dict__ | {"numerator": np.int64(3), "value": np.float32(75.0)}))
+    assert type(r.numerator) is int and type(r.value) is float
+    with pytest.raises(ValueError, match="layer must be an integer"):
+        ProbeRow(**(row().__dict__ | {"layer": 6.0}))
 
 
 def test_example_words_must_not_contain_spaces():

@@ -183,6 +183,8 @@ def test_correlation_defaults_to_last_layer_and_pair_languages(report):
     points = correlation_points(report, pair_records, side_t="decoder")
     assert points.layer == 3 and points.pair == ("calign", "encoder", "decoder")
     assert len(points.x) == 6
+    zero_shot = correlation_points(report, pair_records, langs=["fr-en"])
+    assert zero_shot.langs == ("fr-en",) * 3
 
 
 def test_correlation_figure_and_file(tmp_path, report):

@@ -1,7 +1,7 @@
 """The probe artifact: a long table of CALIGN / COLAP values per epoch, view pair and layer.
 
 One :class:`ProbeRow` per value (Mousi et al., ACL 2024, "Exploring Alignment in Shared
-Cross-lingual Spaces": CALIGN, Section 3.2; COLAP, Section 3.3), plus example tables
+Cross-lingual Spaces", Sec. 3: CALIGN and COLAP, in percent), plus example tables
 (:class:`ConceptExample`: aligned concept pairs for CALIGN, overlapping concepts for COLAP) and
 wall-clock timings. The table is written as CSV, saved inside Lightning checkpoints as plain
 records, and turned into W&B scalars under keys
@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,22 @@ EXAMPLE_COLUMNS = (
     "score",
 )
 EXAMPLE_GROUP_COLUMNS = EXAMPLE_COLUMNS[:8]
+
+
+def _coerce_fields(obj: Any) -> None:
+    """Turn numpy scalars into plain int / float in place (checkpoints load plain types only);
+    raise ValueError for a non-integral int field or a non-str str field."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if f.type == "int":
+            try:
+                object.__setattr__(obj, f.name, operator.index(value))
+            except TypeError:
+                raise ValueError(f"{f.name} must be an integer, got {value!r}") from None
+        elif f.type == "float":
+            object.__setattr__(obj, f.name, float(value))
+        elif f.type == "str" and not isinstance(value, str):
+            raise ValueError(f"{f.name} must be a str, got {value!r}")
 
 
 def _check_common(
@@ -128,6 +145,7 @@ class ProbeRow:
     denominator: int
 
     def __post_init__(self) -> None:
+        _coerce_fields(self)
         _check_common(
             self.epoch,
             self.model_state,
@@ -198,6 +216,7 @@ class ConceptExample:
     score: float
 
     def __post_init__(self) -> None:
+        _coerce_fields(self)
         _check_common(
             self.epoch,
             self.model_state,

@@ -1,11 +1,11 @@
 """Paper-style curves from a ProbeReport, as PNG files (matplotlib, Agg canvas, no pyplot).
 
-Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces": CALIGN / COLAP per
-layer (Figures 2-5: base model dotted, fine-tuned model solid for training language pairs and
-dashed for zero-shot pairs) and the zero-shot correlation between CALIGN and task performance
-(Section 5). Every plot is built by a ``*_figure`` function that returns the
-``matplotlib.figure.Figure`` (tests inspect ``ax.lines``); the ``plot_*`` functions save them
-atomically.
+Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces" (Sec. 3 metrics):
+CALIGN / COLAP per layer as in the paper's layer-wise figures (base model dotted, fine-tuned model
+solid for training language pairs and dashed for zero-shot pairs), and the zero-shot correlation
+between CALIGN and task performance across languages and epochs. Every plot is built by a
+``*_figure`` function that returns the ``matplotlib.figure.Figure`` (tests inspect ``ax.lines``);
+the ``plot_*`` functions save them atomically.
 """
 
 from __future__ import annotations
@@ -310,6 +310,7 @@ def correlation_points(
     side_s: str = "encoder",
     side_t: str | None = None,
     metric: str = "calign",
+    langs: Iterable[str] | None = None,
 ) -> CorrelationPoints:
     """Pair each task-metric record with the probe value of the same epoch and language.
 
@@ -322,6 +323,8 @@ def correlation_points(
         layer: Probe layer; ``None`` = the last layer of the family.
         side_s, side_t: Probe sides (``side_t`` defaults to ``side_s``).
         metric: Probe metric, ``"calign"`` (the paper's zero-shot correlation) or ``"colap"``.
+        langs: Keep only records whose ``lang`` is listed (e.g. the zero-shot languages);
+            ``None`` keeps all.
 
     Returns:
         The matched points, in record order.
@@ -336,12 +339,15 @@ def correlation_points(
         layer = max(r.layer for r in rows)
     at_layer = [r for r in rows if r.layer == layer]
     names: set[str] = set()
-    langs, epochs, xs, ys = [], [], [], []
+    point_langs, epochs, xs, ys = [], [], [], []
     skipped = 0
+    keep = None if langs is None else set(langs)
     for record in task_metrics:
         missing = {"epoch", "lang", "value", "metric_name"} - set(record)
         if missing:
             raise ValueError(f"task metric record {dict(record)} lacks {sorted(missing)}")
+        if keep is not None and str(record["lang"]) not in keep:
+            continue
         names.add(str(record["metric_name"]))
         lang, epoch = str(record["lang"]), int(record["epoch"])
         hits = [
@@ -357,16 +363,16 @@ def correlation_points(
         if not hits:
             skipped += 1
             continue
-        langs.append(lang)
+        point_langs.append(lang)
         epochs.append(epoch)
         xs.append(max(hits, key=lambda r: r.step).value)
         ys.append(float(record["value"]))
     if len(names) > 1:
         raise ValueError(f"task metrics mix several metric names {sorted(names)}; pass one")
     if skipped:
-        log.warning("%d task metric record(s) have no %s value at layer %s", skipped, pair, layer)
+        log.info("%d task metric record(s) have no %s value at layer %s", skipped, pair, layer)
     return CorrelationPoints(
-        langs=tuple(langs),
+        langs=tuple(point_langs),
         epochs=tuple(epochs),
         x=np.asarray(xs, dtype=np.float64),
         y=np.asarray(ys, dtype=np.float64),
@@ -419,6 +425,7 @@ def plot_zero_shot_correlation(
     side_s: str = "encoder",
     side_t: str | None = None,
     metric: str = "calign",
+    langs: Iterable[str] | None = None,
 ) -> CorrelationPoints:
     """Write the zero-shot correlation scatter (see :func:`correlation_points`) to ``out_path``.
 
@@ -426,7 +433,7 @@ def plot_zero_shot_correlation(
         The plotted points; ``.pearson_r`` is the correlation shown in the title.
     """
     points = correlation_points(
-        report, task_metrics, layer=layer, side_s=side_s, side_t=side_t, metric=metric
+        report, task_metrics, layer=layer, side_s=side_s, side_t=side_t, metric=metric, langs=langs
     )
     save_figure(correlation_figure(points), out_path)
     return points
