@@ -145,6 +145,13 @@ def test_missing_file_is_an_error(corpus, tmp_path, capsys):
     assert f"{missing}: cannot read file" in err
 
 
+def test_unwritable_reverse_output_leaves_no_forward_output(corpus, tmp_path, capsys):
+    src, tgt = corpus
+    out, rev = tmp_path / "de-en.tsv", src / "en-de.tsv"  # a path below a file
+    err = assert_fails(capsys, tmp_path, "--src", src, "--tgt", tgt, "--out", out, "--reverse", rev)
+    assert "cannot write" in err
+
+
 def test_muse_pairs_file_gives_n_best_in_file_order(tmp_path):
     muse = tmp_path / "de-en.txt"
     muse.write_text("Haus house\nHaus home\nHaus building\nKatze cat\n", encoding="utf-8")

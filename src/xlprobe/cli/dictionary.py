@@ -54,8 +54,12 @@ def _positive_int(text: str) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    import contextlib
     import time
 
+    from rich.console import Console
+
+    from xlprobe.io import atomic_path
     from xlprobe.probing.alignment import build_dictionaries
     from xlprobe.probing.concepts import read_text_lines
     from xlprobe.probing.dictionary import write_dictionary
@@ -69,15 +73,22 @@ def _build(args: argparse.Namespace) -> int:
             f"{args.src} has {len(src_lines)} lines but {args.tgt} has {len(tgt_lines)}: "
             "the files must be line-aligned, one sentence pair per line"
         )
+    status = Console(stderr=True).status(f"aligning {len(src_lines)} sentence pairs (eflomal)")
     try:
-        built = build_dictionaries(
-            src_lines, tgt_lines, lowercase=args.lowercase, min_count=args.min_count
-        )
+        with status:
+            built = build_dictionaries(
+                src_lines, tgt_lines, lowercase=args.lowercase, min_count=args.min_count
+            )
     except InputError as err:
         raise InputError(f"{err.message} (--src {args.src}, --tgt {args.tgt})") from err
-    write_dictionary(built.forward, args.out)
-    if args.reverse is not None:
-        write_dictionary(built.reverse, args.reverse)
+    try:
+        with contextlib.ExitStack() as outputs:
+            # Both files appear together, or neither does.
+            write_dictionary(built.forward, outputs.enter_context(atomic_path(args.out)))
+            if args.reverse is not None:
+                write_dictionary(built.reverse, outputs.enter_context(atomic_path(args.reverse)))
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror or err}", path=err.filename) from err
     skipped = f"{built.n_skipped_empty} empty pairs skipped"
     if built.n_skipped_long:
         skipped += f", {built.n_skipped_long} over-long pairs skipped"
