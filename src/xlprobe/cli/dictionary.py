@@ -88,7 +88,10 @@ def _build(args: argparse.Namespace) -> int:
             if args.reverse is not None:
                 write_dictionary(built.reverse, outputs.enter_context(atomic_path(args.reverse)))
     except OSError as err:
-        raise InputError(f"cannot write: {err.strerror or err}", path=err.filename) from err
+        raise InputError(
+            f"cannot write the dictionary ({err.strerror or err}): check --out and --reverse",
+            path=err.filename,
+        ) from err
     skipped = f"{built.n_skipped_empty} empty pairs skipped"
     if built.n_skipped_long:
         skipped += f", {built.n_skipped_long} over-long pairs skipped"
