@@ -1,4 +1,7 @@
-"""Dictionaries built from the synthetic parallel corpus recover its true translations."""
+"""Dictionaries built from the synthetic parallel corpus recover its true translations.
+
+Four eflomal runs on 2000 sentence pairs: about 2 s each on an idle core.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ def top1_accuracy(d: Dictionary, sentences: list[str], truth: dict[str, set[str]
     return correct / len(words)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("src", ["de", "fr", "es", "ar"])
 def test_top1_translation_is_true_for_most_frequent_words_both_directions(corpus, src):
     built = build_dictionaries(corpus.sentences[src], corpus.sentences["en"])
