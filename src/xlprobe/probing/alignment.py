@@ -1,6 +1,6 @@
 """Translation dictionaries from parallel text: word alignment, symmetrization, lexical tables.
 
-CALIGN (Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces", §3.2)
+CALIGN (Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces", Sec. 3)
 needs T(ws, wt), the N-best translations of each source word. The paper took them from
 fast_align alignments and Moses lexical tables over the probed parallel data; here the same
 pipeline runs in-process:
