@@ -60,6 +60,9 @@ def test_lexicon_translates_position_by_position_and_merges_multiword_units():
     assert corpus.lexicon("en", "de")["the"] == {"der", "die", "das", "dem"}
     assert "the" not in corpus.lexicon("en", "ar")
     assert corpus.lexicon("ar", "en")["قط"] == {"cat"}
+    assert corpus.lexicon("ar", "en")["بنك"] == {"Bank"}
+    assert corpus.lexicon("en", "ar")["Nova"] == {"نوفا"}
+    assert corpus.lexicon("de", "en")["Weber"] == {"Weber"}
     with pytest.raises(ValueError, match="not in corpus languages"):
         corpus.lexicon("de", "it")
 

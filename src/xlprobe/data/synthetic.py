@@ -167,7 +167,9 @@ lazy|faul|paresseux|perezoso|كسول
 """)
 QUALITY_POLARITY = (1, 1, 1, 1, 1, 0, 0, 0, 0, 0)
 
-# Names are single or two-token entities, written in Latin script except in Arabic.
+# Names are single or two-token entities, written in Latin script except in Arabic. A leading
+# "<" marks a multi-word entry whose words come in the reverse order of the English ones
+# (Arabic "مجموعة أطلس" is "Group Atlas").
 PEOPLE = _table("""
 Anna|Anna|Anna|Anna|آنا
 Omar|Omar|Omar|Omar|عمر
@@ -197,11 +199,11 @@ Beirut|Beirut|Beyrouth|Beirut|بيروت
 """)
 
 ORGANIZATIONS = _table("""
-Atlas Group|Atlas Group|Atlas Group|Atlas Group|مجموعة أطلس
-Nova Bank|Nova Bank|Nova Bank|Nova Bank|بنك نوفا
-Orion Labs|Orion Labs|Orion Labs|Orion Labs|مختبرات أوريون
+Atlas Group|Atlas Group|Atlas Group|Atlas Group|<مجموعة أطلس
+Nova Bank|Nova Bank|Nova Bank|Nova Bank|<بنك نوفا
+Orion Labs|Orion Labs|Orion Labs|Orion Labs|<مختبرات أوريون
 Delta Air|Delta Air|Delta Air|Delta Air|دلتا إير
-Cedar Press|Cedar Press|Cedar Press|Cedar Press|مطبعة الأرز
+Cedar Press|Cedar Press|Cedar Press|Cedar Press|<مطبعة الأرز
 """)
 
 # Function words per language.
@@ -247,11 +249,17 @@ class Unit:
 
     words: dict[str, tuple[str, ...]]
     entity: str | None = None
+    reversed_langs: frozenset[str] = frozenset()
+
+    def aligned_words(self, lang: str) -> tuple[str, ...]:
+        """The unit's words in ``lang``, in the order of the English words they translate."""
+        words = self.words[lang]
+        return words[::-1] if lang in self.reversed_langs else words
 
 
 def _split(entry: dict[str, str], lang: str) -> tuple[str, ...]:
     """Words of a lexicon entry in ``lang`` (gender suffix removed)."""
-    return tuple(entry[lang].split(":")[0].split())
+    return tuple(entry[lang].lstrip("<").split(":")[0].split())
 
 
 def _gender(entry: dict[str, str], lang: str) -> str:
@@ -259,7 +267,8 @@ def _gender(entry: dict[str, str], lang: str) -> str:
 
 
 def _lexical(entry: dict[str, str], entity: str | None = None) -> Unit:
-    return Unit({lang: _split(entry, lang) for lang in LANGUAGES}, entity)
+    reversed_langs = frozenset(lang for lang in LANGUAGES if entry[lang].startswith("<"))
+    return Unit({lang: _split(entry, lang) for lang in LANGUAGES}, entity, reversed_langs)
 
 
 def _article(noun: dict[str, str], definiteness: str, case: str) -> Unit:
@@ -456,7 +465,7 @@ class SyntheticCorpus:
 
 
 def _link_unit(links: dict[str, set[str]], unit: Unit, src: str, tgt: str) -> None:
-    src_words, tgt_words = unit.words[src], unit.words[tgt]
+    src_words, tgt_words = unit.aligned_words(src), unit.aligned_words(tgt)
     if not tgt_words:
         return
     if len(src_words) == len(tgt_words):
