@@ -154,6 +154,7 @@ class ConceptProbeCallback(L.Callback):
                 self.history,
                 self.task_metrics,
                 self.output_dir / "plots" / "zero_shot_correlation.png",
+                langs=self.zero_shot_langs,
             )
 
     def _log(self, trainer: L.Trainer, report: ProbeReport, probe_round: ProbeRound) -> None:
@@ -173,7 +174,7 @@ class ConceptProbeCallback(L.Callback):
                 pl_logger.experiment.log(
                     {
                         **line_plots(self.history, probe_round.epoch),
-                        "probe/examples": examples_table(self.history),
+                        "probe/examples": examples_table(report),
                     },
                     step=trainer.global_step,
                 )
