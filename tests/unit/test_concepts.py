@@ -141,3 +141,11 @@ def test_read_sentence_langs(tmp_path):
     with pytest.raises(InputError, match="one language code") as err:
         read_sentence_langs(path)
     assert err.value.line == 2
+
+
+def test_pipes_next_to_separators_are_split_from_the_right(tmp_path):
+    words = ["a|", "|a", "||", "|||", "plain"]
+    path = tmp_path / "c.txt"
+    write_clusters(ConceptSet.from_mapping({1: words}), path)
+    assert path.read_text().splitlines()[0] == "a||||0|||0|||0|||1"
+    assert read_clusters(path).tokens.word.tolist() == words

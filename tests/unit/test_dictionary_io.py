@@ -94,3 +94,11 @@ def test_empty_dictionary_file(tmp_path):
     path.write_text("\n")
     with pytest.raises(InputError, match="empty file"):
         read_dictionary(path)
+
+
+def test_interleaved_sources_are_grouped_in_order_of_first_appearance(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("b\tx\t0.1\na\ty\t0.2\nb\tz\t0.3\nb\tw\t0.1\n")
+    d = read_dictionary(path)
+    assert list(d.translations) == ["b", "a"]
+    assert d.translations["b"] == [("z", 0.3), ("x", 0.1), ("w", 0.1)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -168,6 +169,17 @@ class ConceptSet:
         return Counter(words.tolist()).most_common(k)
 
 
+def factorize(values: Sequence) -> tuple[np.ndarray, list]:
+    """Integer codes of hashable values, numbered in order of first appearance.
+
+    Returns:
+        (codes [N] int64, uniques): ``uniques[codes[i]] == values[i]``.
+    """
+    index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, list(index)
+
+
 def read_sentence_langs(path: str | Path) -> list[str]:
     """Read a languages file: line i (0-based) is the language code of sentence i.
 
@@ -213,14 +225,8 @@ def read_clusters(
     """
     if lang is not None and sentence_langs is not None:
         raise ValueError("give either lang or sentence_langs, not both")
-    numbered = [
-        (number, line)
-        for number, line in enumerate(
-            read_text_lines(path, expected=f"lines '{CLUSTER_LINE_FORMAT}'"), start=1
-        )
-        if line.strip()
-    ]
-    words, occurrence_arr, sentence_arr, position_arr, labels = _parse_cluster_lines(path, numbered)
+    lines = read_text_lines(path, expected=f"lines '{CLUSTER_LINE_FORMAT}'")
+    words, occurrence_arr, sentence_arr, position_arr, labels = _parse_cluster_lines(path, lines)
     if sentence_langs is not None:
         known = sentence_arr < len(sentence_langs)
         if not known.all():
@@ -229,7 +235,7 @@ def read_clusters(
                 f"sentence {sentence_arr[bad]} has no language: the languages file has "
                 f"{len(sentence_langs)} lines (line i = language of sentence i, 0-based)",
                 path=path,
-                line=numbered[bad][0],
+                line=_non_blank_line_numbers(lines)[bad],
             )
         lang_arr = np.asarray(list(sentence_langs), dtype=object)[sentence_arr]
     else:
@@ -292,24 +298,32 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _parse_cluster_lines(
-    path: str | Path, numbered: list[tuple[int, str]]
-) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Columns (words, occurrence, sentence, position, cluster) of numbered cluster lines.
+def _is_blank(line: str) -> bool:
+    return not line or line.isspace()
 
-    Fast path: split all lines, convert the integer columns with numpy. If that fails, check the
-    lines one by one and raise an InputError naming the first bad one.
+
+def _non_blank_line_numbers(lines: list[str]) -> list[int]:
+    return [number for number, line in enumerate(lines, start=1) if not _is_blank(line)]
+
+
+def _parse_cluster_lines(
+    path: str | Path, lines: list[str]
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Columns (words, occurrence, sentence, position, cluster) of the non-blank lines.
+
+    Fast path, when no line contains ``||||`` and each has exactly four ``|||`` (then every
+    ``|||`` is a separator): split the whole text at once and convert with C-level ``int``.
+    Otherwise split each line from the right, raising an InputError at the first bad line.
     """
+    kept = [line for line in lines if not _is_blank(line)]
     try:
-        words, *ints = zip(*(line.rsplit(SEPARATOR, 4) for _, line in numbered), strict=True)
-        if len(ints) != 4:
-            raise ValueError("wrong number of fields")
-        columns = [np.array(col).astype(np.int64) for col in ints]
-        if all(words) and all((col >= 0).all() for col in columns[:3]):
-            return (words, *columns)
+        return _cluster_columns_fast(kept)
     except ValueError:
         pass
-    for number, line in numbered:
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if _is_blank(line):
+            continue
         parts = line.rsplit(SEPARATOR, 4)
         problem = None
         if len(parts) != 5:
@@ -326,7 +340,27 @@ def _parse_cluster_lines(
                 path=path,
                 line=number,
             )
-    raise AssertionError("cluster lines failed to parse but each line is valid")
+        rows.append(parts)
+    words = [row[0] for row in rows]
+    ints = [np.array([int(row[k]) for row in rows], dtype=np.int64) for k in range(1, 5)]
+    return (words, *ints)
+
+
+def _cluster_columns_fast(
+    kept: list[str],
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fast path of :func:`_parse_cluster_lines`; ValueError when it does not apply."""
+    text = "\n".join(kept)
+    n = len(kept)
+    separators = np.fromiter(map(str.count, kept, repeat(SEPARATOR)), dtype=np.int64, count=n)
+    if "||||" in text or (separators != 4).any():
+        raise ValueError("ambiguous or malformed separators")
+    flat = text.replace(SEPARATOR, "\n").split("\n")
+    words = flat[0::5]
+    ints = [np.fromiter(map(int, flat[k::5]), dtype=np.int64, count=n) for k in range(1, 5)]
+    if not all(words) or any((col < 0).any() for col in ints[:3]):
+        raise ValueError("empty word or negative index")
+    return (words, *ints)
 
 
 def _is_int(text: str, *, allow_negative: bool) -> bool:

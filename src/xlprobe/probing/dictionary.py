@@ -16,11 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+
+import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.concepts import read_text_lines
+from xlprobe.probing.concepts import factorize, read_text_lines
 
 TSV_FORMAT = "src<TAB>tgt<TAB>prob"
 PAIRS_FORMAT = "src tgt"
@@ -52,18 +55,75 @@ def read_dictionary(path: str | Path) -> Dictionary:
             probability that is not a finite non-negative number (names the file and line).
     """
     lines = read_text_lines(path, expected=f"lines '{TSV_FORMAT}' or '{PAIRS_FORMAT}'")
-    numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
-    tsv = "\t" in numbered[0][1]
-    translations: dict[str, dict[str, float]] = {}
-    for number, line in numbered:
-        src, tgt, prob = _parse_tsv(path, number, line) if tsv else _parse_pair(path, number, line)
-        translations.setdefault(src, {}).setdefault(tgt, prob)
-    return Dictionary(
-        translations={
-            src: sorted(tgts.items(), key=lambda item: -item[1])
-            for src, tgts in translations.items()
-        }
-    )
+    kept = [line for line in lines if line and not line.isspace()]
+    tsv = "\t" in kept[0]
+    try:
+        src, tgt, prob = _tsv_columns(kept) if tsv else _pair_columns(kept)
+    except ValueError:
+        src, tgt, prob = _parse_lines(path, lines, tsv)
+    return Dictionary(translations=_group(src, tgt, prob))
+
+
+def _tsv_columns(kept: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """Columns of TSV lines in a few C-level passes; ValueError on any bad line."""
+    tabs = np.fromiter(map(str.count, kept, repeat("\t")), dtype=np.int64, count=len(kept))
+    if (tabs != 2).any():
+        raise ValueError("not 3 fields")
+    flat = "\t".join(kept).split("\t")
+    src, tgt = flat[0::3], flat[1::3]
+    prob = np.fromiter(map(float, flat[2::3]), dtype=np.float64, count=len(kept))
+    if not (all(src) and all(tgt) and np.isfinite(prob).all() and (prob >= 0).all()):
+        raise ValueError("empty word or bad probability")
+    return src, tgt, prob
+
+
+def _pair_columns(kept: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """Columns of plain ``src tgt`` lines; ValueError on any bad line."""
+    rows = list(map(str.split, kept))
+    if any(len(row) != 2 for row in rows):
+        raise ValueError("not 2 fields")
+    return [row[0] for row in rows], [row[1] for row in rows], np.ones(len(rows))
+
+
+def _parse_lines(
+    path: str | Path, lines: list[str], tsv: bool
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Line-by-line parse that raises an InputError naming the first bad line."""
+    parse = _parse_tsv if tsv else _parse_pair
+    rows = [
+        parse(path, number, line)
+        for number, line in enumerate(lines, start=1)
+        if line and not line.isspace()
+    ]
+    return [r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows])
+
+
+def _group(src: list[str], tgt: list[str], prob: np.ndarray) -> dict[str, list[tuple[str, float]]]:
+    """source -> [(target, prob), ...] sorted by prob descending, ties and sources in file
+    order; a repeated (src, tgt) pair keeps its first line."""
+    if len(set(zip(src, tgt, strict=True))) < len(src):
+        # Built from the last line backwards, each pair ends up with its first line index.
+        pairs = zip(reversed(src), reversed(tgt), strict=True)
+        first = dict(zip(pairs, range(len(src) - 1, -1, -1), strict=True))
+        keep = np.sort(np.fromiter(first.values(), dtype=np.int64, count=len(first)))
+        src, tgt, prob = (
+            [src[i] for i in keep.tolist()],
+            [tgt[i] for i in keep.tolist()],
+            prob[keep],
+        )
+    src_codes, sources = factorize(src)
+    same_source = src_codes[1:] == src_codes[:-1]
+    presorted = (np.diff(src_codes) >= 0).all() and (prob[1:] <= prob[:-1])[same_source].all()
+    order = np.arange(len(src)) if presorted else np.lexsort((-prob, src_codes))
+    codes = src_codes[order]
+    targets_sorted = np.asarray(tgt, dtype=object)[order].tolist()
+    entries = list(zip(targets_sorted, prob[order].tolist(), strict=True))
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    return {
+        sources[c]: entries[a:b]
+        for c, a, b in zip(codes[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
 
 
 def write_dictionary(d: Dictionary, path: str | Path) -> None:
@@ -83,6 +143,9 @@ def write_dictionary(d: Dictionary, path: str | Path) -> None:
 def n_best(d: Dictionary, n: int, *, words: Iterable[str] | None = None) -> dict[str, list[str]]:
     """The ``n`` most probable translations of each source word, ties in file order.
 
+    Relies on the :class:`Dictionary` invariant that translations are sorted by probability
+    descending (what :func:`read_dictionary` and the dictionary builder produce).
+
     Args:
         d: The dictionary.
         n: How many translations to keep per source word (>= 1).
@@ -95,10 +158,7 @@ def n_best(d: Dictionary, n: int, *, words: Iterable[str] | None = None) -> dict
         raise ValueError(f"n_best must be >= 1, got {n}")
     table = d.translations
     sources = table if words is None else [w for w in dict.fromkeys(words) if w in table]
-    return {
-        src: [tgt for tgt, _ in sorted(table[src], key=lambda item: -item[1])[:n]]
-        for src in sources
-    }
+    return {src: [tgt for tgt, _ in table[src][:n]] for src in sources}
 
 
 def _parse_tsv(path: str | Path, number: int, line: str) -> tuple[str, str, float]:

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 
-from xlprobe.probing.concepts import ConceptSet
+from xlprobe.probing.concepts import ConceptSet, factorize
 from xlprobe.probing.dictionary import Dictionary
-from xlprobe.probing.dictionary import n_best as n_best_view
 
 _MAX_DENOMINATOR = 10**9
 
@@ -121,17 +122,6 @@ class ColapResult:
         return self.total
 
 
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """[N] codes (int64, first-appearance order) and the list of distinct values."""
-    index: dict = {}
-    codes = np.fromiter(
-        (index.setdefault(v, len(index)) for v in values.tolist()),
-        dtype=np.int64,
-        count=len(values),
-    )
-    return codes, list(index)
-
-
 def _membership(concepts: ConceptSet):
     """Type membership of a concept set.
 
@@ -142,7 +132,7 @@ def _membership(concepts: ConceptSet):
     from scipy import sparse
 
     concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
-    cols, words = _factorize(concepts.tokens.word)
+    cols, words = factorize(concepts.tokens.word.tolist())
     n_words = len(words)
     pairs = np.unique(rows.astype(np.int64) * max(n_words, 1) + cols)
     m = sparse.csr_matrix(
@@ -247,28 +237,29 @@ def translation_overlap(
         src: Source-language concepts (one view).
         tgt: Target-language concepts (one view).
         dictionary: Source -> target translations.
-        n_best: Use the ``n_best`` most probable translations of each source word.
+        n_best: Use the ``n_best`` most probable translations of each source word (the first
+            ``n_best`` of each sorted ``dictionary.translations`` list, ties in file order).
 
     Returns:
         The overlap counts, sizes and the matrices needed for matched words.
     """
     from scipy import sparse
 
+    if n_best < 1:
+        raise ValueError(f"n_best must be >= 1, got {n_best}")
     source_ids, source_sizes, ms, source_words = _membership(src)
     target_ids, target_sizes, mt, target_words = _membership(tgt)
     target_index = {w: j for j, w in enumerate(target_words)}
-    source_index = {w: i for i, w in enumerate(source_words)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for ws, translations in n_best_view(dictionary, n_best, words=source_words).items():
-        i = source_index[ws]
-        for wt in translations:
-            j = target_index.get(wt)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
+    table = dictionary.translations
+    best = [entries[:n_best] for entries in map(table.get, source_words, repeat(()))]
+    rows = np.repeat(np.arange(len(source_words)), list(map(len, best)))
+    translated = list(map(itemgetter(0), chain.from_iterable(best)))
+    cols = np.fromiter(
+        map(target_index.get, translated, repeat(-1)), dtype=np.int64, count=len(translated)
+    )
+    known = cols >= 0
     d = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int64), (rows, cols)),
+        (np.ones(int(known.sum()), dtype=np.int64), (rows[known], cols[known])),
         shape=(len(source_words), len(target_words)),
     )
     hits = (d @ mt.T).tocsr()
@@ -331,7 +322,7 @@ def colap(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:
         raise ValueError(f"theta must be in (0, 1], got {theta}")
     th = threshold_fraction(theta)
     concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
-    cols, languages = _factorize(concepts.tokens.lang)
+    cols, languages = factorize(concepts.tokens.lang.tolist())
     n_langs = max(len(languages), 1)
     counts = np.bincount(
         rows.astype(np.int64) * n_langs + cols, minlength=len(concept_ids) * n_langs
