@@ -1,0 +1,109 @@
+"""Build callbacks and loggers from config: every node with a ``_target_`` becomes an object."""
+
+from __future__ import annotations
+
+import logging
+import netrc
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from omegaconf import DictConfig, OmegaConf
+
+log = logging.getLogger(__name__)
+
+WANDB_LOGGER = "lightning.pytorch.loggers.wandb.WandbLogger"
+
+
+def _target_nodes(cfg: DictConfig | None, group: str) -> list[tuple[str, DictConfig]]:
+    if cfg is None:
+        return []
+    if not isinstance(cfg, DictConfig):
+        raise TypeError(f"{group} config must be a mapping of name -> node, got {type(cfg)}")
+    return [
+        (name, node)
+        for name, node in cfg.items()
+        if isinstance(node, DictConfig) and "_target_" in node
+    ]
+
+
+def instantiate_callbacks(cfg: DictConfig | None) -> list[Any]:
+    """Instantiate every ``_target_`` node of the ``callbacks`` config (None entries skipped)."""
+    from hydra.utils import instantiate
+
+    callbacks = []
+    for name, node in _target_nodes(cfg, "callbacks"):
+        log.info("Callback %s: <%s>", name, node._target_)
+        callbacks.append(instantiate(node))
+    return callbacks
+
+
+def instantiate_loggers(cfg: DictConfig | None) -> list[Any]:
+    """Instantiate every ``_target_`` node of the ``logger`` config (None entries skipped).
+
+    A W&B logger gets its run name and group from the Hydra job (see :func:`wandb_settings`) and
+    goes offline when no API key is configured.
+    """
+    from hydra.utils import instantiate
+
+    loggers = []
+    for name, node in _target_nodes(cfg, "logger"):
+        log.info("Logger %s: <%s>", name, node._target_)
+        extra = wandb_settings(node) if node._target_ == WANDB_LOGGER else {}
+        loggers.append(instantiate(node, **extra))
+    return loggers
+
+
+def wandb_has_credentials() -> bool:
+    """True when W&B can authenticate: ``WANDB_API_KEY`` set, or a netrc entry for the W&B host
+    (what ``wandb login`` writes)."""
+    if os.environ.get("WANDB_API_KEY"):
+        return True
+    host = urlparse(os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")).hostname
+    path = Path(os.environ.get("NETRC", Path.home() / ".netrc"))
+    try:
+        return netrc.netrc(path).authenticators(host or "") is not None
+    except (OSError, netrc.NetrcParseError):
+        return False
+
+
+def wandb_settings(node: DictConfig) -> dict[str, Any]:
+    """Per-job settings for the W&B logger that the config leaves open.
+
+    - ``offline``: forced on (with a log line) when :func:`wandb_has_credentials` is false and
+      ``WANDB_MODE`` is not set;
+    - ``name``: the Hydra job's output directory name (the job number in a multirun);
+    - ``group``: in a multirun, the sweep directory, so each job is its own run in one group.
+    """
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    settings: dict[str, Any] = {}
+    if not node.get("offline") and not os.environ.get("WANDB_MODE") and not wandb_has_credentials():
+        log.info(
+            "W&B: no API key (WANDB_API_KEY unset, not logged in): logging offline under %s; "
+            "upload later with `wandb sync`",
+            node.get("save_dir"),
+        )
+        settings["offline"] = True
+    if HydraConfig.initialized():
+        hydra_cfg = HydraConfig.get()
+        multirun = hydra_cfg.mode == RunMode.MULTIRUN
+        if node.get("name") is None:
+            output_dir = Path(hydra_cfg.runtime.output_dir)
+            settings["name"] = (
+                f"{output_dir.parent.name}/{output_dir.name}" if multirun else output_dir.name
+            )
+        if multirun and node.get("group") is None:
+            settings["group"] = f"{hydra_cfg.job.name}/{Path(hydra_cfg.sweep.dir).name}"
+    return settings
+
+
+def log_config(cfg: DictConfig, loggers: list[Any]) -> None:
+    """Send the whole resolved config (minus Hydra's own node) to every logger."""
+    container = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(container, dict)
+    container.pop("hydra", None)
+    for logger in loggers:
+        logger.log_hyperparams(container)
