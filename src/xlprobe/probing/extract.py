@@ -1,0 +1,402 @@
+"""Word-level activations of any Hugging Face model, streamed into an ActivationStore.
+
+Words are the whitespace tokens of the probe corpus; the fast tokenizer's ``word_ids()`` maps
+subwords to words, and a word's vector is the vector of its last subword (NeuroX default;
+``first`` and ``mean`` selectable), per layer, with the embedding output as layer 0 (Mousi et
+al., ACL 2024, Sec. 3: "we use the last subword's representation"). Encoder-only models
+(BERT, XLM-R) give one view per language; encoder-decoder models (mT5) give an ``encoder`` view
+and a ``decoder`` view, where the decoder is fed the target sentence by teacher forcing while
+its encoder reads the parallel source sentence.
+
+Extraction runs in two passes. The planning pass tokenizes the corpus (no model) and decides
+which occurrences are kept: sentences longer than ``max_subwords`` are skipped, words the
+tokenizer drops (zero subwords) are skipped, and at most ``max_per_type`` occurrences of each
+word type are kept, in corpus order. That fixes the token table and the row count N, so the
+forward pass can write every batch's rows in place (see :mod:`xlprobe.probing.store`) and only
+runs the sentences that hold a kept word, in batches of similar length.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from xlprobe.errors import InputError
+from xlprobe.io import atomic_path
+from xlprobe.probing.concepts import TokenTable
+from xlprobe.probing.store import STORE_FORMAT, ActivationStore, StoreWriter, write_tokens
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+Aggregation = Literal["last", "first", "mean"]
+Side = Literal["encoder", "decoder"]
+AGGREGATIONS: tuple[str, ...] = ("last", "first", "mean")
+_FLOAT16_MAX = 65504.0
+_PLAN_CHUNK = 1024
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """How word-level activations are extracted.
+
+    Attributes:
+        layers: Layer indices to keep (0 = embeddings, L = last layer); ``None`` keeps all L+1.
+        aggregation: Subword-to-word aggregation: ``last``, ``first`` or ``mean``.
+        max_per_type: Occurrences kept per word type (first ones in corpus order).
+        max_subwords: Sentences with more subwords than this (special tokens included) are
+            skipped and counted.
+        batch_size: Sentences per forward pass.
+    """
+
+    layers: list[int] | None = None
+    aggregation: Aggregation = "last"
+    max_per_type: int = 10
+    max_subwords: int = 256
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        if self.aggregation not in AGGREGATIONS:
+            raise InputError(
+                f"aggregation={self.aggregation!r}; expected one of {', '.join(AGGREGATIONS)}"
+            )
+        for name in ("max_per_type", "max_subwords", "batch_size"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name}={getattr(self, name)}; expected a positive integer")
+        if self.layers is not None:
+            if not self.layers or min(self.layers) < 0:
+                raise InputError(f"layers={self.layers}; expected non-negative layer indices")
+            object.__setattr__(self, "layers", sorted({int(layer) for layer in self.layers}))
+
+
+def aggregate_subwords(
+    states: torch.Tensor, word_ids: Sequence[int | None] | np.ndarray, how: Aggregation = "last"
+) -> tuple[torch.Tensor, np.ndarray]:
+    """Word vectors from subword vectors.
+
+    Args:
+        states: [T x D] one vector per subword position.
+        word_ids: [T] the word each position belongs to; ``None`` (or a negative id) for
+            positions of no word (special tokens, padding).
+        how: ``last``: the word's last subword; ``first``: its first; ``mean``: the average of
+            its subwords' vectors.
+
+    Returns:
+        ``(vectors, words)``: [W x D] vectors and [W] int64 word ids, ascending, one per distinct
+        word that has at least one subword (words without subwords are absent).
+    """
+    import torch
+
+    if how not in AGGREGATIONS:
+        raise ValueError(f"unknown aggregation {how!r}")
+    if isinstance(word_ids, np.ndarray):
+        ids = word_ids.astype(np.int64, copy=False)
+    else:
+        ids = np.array([-1 if w is None else w for w in word_ids], dtype=np.int64)
+    if len(ids) != states.shape[0]:
+        raise ValueError(f"{len(ids)} word ids for {states.shape[0]} subword positions")
+    positions = np.flatnonzero(ids >= 0)
+    words, first, inverse, counts = np.unique(
+        ids[positions], return_index=True, return_inverse=True, return_counts=True
+    )
+    if how == "mean":
+        index = torch.as_tensor(positions, device=states.device)
+        segment = torch.as_tensor(inverse.reshape(-1), device=states.device)
+        sums = states.new_zeros((len(words), states.shape[1]))
+        sums.index_add_(0, segment, states.index_select(0, index))
+        return sums / torch.as_tensor(counts, device=states.device, dtype=states.dtype)[
+            :, None
+        ], words
+    if how == "first":
+        chosen = positions[first]
+    else:
+        last = np.zeros(len(words), dtype=np.int64)
+        np.maximum.at(last, inverse.reshape(-1), np.arange(len(positions)))
+        chosen = positions[last]
+    return states.index_select(0, torch.as_tensor(chosen, device=states.device)), words
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Kept occurrences (the token table, rows in corpus order) and what was left out."""
+
+    tokens: TokenTable
+    lengths: np.ndarray  # [S] subwords of the longest input of each sentence
+    sentences_skipped: int
+    words_dropped: int
+    words_capped: int
+
+
+def _plan(
+    tokenizer,
+    sentences: list[str],
+    source: list[str] | None,
+    lang: str,
+    settings: ExtractionSettings,
+) -> _Plan:
+    """Tokenize the corpus once and choose the kept occurrences (see the module docstring)."""
+    kept_per_type: dict[str, int] = {}
+    columns: dict[str, list] = {"word": [], "sentence": [], "position": [], "occurrence": []}
+    lengths = np.zeros(len(sentences), dtype=np.int64)
+    skipped = dropped = capped = 0
+    for start in range(0, len(sentences), _PLAN_CHUNK):
+        chunk = [s.split() for s in sentences[start : start + _PLAN_CHUNK]]
+        encoded = tokenizer(chunk, is_split_into_words=True)
+        source_lengths = [0] * len(chunk)
+        if source is not None:
+            source_chunk = [s.split() for s in source[start : start + _PLAN_CHUNK]]
+            source_lengths = [
+                len(ids) for ids in tokenizer(source_chunk, is_split_into_words=True)["input_ids"]
+            ]
+        for offset, words in enumerate(chunk):
+            i = start + offset
+            word_ids = encoded.word_ids(offset)
+            lengths[i] = max(len(word_ids), source_lengths[offset])
+            if lengths[i] > settings.max_subwords:
+                skipped += 1
+                continue
+            n_subwords = np.bincount([w for w in word_ids if w is not None], minlength=len(words))
+            for position, word in enumerate(words):
+                if n_subwords[position] == 0:
+                    dropped += 1
+                    continue
+                occurrence = kept_per_type.get(word, 0)
+                if occurrence >= settings.max_per_type:
+                    capped += 1
+                    continue
+                kept_per_type[word] = occurrence + 1
+                columns["word"].append(word)
+                columns["sentence"].append(i)
+                columns["position"].append(position)
+                columns["occurrence"].append(occurrence)
+    tokens = TokenTable.from_columns(
+        columns["word"], lang, columns["sentence"], columns["position"], columns["occurrence"]
+    )
+    return _Plan(tokens, lengths, skipped, dropped, capped)
+
+
+def _batches(plan: _Plan, batch_size: int) -> Iterator[np.ndarray]:
+    """Sentence indices holding a kept word, sorted by length, in batches."""
+    needed = np.unique(plan.tokens.sentence)
+    order = needed[np.argsort(plan.lengths[needed], kind="stable")]
+    for start in range(0, len(order), batch_size):
+        yield order[start : start + batch_size]
+
+
+def _row_keys(plan: _Plan, batch: np.ndarray, word_ids: list[list[int | None]]) -> np.ndarray:
+    """[B*T] store row of each subword position of a padded batch (-1: no kept word)."""
+    sentence_col, position_col = plan.tokens.sentence, plan.tokens.position
+    width = len(word_ids[0])
+    keys = np.full((len(batch), width), -1, dtype=np.int64)
+    for b, i in enumerate(batch.tolist()):
+        lo, hi = np.searchsorted(sentence_col, [i, i + 1])
+        row_of_word = dict(zip(position_col[lo:hi].tolist(), range(lo, hi), strict=True))
+        keys[b] = [-1 if w is None else row_of_word.get(w, -1) for w in word_ids[b]]
+    return keys.reshape(-1)
+
+
+def _forward(model, tokenizer, side: Side, words, source_words, device):
+    """Hidden states (L+1 tensors [B x T x D]) and per-row word ids of one batch."""
+    encoded = tokenizer(words, is_split_into_words=True, padding=True, return_tensors="pt")
+    word_ids = [encoded.word_ids(b) for b in range(len(words))]
+    input_ids = encoded["input_ids"].to(device)
+    mask = encoded["attention_mask"].to(device)
+    if side == "encoder":
+        if model.config.is_encoder_decoder:
+            out = model.get_encoder()(
+                input_ids=input_ids,
+                attention_mask=mask,
+                output_hidden_states=True,
+                return_dict=True,
+            )
+        else:
+            out = model(
+                input_ids=input_ids,
+                attention_mask=mask,
+                output_hidden_states=True,
+                return_dict=True,
+            )
+        return out.hidden_states, word_ids
+    # Teacher forcing: decoder position t+1 is fed target subword t (position 0: start token).
+    source = tokenizer(source_words, is_split_into_words=True, padding=True, return_tensors="pt")
+    source_mask = source["attention_mask"].to(device)
+    encoder_out = model.get_encoder()(
+        input_ids=source["input_ids"].to(device), attention_mask=source_mask, return_dict=True
+    )
+    decoder_ids = input_ids.new_full(input_ids.shape, model.config.pad_token_id)
+    decoder_ids[:, 0] = model.config.decoder_start_token_id
+    decoder_ids[:, 1:] = input_ids[:, :-1]
+    decoder_mask = mask.new_ones(mask.shape)
+    decoder_mask[:, 1:] = mask[:, :-1]
+    out = model.get_decoder()(
+        input_ids=decoder_ids,
+        attention_mask=decoder_mask,
+        encoder_hidden_states=encoder_out.last_hidden_state,
+        encoder_attention_mask=source_mask,
+        output_hidden_states=True,
+        use_cache=False,
+        return_dict=True,
+    )
+    return out.hidden_states, [[None, *ids[:-1]] for ids in word_ids]
+
+
+def _check_inputs(model, side: str, sentences, source_sentences) -> None:
+    if side not in ("encoder", "decoder"):
+        raise InputError(f"side={side!r}; expected 'encoder' or 'decoder'")
+    if side == "decoder":
+        if not model.config.is_encoder_decoder:
+            raise InputError(
+                f"side='decoder' needs an encoder-decoder model; {type(model).__name__} has "
+                "no decoder"
+            )
+        if source_sentences is None or len(source_sentences) != len(sentences):
+            raise InputError(
+                "the decoder view needs source_sentences line-aligned with sentences "
+                f"({len(sentences)} target lines, "
+                f"{None if source_sentences is None else len(source_sentences)} source lines)"
+            )
+
+
+def _progress(batches: list[np.ndarray], description: str):
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(
+        batches,
+        description=description,
+        console=Console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def extract_view(
+    model,
+    tokenizer,
+    sentences: list[str],
+    *,
+    side: Side,
+    lang: str,
+    out_dir: str | Path,
+    settings: ExtractionSettings,
+    source_sentences: list[str] | None = None,
+) -> ActivationStore:
+    """Extract word-level activations of one view (side, language) into a store.
+
+    Args:
+        model: A Hugging Face ``PreTrainedModel`` (encoder-only or encoder-decoder, any head).
+        tokenizer: Its fast tokenizer.
+        sentences: The probe corpus of ``lang``, one whitespace-tokenized sentence per item.
+        side: ``encoder``, or ``decoder`` (encoder-decoder models; ``sentences`` are fed to the
+            decoder by teacher forcing and ``source_sentences`` to the encoder).
+        lang: Language code written to the token table.
+        out_dir: Store directory, written atomically (replaced if present).
+        settings: Layers, aggregation, caps and batch size.
+        source_sentences: Encoder input of the decoder view, line-aligned with ``sentences``.
+
+    Returns:
+        The finished store: ``layer(l)`` is float16 [N x D] for each selected layer l
+        (0 = embeddings, up to the model's L layers), ``tokens`` its N rows.
+
+    Raises:
+        InputError: Bad side/source, no word left to extract, or a layer beyond the model's.
+    """
+    import torch
+
+    _check_inputs(model, side, sentences, source_sentences)
+    plan = _plan(tokenizer, sentences, source_sentences, lang, settings)
+    n_rows = len(plan.tokens)
+    if n_rows == 0:
+        raise InputError(
+            f"nothing to extract for {side}/{lang}: {len(sentences)} sentences, "
+            f"{plan.sentences_skipped} longer than max_subwords={settings.max_subwords}, "
+            f"{plan.words_dropped} words without subwords"
+        )
+    device = next(model.parameters()).device
+    was_training = model.training
+    writer: StoreWriter | None = None
+    layers: list[int] = []
+    clamped = 0
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir) as tmp:
+        tmp.mkdir()
+        model.eval()
+        try:
+            with torch.no_grad():
+                batches = list(_batches(plan, settings.batch_size))
+                for batch in _progress(batches, f"extract {side}/{lang}"):
+                    words = [sentences[i].split() for i in batch.tolist()]
+                    source_words = (
+                        None
+                        if source_sentences is None
+                        else [source_sentences[i].split() for i in batch.tolist()]
+                    )
+                    hidden, word_ids = _forward(model, tokenizer, side, words, source_words, device)
+                    keys = _row_keys(plan, batch, word_ids)
+                    if writer is None:
+                        layers = _select_layers(settings.layers, len(hidden))
+                        writer = StoreWriter(tmp, layers, n_rows, hidden[0].shape[-1])
+                    for layer in layers:
+                        states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
+                        vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
+                        clamped += int((vectors.abs() > _FLOAT16_MAX).sum())
+                        vectors = vectors.clamp(-_FLOAT16_MAX, _FLOAT16_MAX).to(torch.float16)
+                        writer.write(layer, rows, vectors.cpu().numpy())
+        finally:
+            model.train(was_training)
+            if writer is not None:
+                writer.close()
+        write_tokens(plan.tokens, tmp / "tokens.parquet")
+        meta = {
+            "format": STORE_FORMAT,
+            "side": side,
+            "lang": lang,
+            "model": getattr(model.config, "_name_or_path", ""),
+            "model_class": type(model).__name__,
+            "settings": dataclasses.asdict(settings),
+            "layers": layers,
+            "dim": writer.dim,
+            "n_rows": n_rows,
+            "sentences": len(sentences),
+            "sentences_skipped": plan.sentences_skipped,
+            "words_dropped": plan.words_dropped,
+            "words_capped": plan.words_capped,
+            "values_clamped": clamped,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    if clamped:
+        log.warning("%s/%s: %d values beyond the float16 range were clamped", side, lang, clamped)
+    log.info(
+        "extracted %s/%s: %d occurrences x %d layers; skipped %d long sentences, "
+        "%d words without subwords, %d occurrences over max_per_type",
+        side,
+        lang,
+        n_rows,
+        len(layers),
+        plan.sentences_skipped,
+        plan.words_dropped,
+        plan.words_capped,
+    )
+    return ActivationStore.open(out_dir)
+
+
+def _select_layers(requested: list[int] | None, n_states: int) -> list[int]:
+    """Validate the requested layers against the model's ``n_states`` (= L+1) hidden states."""
+    if requested is None:
+        return list(range(n_states))
+    too_deep = [layer for layer in requested if layer >= n_states]
+    if too_deep:
+        raise InputError(
+            f"layers {too_deep} do not exist: the model has layers 0 (embeddings) to {n_states - 1}"
+        )
+    return list(requested)
