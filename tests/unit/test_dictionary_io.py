@@ -102,3 +102,29 @@ def test_interleaved_sources_are_grouped_in_order_of_first_appearance(tmp_path):
     d = read_dictionary(path)
     assert list(d.translations) == ["b", "a"]
     assert d.translations["b"] == [("z", 0.3), ("x", 0.1), ("w", 0.1)]
+
+
+def ranked_n_best(d: Dictionary, words: list[str], n: int) -> list[tuple[str, str]]:
+    """(source, target) rows of the ranked view's n-best entries, as words."""
+    rows, codes = d.ranked.n_best_entries(words, n)
+    return [
+        (words[r], d.ranked.targets[c]) for r, c in zip(rows.tolist(), codes.tolist(), strict=True)
+    ]
+
+
+def test_ranked_view_n_best_entries():
+    d = Dictionary({"s": [("a", 0.5), ("b", 0.3), ("c", 0.2)], "t": [("a", 1.0)]})
+    assert ranked_n_best(d, ["t", "missing", "s"], 2) == [("t", "a"), ("s", "a"), ("s", "b")]
+    assert ranked_n_best(d, ["s"], 5) == [("s", "a"), ("s", "b"), ("s", "c")]
+    assert ranked_n_best(Dictionary({}), ["s"], 3) == []
+
+
+def test_ranked_view_of_read_dictionary_matches_a_fresh_one(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("b\tx\t0.1\na\ty\t0.2\nb\tz\t0.3\nb\tx\t0.9\nb\tw\t0.3\n")
+    read = read_dictionary(path)
+    fresh = Dictionary(read.translations)
+    for n in (1, 2, 3):
+        expected = [(w, t) for w in ["a", "b"] for t in n_best(read, n).get(w, [])]
+        assert ranked_n_best(read, ["a", "b"], n) == expected
+        assert ranked_n_best(fresh, ["a", "b"], n) == expected

@@ -14,9 +14,11 @@ of each source word, ties in file order.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from functools import cached_property
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,61 @@ class Dictionary:
     translations: dict[str, list[tuple[str, float]]]
     counts: dict[str, dict[str, int]] | None = None
 
+    @cached_property
+    def ranked(self) -> RankedTranslations:
+        """The translations as flat arrays, built on first use and cached.
+
+        Metrics call it for every concept pair set they score; treat the dictionary as
+        immutable once this has been used.
+        """
+        sources = {w: i for i, w in enumerate(self.translations)}
+        lengths = np.fromiter(map(len, self.translations.values()), np.int64, len(sources))
+        flat = list(chain.from_iterable(self.translations.values()))
+        target_codes, targets = factorize(list(map(itemgetter(0), flat)))
+        return RankedTranslations(
+            sources=sources,
+            offsets=np.concatenate([[0], np.cumsum(lengths)]),
+            target_codes=target_codes,
+            targets=targets,
+        )
+
+
+@dataclass(frozen=True)
+class RankedTranslations:
+    """Column view of :attr:`Dictionary.translations`.
+
+    The translations of source word ``w`` are entries ``offsets[i]:offsets[i+1]`` with
+    ``i = sources[w]``, most probable first; entry ``e`` translates to
+    ``targets[target_codes[e]]``.
+
+    Attributes:
+        sources: source word -> row i.
+        offsets: [S + 1] int64 start of each source's entries.
+        target_codes: [E] int64 index into ``targets`` per entry.
+        targets: The distinct target words.
+    """
+
+    sources: dict[str, int]
+    offsets: np.ndarray
+    target_codes: np.ndarray
+    targets: list[str]
+
+    def n_best_entries(self, words: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``n`` translations of each of ``words``.
+
+        Returns:
+            (word_index [K] int64 position in ``words``, target_code [K] int64 into
+            ``targets``), one row per (word, translation) pair; words without an entry have
+            none.
+        """
+        rows = np.fromiter(map(self.sources.get, words, repeat(-1)), np.int64, len(words))
+        present = np.flatnonzero(rows >= 0)
+        starts = self.offsets[rows[present]]
+        lengths = np.minimum(self.offsets[rows[present] + 1] - starts, n)
+        first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entries = np.repeat(starts, lengths) + np.arange(int(lengths.sum())) - first
+        return np.repeat(present, lengths), self.target_codes[entries]
+
 
 def read_dictionary(path: str | Path) -> Dictionary:
     """Read a TSV (``src<TAB>tgt<TAB>prob``) or plain-pairs (``src tgt``) dictionary.
@@ -61,7 +118,7 @@ def read_dictionary(path: str | Path) -> Dictionary:
         src, tgt, prob = _tsv_columns(kept) if tsv else _pair_columns(kept)
     except ValueError:
         src, tgt, prob = _parse_lines(path, lines, tsv)
-    return Dictionary(translations=_group(src, tgt, prob))
+    return _build(src, tgt, prob)
 
 
 def _tsv_columns(kept: list[str]) -> tuple[list[str], list[str], np.ndarray]:
@@ -98,32 +155,38 @@ def _parse_lines(
     return [r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows])
 
 
-def _group(src: list[str], tgt: list[str], prob: np.ndarray) -> dict[str, list[tuple[str, float]]]:
-    """source -> [(target, prob), ...] sorted by prob descending, ties and sources in file
-    order; a repeated (src, tgt) pair keeps its first line."""
-    if len(set(zip(src, tgt, strict=True))) < len(src):
-        # Built from the last line backwards, each pair ends up with its first line index.
-        pairs = zip(reversed(src), reversed(tgt), strict=True)
-        first = dict(zip(pairs, range(len(src) - 1, -1, -1), strict=True))
-        keep = np.sort(np.fromiter(first.values(), dtype=np.int64, count=len(first)))
-        src, tgt, prob = (
-            [src[i] for i in keep.tolist()],
-            [tgt[i] for i in keep.tolist()],
-            prob[keep],
-        )
+def _build(src: list[str], tgt: list[str], prob: np.ndarray) -> Dictionary:
+    """Group parsed lines: source -> [(target, prob), ...] sorted by prob descending, ties and
+    sources in file order; a repeated (src, tgt) pair keeps its first line. The ranked view is
+    filled in on the way (the codes are at hand)."""
     src_codes, sources = factorize(src)
+    tgt_codes, targets = factorize(tgt)
+    keys = src_codes * len(targets) + tgt_codes
+    _, first = np.unique(keys, return_index=True)
+    if len(first) < len(keys):
+        keep = np.sort(first)
+        src_codes, tgt_codes, prob = src_codes[keep], tgt_codes[keep], prob[keep]
     same_source = src_codes[1:] == src_codes[:-1]
     presorted = (np.diff(src_codes) >= 0).all() and (prob[1:] <= prob[:-1])[same_source].all()
-    order = np.arange(len(src)) if presorted else np.lexsort((-prob, src_codes))
-    codes = src_codes[order]
-    targets_sorted = np.asarray(tgt, dtype=object)[order].tolist()
-    entries = list(zip(targets_sorted, prob[order].tolist(), strict=True))
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    ends = np.r_[starts[1:], len(codes)]
-    return {
-        sources[c]: entries[a:b]
-        for c, a, b in zip(codes[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
-    }
+    order = np.arange(len(src_codes)) if presorted else np.lexsort((-prob, src_codes))
+    codes, tgt_codes = src_codes[order], tgt_codes[order]
+    target_words = np.asarray(targets, dtype=object)[tgt_codes].tolist()
+    entries = list(zip(target_words, prob[order].tolist(), strict=True))
+    offsets = np.r_[np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), len(codes)]
+    bounds = offsets.tolist()
+    d = Dictionary(
+        translations={
+            w: entries[a:b] for w, a, b in zip(sources, bounds[:-1], bounds[1:], strict=True)
+        }
+    )
+    # Prime the cached_property: same content as Dictionary.ranked would compute.
+    d.__dict__["ranked"] = RankedTranslations(
+        sources={w: i for i, w in enumerate(sources)},
+        offsets=offsets,
+        target_codes=tgt_codes,
+        targets=targets,
+    )
+    return d
 
 
 def write_dictionary(d: Dictionary, path: str | Path) -> None:

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import repeat
 
 import numpy as np
 
@@ -250,13 +249,12 @@ def translation_overlap(
     source_ids, source_sizes, ms, source_words = _membership(src)
     target_ids, target_sizes, mt, target_words = _membership(tgt)
     target_index = {w: j for j, w in enumerate(target_words)}
-    table = dictionary.translations
-    best = [entries[:n_best] for entries in map(table.get, source_words, repeat(()))]
-    rows = np.repeat(np.arange(len(source_words)), list(map(len, best)))
-    translated = list(map(itemgetter(0), chain.from_iterable(best)))
-    cols = np.fromiter(
-        map(target_index.get, translated, repeat(-1)), dtype=np.int64, count=len(translated)
+    ranked = dictionary.ranked
+    rows, codes = ranked.n_best_entries(source_words, n_best)
+    in_target = np.fromiter(
+        map(target_index.get, ranked.targets, repeat(-1)), dtype=np.int64, count=len(ranked.targets)
     )
+    cols = in_target[codes]
     known = cols >= 0
     d = sparse.csr_matrix(
         (np.ones(int(known.sum()), dtype=np.int64), (rows[known], cols[known])),
