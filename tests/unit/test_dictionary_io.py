@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlprobe.errors import InputError
 from xlprobe.probing.dictionary import Dictionary, n_best, read_dictionary, write_dictionary
@@ -128,3 +133,29 @@ def test_ranked_view_of_read_dictionary_matches_a_fresh_one(tmp_path):
         expected = [(w, t) for w in ["a", "b"] for t in n_best(read, n).get(w, [])]
         assert ranked_n_best(read, ["a", "b"], n) == expected
         assert ranked_n_best(fresh, ["a", "b"], n) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "بيت", "x|y"]),
+        st.lists(
+            st.tuples(st.sampled_from(["p", "q", "r", "s"]), st.sampled_from([0.1, 0.5, 1.0])),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda item: item[0],
+        ).map(lambda tgts: sorted(tgts, key=lambda item: -item[1])),
+        min_size=1,
+    )
+)
+def test_write_read_round_trip_property(translations):
+    d = Dictionary(translations)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.tsv"
+        write_dictionary(d, path)
+        back = read_dictionary(path)
+    assert {w: back.translations[w] for w in translations} == translations
+    words = list(translations)
+    for n in (1, 2, 4):
+        expected = [(w, t) for w in words for t in n_best(d, n)[w]]
+        assert ranked_n_best(back, words, n) == expected
