@@ -227,3 +227,13 @@ def test_tiny_positive_theta_still_needs_a_match():
     assert calign(src, tgt, identity_dictionary(1), theta=1e-12).aligned == 1
     two_langs = joint({0: [("w", "a"), ("w", "b")], 1: [("w", "a")]})
     assert colap(two_langs, theta=5e-324).overlapping_ids == (0,)
+
+
+def test_negative_and_huge_cluster_ids_are_kept():
+    src = ConceptSet.from_mapping({-5: words("s", *range(6)), 10**12: words("s", *range(6, 12))})
+    tgt = ConceptSet.from_mapping({7: words("t", *range(6)), -1: words("t", *range(6, 12))})
+    result = calign(src, tgt, identity_dictionary(12))
+    assert result.pairs == ((-5, 7), (10**12, -1))
+    assert result.source_sizes == {-5: 6, 10**12: 6}
+    concepts = joint({-2: [("a", "en"), ("b", "de")], 10**12: [("a", "en")]})
+    assert colap(concepts).overlapping_ids == (-2,)

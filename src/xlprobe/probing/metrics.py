@@ -121,6 +121,17 @@ class ColapResult:
         return self.total
 
 
+def _concept_rows(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ids [C] sorted distinct labels, rows [N] index of each label in ids), like
+    ``np.unique(labels, return_inverse=True)``; by counting when labels are small non-negative
+    ints (the usual cluster ids), by sorting otherwise."""
+    if len(labels) and labels.min() >= 0 and labels.max() < 4 * len(labels) + 1024:
+        present = np.bincount(labels) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[labels]
+    ids, rows = np.unique(labels, return_inverse=True)
+    return ids, rows.reshape(-1).astype(np.int64)
+
+
 def _membership(concepts: ConceptSet):
     """Type membership of a concept set.
 
@@ -130,16 +141,16 @@ def _membership(concepts: ConceptSet):
     """
     from scipy import sparse
 
-    concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
+    concept_ids, rows = _concept_rows(concepts.labels)
     cols, words = factorize(concepts.tokens.word.tolist())
-    n_words = len(words)
-    pairs = np.unique(rows.astype(np.int64) * max(n_words, 1) + cols)
+    n_words = max(len(words), 1)
+    pairs = np.unique(rows * n_words + cols)  # sorted by concept, then word
+    indptr = np.searchsorted(pairs, np.arange(len(concept_ids) + 1) * n_words)
     m = sparse.csr_matrix(
-        (np.ones(len(pairs), dtype=np.int64), (pairs // max(n_words, 1), pairs % max(n_words, 1))),
-        shape=(len(concept_ids), n_words),
+        (np.ones(len(pairs), dtype=np.int64), pairs % n_words, indptr),
+        shape=(len(concept_ids), len(words)),
     )
-    sizes = np.diff(m.indptr).astype(np.int64)
-    return concept_ids, sizes, m, words
+    return concept_ids, np.diff(indptr).astype(np.int64), m, words
 
 
 @dataclass(frozen=True)
@@ -319,12 +330,12 @@ def colap(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:
     if not 0 < theta <= 1:
         raise ValueError(f"theta must be in (0, 1], got {theta}")
     th = threshold_fraction(theta)
-    concept_ids, rows = np.unique(np.asarray(concepts.labels, dtype=np.int64), return_inverse=True)
+    concept_ids, rows = _concept_rows(concepts.labels)
     cols, languages = factorize(concepts.tokens.lang.tolist())
     n_langs = max(len(languages), 1)
-    counts = np.bincount(
-        rows.astype(np.int64) * n_langs + cols, minlength=len(concept_ids) * n_langs
-    ).reshape(len(concept_ids), n_langs)
+    counts = np.bincount(rows * n_langs + cols, minlength=len(concept_ids) * n_langs).reshape(
+        len(concept_ids), n_langs
+    )
     totals = counts.sum(axis=1, keepdims=True)
     meets = (counts > 0) & (counts * th.denominator >= th.numerator * totals)
     overlap = meets.sum(axis=1) >= 2
