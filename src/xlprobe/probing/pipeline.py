@@ -25,6 +25,7 @@ Probe directory layout::
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import shutil
@@ -89,6 +90,8 @@ class ProbeSettings:
         keep_activations: Keep the activation stores in the probe directory.
         dictionaries: ``"<src>-<tgt>"`` -> dictionary file; missing pairs are built from the
             probe corpus with eflomal.
+        dictionary_cache: Directory caching built dictionaries per probe corpus (``None``: no
+            cache, build in every run).
     """
 
     languages: tuple[str, ...]
@@ -106,6 +109,7 @@ class ProbeSettings:
     n_examples: int = 3
     keep_activations: bool = False
     dictionaries: Mapping[str, str] = field(default_factory=dict)
+    dictionary_cache: str | None = None
 
     def __post_init__(self) -> None:
         languages = tuple(lang for lang in self.languages if lang != self.pivot)
@@ -309,27 +313,48 @@ def _is_seq2seq(model: Any) -> bool:
     return bool(getattr(model.config, "is_encoder_decoder", False))
 
 
+def _corpus_digest(*columns: Sequence[str]) -> str:
+    """sha256 (16 hex digits) of line-aligned sentence columns: identifies a parallel corpus."""
+    digest = hashlib.sha256()
+    for column in columns:
+        for line in column:
+            digest.update(line.encode("utf-8") + b"\n")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
 def build_or_load_dictionaries(
     corpus: ProbeCorpus, settings: ProbeSettings, directory: Path
 ) -> dict[str, Dictionary]:
-    """``"<lang>-<pivot>"`` -> dictionary: given files, cached builds, or built now with eflomal
-    over the probe corpus (cached to ``directory/<lang>-<pivot>.tsv``)."""
+    """``"<lang>-<pivot>"`` -> dictionary, each also written to ``directory/<lang>-<pivot>.tsv``
+    (what :func:`rescore` reads).
+
+    A dictionary comes from ``settings.dictionaries`` when given there; otherwise it is built
+    with eflomal over the probe corpus. eflomal cannot be seeded, so builds are cached in
+    ``settings.dictionary_cache`` under the corpus digest: every run on the same probe corpus
+    scores with the same dictionary.
+    """
     from xlprobe.probing.alignment import build_dictionary
 
     dictionaries = {}
     for lang in settings.languages:
         key = f"{lang}-{settings.pivot}"
-        cached = directory / f"{key}.tsv"
+        src, tgt = corpus.sentences[lang], corpus.sentences[settings.pivot]
+        cached = (
+            Path(settings.dictionary_cache) / f"{key}.{_corpus_digest(src, tgt)}.tsv"
+            if settings.dictionary_cache
+            else None
+        )
         if key in settings.dictionaries:
             dictionaries[key] = read_dictionary(settings.dictionaries[key])
-        elif cached.is_file():
+        elif cached is not None and cached.is_file():
             dictionaries[key] = read_dictionary(cached)
         else:
             logger.info("building the %s dictionary from %d probe sentences", key, len(corpus))
-            dictionaries[key] = build_dictionary(
-                corpus.sentences[lang], corpus.sentences[settings.pivot]
-            )
-            write_dictionary(dictionaries[key], cached)
+            dictionaries[key] = build_dictionary(src, tgt)
+            if cached is not None:
+                write_dictionary(dictionaries[key], cached)
+        write_dictionary(dictionaries[key], directory / f"{key}.tsv")
     return dictionaries
 
 
@@ -349,7 +374,9 @@ def _examples_calign(result, src: ConceptSet, tgt: ConceptSet, n: int, **common)
     ]
 
 
-def _examples_colap(result, joint: ConceptSet, lang_s: str, lang_t: str, n: int, **common):
+def _examples_colap(result, joint: ConceptSet, n: int, **common):
+    lang_s, lang_t = common["lang_s"], common["lang_t"]
+
     def share(cid: int) -> float:
         counts = result.language_counts[cid]
         total = sum(counts.values())
@@ -460,9 +487,7 @@ def score_round(
                     **common,
                 )
             )
-            examples += _examples_colap(
-                result, joint, view_s.lang, view_t.lang, settings.n_examples, **common
-            )
+            examples += _examples_colap(result, joint, settings.n_examples, **common)
     return ProbeReport(rows=rows, examples=examples)
 
 
@@ -515,6 +540,9 @@ def run_probe(
         activation_root = Path(tempfile.mkdtemp(prefix="xlprobe-activations-"))
     try:
         tick = time.perf_counter()
+        extraction = dataclasses.replace(
+            settings.extraction, layers=None if settings.layers is None else list(settings.layers)
+        )
         stores = {}
         for view in plan.views:
             stores[view] = extract_view(
@@ -524,7 +552,7 @@ def run_probe(
                 side=view.side,
                 lang=view.lang,
                 out_dir=activation_root / view.name,
-                settings=settings.extraction,
+                settings=extraction,
                 source_sentences=(
                     list(corpus.sentences[view.source_lang]) if view.source_lang else None
                 ),
