@@ -8,6 +8,7 @@ starts, and gives one validation/test loader per language (in :attr:`eval_langs`
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "local", "synthetic")
 SPLITS = ("train", "validation", "test")
+_PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
 
 
 def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, int]) -> Path:
@@ -114,7 +116,13 @@ class TaskDataModule(LightningDataModule):
     # --- what subclasses provide -------------------------------------------------------------
 
     def check_lang(self, lang: str) -> None:
-        """Raise InputError when ``lang`` is not a valid language name for this task."""
+        """Raise InputError when ``lang`` is not a valid language name for this task (here: a
+        single language, not a translation pair)."""
+        if _PAIR.fullmatch(lang):
+            raise InputError(
+                f"language {lang!r} is a translation pair, but this task takes single languages "
+                "(e.g. lang=en); pairs are for task=mt"
+            )
 
     def local_files(self, split: str, lang: str) -> list[Path]:
         """The local files holding ``split`` for ``lang``."""
@@ -160,18 +168,19 @@ class TaskDataModule(LightningDataModule):
     def setup(self, stage: str | None = None) -> None:
         if self.datasets:
             return
+        raw = {}
         for split in SPLITS:
-            self.datasets[split] = {}
             for lang in self.langs_for(split):
-                examples = self._read(split, lang)
+                examples = self._read(split, lang)[: self.max_examples[split]]
                 if not examples:
                     raise InputError(
                         f"no {split} data for language {lang!r} (source {self.source!r}): add "
                         f"data or remove {lang!r} from lang.train/lang.zero_shot"
                     )
-                limit = self.max_examples[split]
-                self.datasets[split][lang] = self.encode(examples[:limit])
-                log.info("%s/%s: %d examples", split, lang, len(self.datasets[split][lang]))
+                raw[split, lang] = examples
+        for (split, lang), examples in raw.items():
+            self.datasets.setdefault(split, {})[lang] = self.encode(examples)
+            log.info("%s/%s: %d examples", split, lang, len(examples))
 
     def _read(self, split: str, lang: str) -> list[Any]:
         if self.source == "hub":

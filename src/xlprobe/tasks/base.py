@@ -87,7 +87,7 @@ class TaskModule(LightningModule):
             "train/loss",
             loss,
             on_step=True,
-            on_epoch=True,
+            on_epoch=False,
             prog_bar=True,
             batch_size=len(inputs["input_ids"]),
         )

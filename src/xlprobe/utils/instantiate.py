@@ -87,16 +87,16 @@ def wandb_settings(node: DictConfig) -> dict[str, Any]:
             node.get("save_dir"),
         )
         settings["offline"] = True
-    if HydraConfig.initialized():
-        hydra_cfg = HydraConfig.get()
-        multirun = hydra_cfg.mode == RunMode.MULTIRUN
-        if node.get("name") is None:
-            output_dir = Path(hydra_cfg.runtime.output_dir)
-            settings["name"] = (
-                f"{output_dir.parent.name}/{output_dir.name}" if multirun else output_dir.name
-            )
-        if multirun and node.get("group") is None:
-            settings["group"] = f"{hydra_cfg.job.name}/{Path(hydra_cfg.sweep.dir).name}"
+    if not HydraConfig.initialized():
+        return settings
+    hydra_cfg = HydraConfig.get()
+    output_dir = OmegaConf.select(hydra_cfg, "runtime.output_dir", throw_on_missing=False)
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    if node.get("name") is None and output_dir:
+        path = Path(output_dir)
+        settings["name"] = f"{path.parent.name}/{path.name}" if multirun else path.name
+    if multirun and node.get("group") is None:
+        settings["group"] = f"{hydra_cfg.job.name}/{Path(hydra_cfg.sweep.dir).name}"
     return settings
 
 

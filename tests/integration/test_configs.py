@@ -1,0 +1,149 @@
+"""The real Hydra configs compose, every group option is usable, and bad choices are explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import MissingConfigException
+from omegaconf import DictConfig, OmegaConf
+
+CONF = Path(__file__).resolve().parents[2] / "conf"
+EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
+DEBUG = sorted(p.stem for p in (CONF / "debug").glob("*.yaml"))
+
+
+def compose_train(*overrides: str, hydra_config: bool = False) -> DictConfig:
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+        return compose("train", overrides=list(overrides), return_hydra_config=hydra_config)
+
+
+def test_default_config():
+    from hydra.core.hydra_config import HydraConfig
+
+    cfg = compose_train(hydra_config=True)
+    HydraConfig().set_config(cfg)
+    assert cfg.callbacks.model_checkpoint.dirpath.endswith("/checkpoints")
+    HydraConfig.instance().cfg = None
+    assert cfg.seed == 42
+    assert cfg.ckpt_path is None
+    assert cfg.model.name_or_path == "google/mt5-base"
+    assert cfg.task.head == "seq2seq"
+    assert cfg.lang.train == ["fr-en"]
+    assert cfg.task.monitor == "val/bleu/fr-en"
+    assert cfg.data.train_langs == ["fr-en"]
+    assert set(cfg.logger) == {"csv", "wandb"}
+    assert "outputs" in cfg.hydra.run.dir
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        ("mt5", "google/mt5-base"),
+        ("mbert", "bert-base-multilingual-cased"),
+        ("xlmr", "xlm-roberta-base"),
+    ],
+)
+def test_pretrained_models(model, name):
+    assert compose_train(f"model={model}").model.name_or_path == name
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_experiments_are_offline_and_tiny(experiment):
+    cfg = compose_train(f"experiment={experiment}")
+    assert cfg.model.name_or_path is None and cfg.model.tiny is not None
+    assert cfg.data.source == "synthetic"
+    assert cfg.trainer.accelerator == "cpu"
+    assert cfg.data.train_langs == list(cfg.lang.train)
+    # the monitored metric is one the task logs
+    assert (
+        cfg.task.monitor
+        == f"val/{ {'mt': 'bleu', 'ner': 'f1', 'sst2': 'acc'}[cfg.task.name] }/{cfg.lang.train[0]}"
+    )
+
+
+@pytest.mark.parametrize("task", ["mt", "ner", "sst2"])
+@pytest.mark.parametrize("model", ["tiny_mt5", "tiny_bert", "tiny_xlmr"])
+def test_every_task_with_every_model(task, model):
+    lang = "fr-en" if task == "mt" else "en"
+    cfg = compose_train(f"model={model}", f"task={task}", f"lang={lang}")
+    OmegaConf.resolve(cfg.data)
+    assert cfg.data._target_.startswith("xlprobe.data.")
+    assert cfg.task.module._target_.startswith("xlprobe.tasks.")
+
+
+@pytest.mark.parametrize("debug", DEBUG)
+def test_debug_configs(debug):
+    cfg = compose_train("experiment=demo", f"debug={debug}")
+    assert cfg.task_name == "debug"
+    assert cfg.logger.wandb is None
+    assert cfg.trainer.accelerator == "cpu"
+
+
+def test_debug_variants_differ_as_named():
+    assert compose_train("debug=fdr").trainer.fast_dev_run is True
+    assert compose_train("debug=limit").trainer.limit_train_batches == 5
+    assert compose_train("debug=overfit").trainer.overfit_batches == 3
+
+
+@pytest.mark.parametrize(
+    ("override", "group", "listed"),
+    [
+        ("model=gpt9", "model", ["mbert", "mt5", "tiny_mt5", "xlmr"]),
+        ("task=pos", "task", ["mt", "ner", "sst2"]),
+        ("lang=xx-en", "lang", ["ar-en", "de-en", "en", "fr-en"]),
+    ],
+)
+def test_unknown_choice_lists_the_options(override, group, listed):
+    with pytest.raises(MissingConfigException) as err:
+        compose_train(override)
+    message = str(err.value)
+    assert f"Available options in '{group}'" in message
+    for option in listed:
+        assert f"\t{option}\n" in message
+
+
+def test_joblib_launcher_composes():
+    cfg = compose_train("hydra/launcher=joblib", "hydra.launcher.n_jobs=2", hydra_config=True)
+    assert cfg.hydra.launcher._target_.endswith("JoblibLauncher")
+    assert cfg.hydra.launcher.n_jobs == 2
+
+
+def test_callbacks_and_loggers_are_built_from_config(tmp_path, monkeypatch):
+    from xlprobe.utils.instantiate import instantiate_callbacks, instantiate_loggers
+
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.delenv("WANDB_MODE", raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
+    cfg = compose_train("experiment=demo", f"paths.output_dir={tmp_path}")
+    callbacks = instantiate_callbacks(cfg.callbacks)
+    assert {type(c).__name__ for c in callbacks} >= {
+        "ModelCheckpoint",
+        "LearningRateMonitor",
+        "RichProgressBar",
+    }
+    loggers = instantiate_loggers(cfg.logger)
+    assert sorted(type(lg).__name__ for lg in loggers) == ["CSVLogger", "WandbLogger"]
+    wandb_logger = next(lg for lg in loggers if type(lg).__name__ == "WandbLogger")
+    # no API key, not logged in: offline
+    assert wandb_logger._offline
+    assert instantiate_callbacks(None) == []
+
+
+def test_wandb_credentials(tmp_path, monkeypatch):
+    from xlprobe.utils.instantiate import wandb_has_credentials
+
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.delenv("WANDB_BASE_URL", raising=False)
+    netrc = tmp_path / "netrc"
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert not wandb_has_credentials()
+    netrc.write_text("machine api.wandb.ai\n  login user\n  password abc\n")
+    netrc.chmod(0o600)
+    assert wandb_has_credentials()
+    netrc.unlink()
+    monkeypatch.setenv("WANDB_API_KEY", "x" * 40)
+    assert wandb_has_credentials()
