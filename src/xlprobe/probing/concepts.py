@@ -180,6 +180,20 @@ def factorize(values: Sequence) -> tuple[np.ndarray, list]:
     return codes, list(index)
 
 
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an int array, by sort + adjacent compare (several times
+    faster than ``np.unique`` on large int64 arrays, which hashes)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+def ragged_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ranges ``starts[i] : starts[i] + lengths[i]`` ([sum(lengths)] int64)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    before = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(np.asarray(starts, dtype=np.int64), lengths) + np.arange(len(before)) - before
+
+
 def read_sentence_langs(path: str | Path) -> list[str]:
     """Read a languages file: line i (0-based) is the language code of sentence i.
 

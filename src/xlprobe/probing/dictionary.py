@@ -25,7 +25,7 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.concepts import factorize, read_text_lines
+from xlprobe.probing.concepts import factorize, ragged_ranges, read_text_lines, sorted_unique
 
 TSV_FORMAT = "src<TAB>tgt<TAB>prob"
 PAIRS_FORMAT = "src tgt"
@@ -96,9 +96,7 @@ class RankedTranslations:
         present = np.flatnonzero(rows >= 0)
         starts = self.offsets[rows[present]]
         lengths = np.minimum(self.offsets[rows[present] + 1] - starts, n)
-        first = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        entries = np.repeat(starts, lengths) + np.arange(int(lengths.sum())) - first
-        return np.repeat(present, lengths), self.target_codes[entries]
+        return np.repeat(present, lengths), self.target_codes[ragged_ranges(starts, lengths)]
 
 
 def read_dictionary(path: str | Path) -> Dictionary:
@@ -162,9 +160,8 @@ def _build(src: list[str], tgt: list[str], prob: np.ndarray) -> Dictionary:
     src_codes, sources = factorize(src)
     tgt_codes, targets = factorize(tgt)
     keys = src_codes * len(targets) + tgt_codes
-    _, first = np.unique(keys, return_index=True)
-    if len(first) < len(keys):
-        keep = np.sort(first)
+    if len(sorted_unique(keys)) < len(keys):
+        keep = np.sort(np.unique(keys, return_index=True)[1])
         src_codes, tgt_codes, prob = src_codes[keep], tgt_codes[keep], prob[keep]
     same_source = src_codes[1:] == src_codes[:-1]
     presorted = (np.diff(src_codes) >= 0).all() and (prob[1:] <= prob[:-1])[same_source].all()

@@ -13,9 +13,10 @@ COLAP(C over languages L): a concept is a multiset of tokens; ``share_l = #token
 / #tokens in C``; C overlaps when at least two languages have ``share_l >= theta``.
 ``COLAP = 100 * #overlapping / #non-empty concepts``.
 
-Both are computed with sparse matrix products, no loop over concept pairs: with membership
-``M_s [Cs x Vs]`` (concept has type), dictionary ``D [Vs x Vt]`` (wt among the n-best of ws) and
-``M_t [Ct x Vt]``, ``A = M_s @ bool(D @ M_t^T)``, a dense ``[Cs x Ct]`` count matrix.
+Both are computed with array joins, no loop over concept pairs. In matrix terms, with
+membership ``M_s [Cs x Vs]`` (concept has type), dictionary ``D [Vs x Vt]`` (wt among the n-best
+of ws) and ``M_t [Ct x Vt]``: ``A = M_s @ bool(D @ M_t^T)``, a dense ``[Cs x Ct]`` count matrix,
+evaluated on the non-zero entries only (numpy; no scipy import, so the CLI starts fast).
 
 Thresholds are compared exactly: ``theta`` and ``1 - max_size_diff`` are taken as the nearest
 fraction p/q with q <= 10^9 (so 0.8 is 4/5 and 1 - 0.4 is 3/5) and ``a/b >= p/q`` is tested as
@@ -28,11 +29,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 
-from xlprobe.probing.concepts import ConceptSet, factorize
+from xlprobe.probing.concepts import ConceptSet, factorize, ragged_ranges, sorted_unique
 from xlprobe.probing.dictionary import Dictionary
 
 _MAX_DENOMINATOR = 10**9
@@ -132,25 +133,60 @@ def _concept_rows(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids, rows.reshape(-1).astype(np.int64)
 
 
-def _membership(concepts: ConceptSet):
-    """Type membership of a concept set.
+@dataclass(frozen=True)
+class _Membership:
+    """Word-type membership of a concept set as (concept, word) pairs, indexed both ways.
 
-    Returns:
-        (ids [C] int64 concept ids, sizes [C] int64 types per concept, membership CSR
-        [C x V] with 1 where the concept contains the word type, words: list of the V types).
+    Attributes:
+        ids: [C] int64 concept ids (sorted).
+        words: The V distinct word types.
+        sizes: [C] int64 number of types per concept.
+        concept_starts: [C + 1] start of each concept's words in ``concept_words``.
+        concept_words: [P] int64 word index of each pair, grouped by concept.
+        word_starts: [V + 1] start of each word's concepts in ``word_concepts``.
+        word_concepts: [P] int64 concept row of each pair, grouped by word.
     """
-    from scipy import sparse
 
-    concept_ids, rows = _concept_rows(concepts.labels)
-    cols, words = factorize(concepts.tokens.word.tolist())
-    n_words = max(len(words), 1)
-    pairs = np.unique(rows * n_words + cols)  # sorted by concept, then word
-    indptr = np.searchsorted(pairs, np.arange(len(concept_ids) + 1) * n_words)
-    m = sparse.csr_matrix(
-        (np.ones(len(pairs), dtype=np.int64), pairs % n_words, indptr),
-        shape=(len(concept_ids), len(words)),
-    )
-    return concept_ids, np.diff(indptr).astype(np.int64), m, words
+    ids: np.ndarray
+    words: list[str]
+    sizes: np.ndarray
+    concept_starts: np.ndarray
+    concept_words: np.ndarray
+    word_starts: np.ndarray
+    word_concepts: np.ndarray
+
+    @classmethod
+    def of(cls, concepts: ConceptSet) -> _Membership:
+        ids, rows = _concept_rows(concepts.labels)
+        cols, words = factorize(concepts.tokens.word.tolist())
+        n_words = max(len(words), 1)
+        pairs = sorted_unique(rows * n_words + cols)  # by concept, then word
+        concept_of, word_of = pairs // n_words, pairs % n_words
+        by_word = np.argsort(word_of, kind="stable")
+        concept_starts = np.searchsorted(concept_of, np.arange(len(ids) + 1))
+        return cls(
+            ids=ids,
+            words=words,
+            sizes=np.diff(concept_starts),
+            concept_starts=concept_starts,
+            concept_words=word_of,
+            word_starts=np.searchsorted(word_of[by_word], np.arange(len(words) + 1)),
+            word_concepts=concept_of[by_word],
+        )
+
+    def concepts_of(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(k, concept): one row per (words[k], concept containing it)."""
+        starts = self.word_starts[words]
+        lengths = self.word_starts[words + 1] - starts
+        k = np.repeat(np.arange(len(words)), lengths)
+        return k, self.word_concepts[ragged_ranges(starts, lengths)]
+
+    def words_of(self, concepts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(k, word): one row per (concepts[k], word type in it)."""
+        starts = self.concept_starts[concepts]
+        lengths = self.concept_starts[concepts + 1] - starts
+        k = np.repeat(np.arange(len(concepts)), lengths)
+        return k, self.concept_words[ragged_ranges(starts, lengths)]
 
 
 @dataclass(frozen=True)
@@ -158,7 +194,7 @@ class TranslationOverlap:
     """The theta-independent part of CALIGN: A(Cs, Ct) for every concept pair.
 
     Build it once with :func:`translation_overlap`, then :meth:`score` any number of
-    (theta, min_types, max_size_diff) settings in microseconds (threshold sweeps).
+    (theta, min_types, max_size_diff) settings in milliseconds (threshold sweeps).
 
     Attributes:
         source_ids: [Cs] int64 source concept ids (sorted).
@@ -167,9 +203,8 @@ class TranslationOverlap:
         target_sizes: [Ct] int64 word types per target concept.
         counts: [Cs x Ct] int64, A(Cs, Ct).
         n_best: The N of the N-best dictionary view.
-        source_membership: CSR [Cs x Vs], source concept contains word type.
-        hits: CSR [Vs x Ct], some n-best translation of the word type is in the target concept.
-        source_words: The Vs source word types (column order of ``source_membership``).
+        hits: [H] int64 sorted keys ``word * Ct + target_row``: source word type ``word`` has an
+            n-best translation in the target concept (for matched words).
     """
 
     source_ids: np.ndarray
@@ -178,9 +213,8 @@ class TranslationOverlap:
     target_sizes: np.ndarray
     counts: np.ndarray
     n_best: int
-    source_membership: object
-    hits: object
-    source_words: list[str]
+    hits: np.ndarray
+    source: _Membership
 
     def score(
         self, *, theta: float = 0.8, min_types: int = 5, max_size_diff: float = 0.4
@@ -226,22 +260,23 @@ class TranslationOverlap:
 
     def _matched_words(self, si: np.ndarray, ti: np.ndarray) -> list[tuple[str, ...]]:
         """Matched source words of the pairs (si[k], ti[k]) (row indices), sorted."""
-        if len(si) == 0:
-            return []
-        both = self.source_membership[si].multiply(self.hits.T.tocsr()[ti]).tocsr()
-        both.eliminate_zeros()
-        both.sort_indices()
-        words = np.asarray(self.source_words, dtype=object)
-        return [
-            tuple(sorted(words[both.indices[both.indptr[k] : both.indptr[k + 1]]].tolist()))
-            for k in range(len(si))
-        ]
+        k, word = self.source.words_of(si)
+        keys = word * max(len(self.target_ids), 1) + ti[k]
+        pos = np.minimum(np.searchsorted(self.hits, keys), max(len(self.hits) - 1, 0))
+        hit = self.hits[pos] == keys if len(self.hits) else np.zeros(len(keys), dtype=bool)
+        words = np.asarray(self.source.words, dtype=object)[word[hit]].tolist()
+        bounds = np.r_[0, np.cumsum(np.bincount(k[hit], minlength=len(si)))].tolist()
+        return [tuple(sorted(words[a:b])) for a, b in pairwise(bounds)]
 
 
 def translation_overlap(
     src: ConceptSet, tgt: ConceptSet, dictionary: Dictionary, *, n_best: int = 10
 ) -> TranslationOverlap:
     """A(Cs, Ct) for all source/target concept pairs, vectorized.
+
+    With D the n-best pairs (ws, wt), the hits are the distinct (ws, Ct) with some (ws, wt) in
+    D and wt in Ct, and A(Cs, Ct) counts the hits (ws, Ct) with ws in Cs: two joins and a
+    bincount over [Cs x Ct], no loop over concept pairs.
 
     Args:
         src: Source-language concepts (one view).
@@ -251,40 +286,35 @@ def translation_overlap(
             ``n_best`` of each sorted ``dictionary.translations`` list, ties in file order).
 
     Returns:
-        The overlap counts, sizes and the matrices needed for matched words.
+        The overlap counts, sizes and what :meth:`TranslationOverlap.score` needs for matched
+        words.
     """
-    from scipy import sparse
-
     if n_best < 1:
         raise ValueError(f"n_best must be >= 1, got {n_best}")
-    source_ids, source_sizes, ms, source_words = _membership(src)
-    target_ids, target_sizes, mt, target_words = _membership(tgt)
-    target_index = {w: j for j, w in enumerate(target_words)}
+    source, target = _Membership.of(src), _Membership.of(tgt)
+    n_source, n_target = len(source.ids), len(target.ids)
+    target_index = {w: j for j, w in enumerate(target.words)}
     ranked = dictionary.ranked
-    rows, codes = ranked.n_best_entries(source_words, n_best)
+    word, codes = ranked.n_best_entries(source.words, n_best)
     in_target = np.fromiter(
         map(target_index.get, ranked.targets, repeat(-1)), dtype=np.int64, count=len(ranked.targets)
     )
-    cols = in_target[codes]
-    known = cols >= 0
-    d = sparse.csr_matrix(
-        (np.ones(int(known.sum()), dtype=np.int64), (rows[known], cols[known])),
-        shape=(len(source_words), len(target_words)),
-    )
-    hits = (d @ mt.T).tocsr()
-    hits.data[:] = 1
-    hits.eliminate_zeros()
-    counts = np.asarray((ms @ hits).toarray(), dtype=np.int64)
+    translation = in_target[codes]
+    word, translation = word[translation >= 0], translation[translation >= 0]
+    k, target_row = target.concepts_of(translation)
+    width = max(n_target, 1)
+    hits = sorted_unique(word[k] * width + target_row)
+    k, source_row = source.concepts_of(hits // width)
+    counts = np.bincount(source_row * width + hits[k] % width, minlength=n_source * width)
     return TranslationOverlap(
-        source_ids=source_ids,
-        target_ids=target_ids,
-        source_sizes=source_sizes,
-        target_sizes=target_sizes,
-        counts=counts,
+        source_ids=source.ids,
+        target_ids=target.ids,
+        source_sizes=source.sizes,
+        target_sizes=target.sizes,
+        counts=counts.reshape(n_source, width)[:, :n_target],
         n_best=n_best,
-        source_membership=ms,
         hits=hits,
-        source_words=source_words,
+        source=source,
     )
 
 
