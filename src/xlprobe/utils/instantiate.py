@@ -102,8 +102,7 @@ def wandb_settings(node: DictConfig) -> dict[str, Any]:
 
 def log_config(cfg: DictConfig, loggers: list[Any]) -> None:
     """Send the whole resolved config (minus Hydra's own node) to every logger."""
-    container = OmegaConf.to_container(cfg, resolve=True)
-    assert isinstance(container, dict)
-    container.pop("hydra", None)
+    keys = [key for key in cfg if key != "hydra"]
+    container = OmegaConf.to_container(OmegaConf.masked_copy(cfg, keys), resolve=True)
     for logger in loggers:
         logger.log_hyperparams(container)
