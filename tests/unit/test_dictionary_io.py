@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlprobe.errors import InputError
-from xlprobe.probing.dictionary import Dictionary, n_best, read_dictionary, write_dictionary
+from xlprobe.probing.dictionary import (
+    Dictionary,
+    n_best,
+    read_dictionary,
+    read_ranked,
+    write_dictionary,
+)
 
 
 def test_read_tsv_sorts_by_probability_with_ties_in_file_order(tmp_path):
@@ -159,3 +165,14 @@ def test_write_read_round_trip_property(translations):
     for n in (1, 2, 4):
         expected = [(w, t) for w in words for t in n_best(d, n)[w]]
         assert ranked_n_best(back, words, n) == expected
+
+
+def test_read_ranked_columns(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("b\tx\t0.1\na\ty\t0.2\nb\tz\t0.3\nb\tx\t0.9\n")
+    ranked = read_ranked(path)
+    assert ranked.sources == {"b": 0, "a": 1}
+    assert ranked.offsets.tolist() == [0, 2, 3]
+    assert [ranked.targets[c] for c in ranked.target_codes.tolist()] == ["z", "x", "y"]
+    assert ranked.probs.tolist() == [0.3, 0.1, 0.2]
+    assert ranked.to_dictionary().translations == read_dictionary(path).translations

@@ -69,13 +69,13 @@ def run_calign(args: argparse.Namespace) -> int:
     """Compute CALIGN from files and print it; optionally write the aligned pairs."""
     from xlprobe.io import write_text_atomic
     from xlprobe.probing.concepts import read_clusters
-    from xlprobe.probing.dictionary import read_dictionary
+    from xlprobe.probing.dictionary import read_ranked
     from xlprobe.probing.metrics import calign
 
     result = calign(
         read_clusters(args.src_clusters),
         read_clusters(args.tgt_clusters),
-        read_dictionary(args.dictionary),
+        read_ranked(args.dictionary),
         n_best=args.n_best,
         theta=args.theta,
         min_types=args.min_types,

@@ -283,7 +283,7 @@ def write_clusters(concepts: ConceptSet, path: str | Path) -> None:
 
 
 def read_text_lines(path: str | Path, *, expected: str) -> list[str]:
-    """Lines of a UTF-8 text file, without line ends.
+    """Lines of a UTF-8 text file, without line ends (``\n``, ``\r\n`` or ``\r``).
 
     Args:
         path: The file.
@@ -304,7 +304,7 @@ def read_text_lines(path: str | Path, *, expected: str) -> list[str]:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
-    return [line.removesuffix("\r") for line in lines]
+    return lines
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:

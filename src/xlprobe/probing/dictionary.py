@@ -61,28 +61,45 @@ class Dictionary:
             offsets=np.concatenate([[0], np.cumsum(lengths)]),
             target_codes=target_codes,
             targets=targets,
+            probs=np.fromiter(map(itemgetter(1), flat), np.float64, len(flat)),
         )
 
 
 @dataclass(frozen=True)
 class RankedTranslations:
-    """Column view of :attr:`Dictionary.translations`.
+    """Column view of a dictionary (:attr:`Dictionary.ranked`, :func:`read_ranked`).
 
     The translations of source word ``w`` are entries ``offsets[i]:offsets[i+1]`` with
-    ``i = sources[w]``, most probable first; entry ``e`` translates to
-    ``targets[target_codes[e]]``.
+    ``i = sources[w]``, most probable first (ties in file order); entry ``e`` translates to
+    ``targets[target_codes[e]]`` with probability ``probs[e]``.
 
     Attributes:
         sources: source word -> row i.
         offsets: [S + 1] int64 start of each source's entries.
         target_codes: [E] int64 index into ``targets`` per entry.
         targets: The distinct target words.
+        probs: [E] float64 probability per entry.
     """
 
     sources: dict[str, int]
     offsets: np.ndarray
     target_codes: np.ndarray
     targets: list[str]
+    probs: np.ndarray
+
+    def to_dictionary(self) -> Dictionary:
+        """The same translations as a :class:`Dictionary` (with this view cached)."""
+        target_words = np.asarray(self.targets, dtype=object)[self.target_codes].tolist()
+        entries = list(zip(target_words, self.probs.tolist(), strict=True))
+        bounds = self.offsets.tolist()
+        d = Dictionary(
+            translations={
+                w: entries[a:b]
+                for w, a, b in zip(self.sources, bounds[:-1], bounds[1:], strict=True)
+            }
+        )
+        d.__dict__["ranked"] = self  # prime the cached_property with what it would compute
+        return d
 
     def n_best_entries(self, words: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
         """The first ``n`` translations of each of ``words``.
@@ -109,6 +126,14 @@ def read_dictionary(path: str | Path) -> Dictionary:
         InputError: Unreadable or empty file, a line with the wrong number of fields, or a
             probability that is not a finite non-negative number (names the file and line).
     """
+    return read_ranked(path).to_dictionary()
+
+
+def read_ranked(path: str | Path) -> RankedTranslations:
+    """Read a dictionary file (as :func:`read_dictionary`) straight into the column view.
+
+    Skips building the per-word lists of :class:`Dictionary`: what the metrics CLI uses.
+    """
     lines = read_text_lines(path, expected=f"lines '{TSV_FORMAT}' or '{PAIRS_FORMAT}'")
     kept = [line for line in lines if line and not line.isspace()]
     tsv = "\t" in kept[0]
@@ -116,7 +141,7 @@ def read_dictionary(path: str | Path) -> Dictionary:
         src, tgt, prob = _tsv_columns(kept) if tsv else _pair_columns(kept)
     except ValueError:
         src, tgt, prob = _parse_lines(path, lines, tsv)
-    return _build(src, tgt, prob)
+    return _rank(src, tgt, prob)
 
 
 def _tsv_columns(kept: list[str]) -> tuple[list[str], list[str], np.ndarray]:
@@ -153,10 +178,9 @@ def _parse_lines(
     return [r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows])
 
 
-def _build(src: list[str], tgt: list[str], prob: np.ndarray) -> Dictionary:
-    """Group parsed lines: source -> [(target, prob), ...] sorted by prob descending, ties and
-    sources in file order; a repeated (src, tgt) pair keeps its first line. The ranked view is
-    filled in on the way (the codes are at hand)."""
+def _rank(src: list[str], tgt: list[str], prob: np.ndarray) -> RankedTranslations:
+    """Group parsed lines by source (sources in file order), each sorted by probability
+    descending with ties in file order; a repeated (src, tgt) pair keeps its first line."""
     src_codes, sources = factorize(src)
     tgt_codes, targets = factorize(tgt)
     keys = src_codes * len(targets) + tgt_codes
@@ -166,24 +190,14 @@ def _build(src: list[str], tgt: list[str], prob: np.ndarray) -> Dictionary:
     same_source = src_codes[1:] == src_codes[:-1]
     presorted = (np.diff(src_codes) >= 0).all() and (prob[1:] <= prob[:-1])[same_source].all()
     order = np.arange(len(src_codes)) if presorted else np.lexsort((-prob, src_codes))
-    codes, tgt_codes = src_codes[order], tgt_codes[order]
-    target_words = np.asarray(targets, dtype=object)[tgt_codes].tolist()
-    entries = list(zip(target_words, prob[order].tolist(), strict=True))
-    offsets = np.r_[np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), len(codes)]
-    bounds = offsets.tolist()
-    d = Dictionary(
-        translations={
-            w: entries[a:b] for w, a, b in zip(sources, bounds[:-1], bounds[1:], strict=True)
-        }
-    )
-    # Prime the cached_property: same content as Dictionary.ranked would compute.
-    d.__dict__["ranked"] = RankedTranslations(
+    codes = src_codes[order]
+    return RankedTranslations(
         sources={w: i for i, w in enumerate(sources)},
-        offsets=offsets,
-        target_codes=tgt_codes,
+        offsets=np.r_[np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), len(codes)],
+        target_codes=tgt_codes[order],
         targets=targets,
+        probs=prob[order],
     )
-    return d
 
 
 def write_dictionary(d: Dictionary, path: str | Path) -> None:

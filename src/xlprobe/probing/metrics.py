@@ -34,7 +34,7 @@ from itertools import pairwise, repeat
 import numpy as np
 
 from xlprobe.probing.concepts import ConceptSet, factorize, ragged_ranges, sorted_unique
-from xlprobe.probing.dictionary import Dictionary
+from xlprobe.probing.dictionary import Dictionary, RankedTranslations
 
 _MAX_DENOMINATOR = 10**9
 
@@ -270,7 +270,11 @@ class TranslationOverlap:
 
 
 def translation_overlap(
-    src: ConceptSet, tgt: ConceptSet, dictionary: Dictionary, *, n_best: int = 10
+    src: ConceptSet,
+    tgt: ConceptSet,
+    dictionary: Dictionary | RankedTranslations,
+    *,
+    n_best: int = 10,
 ) -> TranslationOverlap:
     """A(Cs, Ct) for all source/target concept pairs, vectorized.
 
@@ -281,7 +285,8 @@ def translation_overlap(
     Args:
         src: Source-language concepts (one view).
         tgt: Target-language concepts (one view).
-        dictionary: Source -> target translations.
+        dictionary: Source -> target translations, or their column view (from
+            :func:`~xlprobe.probing.dictionary.read_ranked`).
         n_best: Use the ``n_best`` most probable translations of each source word (the first
             ``n_best`` of each sorted ``dictionary.translations`` list, ties in file order).
 
@@ -294,7 +299,7 @@ def translation_overlap(
     source, target = _Membership.of(src), _Membership.of(tgt)
     n_source, n_target = len(source.ids), len(target.ids)
     target_index = {w: j for j, w in enumerate(target.words)}
-    ranked = dictionary.ranked
+    ranked = dictionary if isinstance(dictionary, RankedTranslations) else dictionary.ranked
     word, codes = ranked.n_best_entries(source.words, n_best)
     in_target = np.fromiter(
         map(target_index.get, ranked.targets, repeat(-1)), dtype=np.int64, count=len(ranked.targets)
@@ -321,7 +326,7 @@ def translation_overlap(
 def calign(
     src: ConceptSet,
     tgt: ConceptSet,
-    dictionary: Dictionary,
+    dictionary: Dictionary | RankedTranslations,
     *,
     n_best: int = 10,
     theta: float = 0.8,
@@ -333,7 +338,7 @@ def calign(
     Args:
         src: Source concepts; each concept is the set of its word types.
         tgt: Target concepts.
-        dictionary: Source -> target translation dictionary.
+        dictionary: Source -> target translation dictionary (or its column view).
         n_best: Translations considered per source word (the N most probable).
         theta: Minimum fraction A/|Cs| of matched source types for alignment.
         min_types: Both concepts need MORE than this many types to be comparable.
