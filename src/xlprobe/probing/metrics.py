@@ -205,6 +205,7 @@ class TranslationOverlap:
         n_best: The N of the N-best dictionary view.
         hits: [H] int64 sorted keys ``word * Ct + target_row``: source word type ``word`` has an
             n-best translation in the target concept (for matched words).
+        source: Type membership of the source concepts (for matched words).
     """
 
     source_ids: np.ndarray
