@@ -1,4 +1,5 @@
-"""The concept probe inside real (tiny) training runs: the demo config, shrunk."""
+"""The concept probe inside real (tiny) training runs (the demo config, shrunk), also under DDP
+on CPU, where rank 0 probes while the other rank waits."""
 
 from __future__ import annotations
 
@@ -72,6 +73,17 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+KEY = ("epoch", "metric", "side_s", "side_t", "lang_s", "layer")
+
+
+def probe_values(path: Path, metric: str | None = None) -> dict[tuple[str, ...], str]:
+    """Row key -> value of a probe_report.csv (optionally of one metric); keys must be unique."""
+    rows = [r for r in read_rows(path) if metric in (None, r["metric"])]
+    values = {tuple(r[k] for k in KEY): r["value"] for r in rows}
+    assert len(values) == len(rows), "duplicate rows"
+    return values
+
+
 def test_demo_run_holds_base_and_every_epoch_for_every_pair_and_layer(demo_run):
     rows = read_rows(demo_run / "probe_report.csv")
     assert sorted({int(r["epoch"]) for r in rows}) == [-1, 0, 1]
@@ -129,20 +141,10 @@ def test_resumed_run_continues_the_curves_without_duplicates(tmp_path, cache_dir
         "trainer.max_epochs=2",
         f"ckpt_path={first / 'checkpoints' / 'last.ckpt'}",
     )
-    rows = read_rows(resumed / "probe_report.csv")
-    assert sorted({int(r["epoch"]) for r in rows}) == [-1, 0, 1]
-    keys = [
-        (r["epoch"], r["metric"], r["side_s"], r["side_t"], r["lang_s"], r["layer"]) for r in rows
-    ]
-    assert len(keys) == len(set(keys))
-    first_rows = {
-        (r["epoch"], r["metric"], r["side_s"], r["side_t"], r["lang_s"], r["layer"]): r["value"]
-        for r in read_rows(first / "probe_report.csv")
-    }
-    carried = {
-        k: v for k, v in zip(keys, (r["value"] for r in rows), strict=True) if k in first_rows
-    }
-    assert carried == first_rows
+    resumed_values = probe_values(resumed / "probe_report.csv")
+    assert sorted({int(k[0]) for k in resumed_values}) == [-1, 0, 1]
+    first_values = probe_values(first / "probe_report.csv")
+    assert {k: resumed_values[k] for k in first_values} == first_values
     # the resumed run probed only the new epoch: no base round in its own probe directory
     manifest = json.loads((resumed / "probe" / "manifest.json").read_text())
     assert [r["model_state"] for r in manifest["rounds"]] == ["finetuned"]
@@ -159,11 +161,33 @@ def test_rescore_sweep_is_monotone_in_theta(demo_run, tmp_path):
         "probe.calign.theta=0.2,0.5,0.9",
         f"hydra.sweep.dir={tmp_path}",
     )
-    values = []
-    for job in ("0", "1", "2"):
-        rows = read_rows(tmp_path / job / "probe_report.csv")
-        values.append(sum(float(r["value"]) for r in rows if r["metric"] == "calign"))
-        colap = [float(r["value"]) for r in rows if r["metric"] == "colap"]
-        assert colap  # COLAP does not depend on θA: the same in every job
-    assert values[0] >= values[1] >= values[2]
-    assert values[0] > values[2]
+    jobs = [tmp_path / job / "probe_report.csv" for job in ("0", "1", "2")]
+    calign = [sum(map(float, probe_values(job, "calign").values())) for job in jobs]
+    assert calign[0] >= calign[1] >= calign[2]
+    assert calign[0] > calign[2]
+    colap = [probe_values(job, "colap") for job in jobs]
+    assert colap[0] and colap[0] == colap[1] == colap[2]  # θA does not touch COLAP
+
+
+# lr=0 keeps the weights of both runs identical, so every round (base and after the epoch) must
+# give the same concepts; with learning, DDP's sharded data order would change the weights.
+SAME_MODEL = ("trainer.max_epochs=1", "task.module.optimizer.lr=0", "logger=csv")
+DDP_ON_CPU = (
+    "trainer=ddp",
+    "trainer.accelerator=cpu",
+    "trainer.devices=2",
+    "trainer.precision=32-true",
+    "trainer.sync_batchnorm=false",
+)
+
+
+def test_two_process_run_logs_the_same_probe_values_as_one_process(tmp_path):
+    cache = tmp_path / "cache"
+    single = probe_values(train(tmp_path / "single", cache, *SAME_MODEL) / "probe_report.csv")
+    ddp_run = train(tmp_path / "ddp", cache, *SAME_MODEL, *DDP_ON_CPU)
+    ddp = probe_values(ddp_run / "probe_report.csv")
+    assert sorted({k[0] for k in ddp}) == ["-1", "0"]
+    assert ddp == single
+    assert any(float(v) > 0 for v in ddp.values())
+    metrics = (ddp_run / "csv" / "metrics.csv").read_text(encoding="utf-8")
+    assert metrics.splitlines()[0].count("probe/calign/encoder/fr-en/layer_02") == 1
