@@ -349,9 +349,12 @@ def extract_view(
                     for layer in layers:
                         states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
                         vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
-                        clamped += int((vectors.abs() > _FLOAT16_MAX).sum())
-                        vectors = vectors.clamp(-_FLOAT16_MAX, _FLOAT16_MAX).to(torch.float16)
-                        writer.write(layer, rows, vectors.cpu().numpy())
+                        values = vectors.float().cpu().numpy()
+                        n_over = int(np.count_nonzero(np.abs(values) > _FLOAT16_MAX))
+                        if n_over:
+                            clamped += n_over
+                            np.clip(values, -_FLOAT16_MAX, _FLOAT16_MAX, out=values)
+                        writer.write(layer, rows, values)
         finally:
             model.train(was_training)
             if writer is not None:
