@@ -1,16 +1,18 @@
 """K-means clustering of word occurrences into latent concepts (Mousi et al., ACL 2024, Sec. 2).
 
-Three interchangeable backends, each a function ``(x [N x D] float32, init [k x D], n_iter) ->
-labels [N] int64`` running Lloyd's algorithm from the given centroids (one run, no restarts):
+Three interchangeable backends, each a function ``(x [N x D] float32, k, seed, n_iter, init)
+-> labels [N] int64`` running Lloyd's algorithm from one seeded initialisation (no restarts):
 
 * ``cuml``: RAPIDS cuML on a CUDA GPU (optional ``[gpu]`` extra).
 * ``faiss``: ``faiss.Kmeans`` on the CPU (BLAS distance computations); the default.
 * ``sklearn``: ``sklearn.cluster.KMeans`` with ``n_init=1``, the reference implementation.
 
-The initial centroids are chosen once, by :func:`initial_centroids`, and handed to whichever
-backend runs, so every backend starts from the same point for a given seed: ``k-means++``
-(D²-weighted seeding, Arthur & Vassilvitskii 2007; the scikit-learn default the paper used) or
-``random`` (k distinct points drawn uniformly, faiss's default). Each backend then runs
+Initialisation is ``k-means++`` (D²-weighted seeding, Arthur & Vassilvitskii 2007; the
+scikit-learn default the paper used) or ``random`` (k distinct points drawn uniformly, faiss's
+default). The CPU backends share :func:`initial_centroids`, so faiss and scikit-learn start from
+the very same centroids for a given seed; cuML seeds on the GPU with its own implementation of
+the same strategy (its ``k-means++`` is scalable k-means++), since a CPU seeding pass would cost
+more than the whole GPU clustering. Each backend then runs
 ``n_iter`` Lloyd iterations on all points (faiss's training subsample is disabled) and returns
 each point's nearest final centroid.
 """
@@ -35,7 +37,9 @@ BACKENDS: tuple[str, ...] = ("auto", "cuml", "faiss", "sklearn")
 INITS: tuple[str, ...] = ("k-means++", "random")
 
 
-def initial_centroids(x: np.ndarray, k: int, *, seed: int = 0, init: Init = "k-means++"):
+def initial_centroids(
+    x: np.ndarray, k: int, *, seed: int = 0, init: Init = "k-means++"
+) -> np.ndarray:
     """Choose k rows of ``x`` [N x D] (float32) as initial centroids [k x D].
 
     ``random``: k distinct rows, uniformly. ``k-means++``: the first row uniformly, each next
@@ -59,17 +63,19 @@ def initial_centroids(x: np.ndarray, k: int, *, seed: int = 0, init: Init = "k-m
         nearest[chosen[:j]] = 0.0
         total = nearest.sum()
         if total > 0:
-            chosen[j] = min(np.searchsorted(np.cumsum(nearest), rng.random() * total), n - 1)
+            # side="right": the first row whose cumulative weight exceeds the draw, never a
+            # row of weight 0.
+            draw = rng.random() * total
+            chosen[j] = min(np.searchsorted(np.cumsum(nearest), draw, side="right"), n - 1)
         else:
             free = np.setdiff1d(np.arange(n), chosen[:j])
             chosen[j] = rng.choice(free)
     return x[chosen]
 
 
-def _faiss_kmeans(x: np.ndarray, init: np.ndarray, n_iter: int) -> np.ndarray:
+def _faiss_kmeans(x: np.ndarray, k: int, seed: int, n_iter: int, init: Init) -> np.ndarray:
     import faiss
 
-    k = len(init)
     km = faiss.Kmeans(
         x.shape[1],
         k,
@@ -80,19 +86,20 @@ def _faiss_kmeans(x: np.ndarray, init: np.ndarray, n_iter: int) -> np.ndarray:
         max_points_per_centroid=-(-len(x) // k),  # >= N/k: train on every point
         min_points_per_centroid=1,
     )
-    km.train(x, init_centroids=init)
+    km.train(x, init_centroids=initial_centroids(x, k, seed=seed, init=init))
     _, labels = km.index.search(x, 1)
     return labels.reshape(-1).astype(np.int64)
 
 
-def _sklearn_kmeans(x: np.ndarray, init: np.ndarray, n_iter: int) -> np.ndarray:
+def _sklearn_kmeans(x: np.ndarray, k: int, seed: int, n_iter: int, init: Init) -> np.ndarray:
     from sklearn.cluster import KMeans
 
-    km = KMeans(n_clusters=len(init), init=init, n_init=1, max_iter=n_iter, tol=0.0)
+    centroids = initial_centroids(x, k, seed=seed, init=init)
+    km = KMeans(n_clusters=k, init=centroids, n_init=1, max_iter=n_iter, tol=0.0)
     return km.fit_predict(x).astype(np.int64)
 
 
-def _cuml_kmeans(x: np.ndarray, init: np.ndarray, n_iter: int) -> np.ndarray:
+def _cuml_kmeans(x: np.ndarray, k: int, seed: int, n_iter: int, init: Init) -> np.ndarray:
     try:
         from cuml.cluster import KMeans
     except ImportError as err:
@@ -101,17 +108,18 @@ def _cuml_kmeans(x: np.ndarray, init: np.ndarray, n_iter: int) -> np.ndarray:
             "(pip install 'xlprobe[gpu]'); use backend 'faiss' on a CPU machine"
         ) from err
     km = KMeans(
-        n_clusters=len(init),
+        n_clusters=k,
         init=init,
         n_init=1,
         max_iter=n_iter,
         tol=0.0,
+        random_state=seed,
         output_type="numpy",
     )
     return np.asarray(km.fit_predict(x)).reshape(-1).astype(np.int64)
 
 
-_IMPLEMENTATIONS: dict[str, Callable[[np.ndarray, np.ndarray, int], np.ndarray]] = {
+_IMPLEMENTATIONS: dict[str, Callable[[np.ndarray, int, int, int, Init], np.ndarray]] = {
     "cuml": _cuml_kmeans,
     "faiss": _faiss_kmeans,
     "sklearn": _sklearn_kmeans,
@@ -150,9 +158,8 @@ def kmeans(
 ) -> np.ndarray:
     """Cluster the rows of ``x`` into ``k`` clusters with K-means (Lloyd).
 
-    Minimises sum_i ||x_i - c_{label_i}||² by Lloyd iterations from the centroids of
-    :func:`initial_centroids` (scikit-learn stops before ``n_iter`` only if the assignment no
-    longer changes).
+    Minimises sum_i ||x_i - c_{label_i}||² by Lloyd iterations from a seeded initialisation
+    (scikit-learn stops before ``n_iter`` only if the assignment no longer changes).
 
     Args:
         x: [N x D] points (any float dtype; clustered as float32).
@@ -186,8 +193,7 @@ def kmeans(
         raise InputError("K-means input holds NaN or infinite values")
     name = resolve_backend(backend)
     log.info("K-means: %d points x %d dims, k=%d, %s, %d iterations", *x32.shape, k, name, n_iter)
-    centroids = initial_centroids(x32, k, seed=seed, init=init)
-    return _IMPLEMENTATIONS[name](x32, centroids, n_iter)
+    return _IMPLEMENTATIONS[name](x32, k, seed, n_iter, init)
 
 
 def cluster_concepts(
