@@ -72,12 +72,15 @@ def train(cfg: DictConfig) -> dict[str, float]:
         ``test/bleu/de-en``, ...), as floats.
     """
     import lightning.pytorch as pl
+    import torch
     from hydra.utils import instantiate
 
     from xlprobe.utils.instantiate import instantiate_callbacks, instantiate_loggers, log_config
 
     if cfg.get("seed") is not None:
         pl.seed_everything(cfg.seed, workers=True)
+    if cfg.get("torch_threads"):
+        torch.set_num_threads(cfg.torch_threads)
 
     model, tokenizer = load_task_model(cfg)
     log.info("DataModule <%s>", cfg.data._target_)
