@@ -155,3 +155,11 @@ def test_language_without_data_fails_before_training(tmp_path, cache_dir):
     with pytest.raises(InputError, match="no validation data for language 'de'"):
         train(cfg)
     assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_translation_with_an_encoder_only_model_is_explained(tmp_path, cache_dir):
+    from xlprobe.training import train
+
+    cfg = demo_config("demo_sst2", tmp_path, cache_dir, "task=mt", "lang=demo")
+    with pytest.raises(InputError, match="needs an encoder-decoder model"):
+        train(cfg)
