@@ -12,6 +12,7 @@ from omegaconf import DictConfig, OmegaConf
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
+DEMOS = [name for name in EXPERIMENTS if name.startswith("demo")]
 DEBUG = sorted(p.stem for p in (CONF / "debug").glob("*.yaml"))
 
 
@@ -52,7 +53,15 @@ def test_pretrained_models(model, name):
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
-def test_experiments_are_offline_and_tiny(experiment):
+def test_every_experiment_composes(experiment):
+    cfg = compose_train(f"experiment={experiment}")
+    OmegaConf.resolve(cfg.data)
+    OmegaConf.resolve(cfg.task)
+    assert cfg.data.train_langs == list(cfg.lang.train)
+
+
+@pytest.mark.parametrize("experiment", DEMOS)
+def test_demo_experiments_are_offline_and_tiny(experiment):
     cfg = compose_train(f"experiment={experiment}")
     assert cfg.model.name_or_path is None and cfg.model.tiny is not None
     assert cfg.data.source == "synthetic"
