@@ -116,7 +116,11 @@ def _status_mib(field: str) -> float:
 
 def child_rss(args, cache: Path) -> None:
     """Extract ``args.child`` sentences; print RSS before and peak RSS during it (MiB), JSON."""
+    import torch
+
     from xlprobe.probing.extract import ExtractionSettings, extract_view
+
+    torch.set_num_threads(args.threads)
 
     model, tokenizer, generate_corpus = load(args, cache)
     sentences = generate_corpus(args.child, seed=1).sentences["de"]
@@ -169,7 +173,7 @@ def memory(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="bert", choices=["bert", "xlmr", "mt5"])
-    parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--memory-sentences", type=int, default=1000)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=4)

@@ -299,3 +299,25 @@ def test_bad_views_are_input_errors(models, corpus, tmp_path):
             settings=ExtractionSettings(max_subwords=2),
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_values_beyond_float16_are_clamped_and_counted(models, corpus, tmp_path):
+    import copy
+
+    model, tokenizer = models["mt5"]
+    loud = copy.deepcopy(model)
+    with torch.no_grad():
+        loud.shared.weight.mul_(1e6)  # mT5's layer 0 is the raw embedding: far beyond float16
+    store = extract_view(
+        loud,
+        tokenizer,
+        corpus["de"][:4],
+        side="encoder",
+        lang="de",
+        out_dir=tmp_path / "s",
+        settings=ExtractionSettings(layers=[0]),
+    )
+    values = np.asarray(store.layer(0), dtype=np.float32)
+    assert np.isfinite(values).all()
+    assert np.abs(values).max() == 65504.0
+    assert store.meta["values_clamped"] == int(np.count_nonzero(np.abs(values) == 65504.0))

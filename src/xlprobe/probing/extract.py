@@ -349,11 +349,11 @@ def extract_view(
                     for layer in layers:
                         states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
                         vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
-                        values = vectors.float().cpu().numpy()
-                        n_over = int(np.count_nonzero(np.abs(values) > _FLOAT16_MAX))
-                        if n_over:
-                            clamped += n_over
-                            np.clip(values, -_FLOAT16_MAX, _FLOAT16_MAX, out=values)
+                        values = vectors.to(torch.float16).cpu().numpy()
+                        if not np.isfinite(values).all():  # beyond the float16 range
+                            wide = vectors.float().cpu().numpy()
+                            clamped += int(np.count_nonzero(np.abs(wide) > _FLOAT16_MAX))
+                            values = np.clip(wide, -_FLOAT16_MAX, _FLOAT16_MAX)
                         writer.write(layer, rows, values)
         finally:
             model.train(was_training)
