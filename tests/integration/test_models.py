@@ -92,12 +92,13 @@ def test_tiny_model_dir_builds_once_and_reuses(tmp_path):
     assert model.config.num_hidden_layers == 2 and tokenizer.is_fast
 
 
-def test_unreachable_hub_model_is_a_clear_input_error(monkeypatch):
+@pytest.mark.parametrize("name", ["google/mt5-base", "xlm-roberta-base", "org/model-v1.5"])
+def test_unreachable_hub_model_is_a_clear_input_error(monkeypatch, name):
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(InputError, match=r"model\.name_or_path.*offline.*tiny model"):
-        load_model("google/mt5-base", "seq2seq")
+        load_model(name, "seq2seq")
 
 
 def test_missing_or_empty_local_directory_is_an_input_error(tmp_path):

@@ -113,7 +113,9 @@ def load_model(
 
 
 def _unavailable(name: str, local: Path) -> InputError:
-    looks_like_path = name.startswith((".", "/", "~")) or local.suffix != ""
+    """The error for a model that is neither a local directory nor loadable from the hub."""
+    # Hub ids are "name" or "org/name"; anything else can only be a (missing) local path.
+    looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
     if looks_like_path:
         return InputError(f"model.name_or_path: no such model directory {name!r}", path=local)
     return InputError(
