@@ -22,6 +22,7 @@ import dataclasses
 import json
 import logging
 import sys
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,9 @@ def _plan(
 ) -> _Plan:
     """Tokenize the corpus once and choose the kept occurrences (see the module docstring)."""
     kept_per_type: dict[str, int] = {}
-    columns: dict[str, list] = {"word": [], "sentence": [], "position": [], "occurrence": []}
+    canonical: dict[str, str] = {}  # one str object per word type, shared by its rows
+    words_col: list[str] = []
+    ints = {name: array("q") for name in ("sentence", "position", "occurrence")}
     lengths = np.zeros(len(sentences), dtype=np.int64)
     skipped = dropped = capped = 0
     for start in range(0, len(sentences), _PLAN_CHUNK):
@@ -175,12 +178,12 @@ def _plan(
                     capped += 1
                     continue
                 kept_per_type[word] = occurrence + 1
-                columns["word"].append(word)
-                columns["sentence"].append(i)
-                columns["position"].append(position)
-                columns["occurrence"].append(occurrence)
+                words_col.append(canonical.setdefault(word, word))
+                ints["sentence"].append(i)
+                ints["position"].append(position)
+                ints["occurrence"].append(occurrence)
     tokens = TokenTable.from_columns(
-        columns["word"], lang, columns["sentence"], columns["position"], columns["occurrence"]
+        words_col, lang, ints["sentence"], ints["position"], ints["occurrence"]
     )
     return _Plan(tokens, lengths, skipped, dropped, capped)
 
