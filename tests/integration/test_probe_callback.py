@@ -169,6 +169,33 @@ def test_rescore_sweep_is_monotone_in_theta(demo_run, tmp_path):
     assert colap[0] and colap[0] == colap[1] == colap[2]  # θA does not touch COLAP
 
 
+def test_probe_py_on_the_last_checkpoint_repeats_the_last_round(demo_run, cache_dir, tmp_path):
+    run_script(
+        "probe.py",
+        tmp_path,
+        *SHRINK,
+        "logger=csv",
+        f"paths.cache_dir={cache_dir}",
+        f"ckpt={demo_run / 'checkpoints' / 'last.ckpt'}",
+        f"hydra.run.dir={tmp_path / 'probe'}",
+    )
+    probed = probe_values(tmp_path / "probe" / "probe_report.csv")
+    assert {k[0] for k in probed} == {"1"}
+    trained = probe_values(demo_run / "probe_report.csv")
+    assert probed == {k: v for k, v in trained.items() if k[0] == "1"}
+
+
+def test_probing_leaves_training_unchanged(demo_run, cache_dir, tmp_path):
+    def validation_curve(run: Path) -> list[tuple[str, str]]:
+        rows = read_rows(run / "csv" / "metrics.csv")
+        return [(r["epoch"], r["val/bleu/fr-en"]) for r in rows if r.get("val/bleu/fr-en")]
+
+    without_probe = train(tmp_path / "no_probe", cache_dir, "probe=off")
+    assert not (without_probe / "probe_report.csv").exists()
+    assert len(validation_curve(demo_run)) == 2
+    assert validation_curve(without_probe) == validation_curve(demo_run)
+
+
 # lr=0 keeps the weights of both runs identical, so every round (base and after the epoch) must
 # give the same concepts; with learning, DDP's sharded data order would change the weights.
 SAME_MODEL = ("trainer.max_epochs=1", "task.module.optimizer.lr=0", "logger=csv")
