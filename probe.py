@@ -8,7 +8,6 @@ python probe.py -m from_run=outputs/train/runs/... probe.calign.theta=0.6,0.8,0.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import hydra
@@ -19,19 +18,10 @@ os.environ.setdefault("XLPROBE_ROOT", str(Path(__file__).resolve().parent))
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="probe_run")
 def main(cfg: DictConfig) -> float | None:
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-
-    from xlprobe.errors import InputError
     from xlprobe.probe_run import run
+    from xlprobe.utils.runtime import run_job
 
-    try:
-        return run(cfg)
-    except InputError as err:
-        if HydraConfig.get().mode == RunMode.MULTIRUN:
-            raise
-        print(f"probe.py: error: {err}", file=sys.stderr)
-        sys.exit(2)
+    return run_job(run, cfg, "probe.py")
 
 
 if __name__ == "__main__":

@@ -427,72 +427,38 @@ def score_round(
 
     rows: list[ProbeRow] = []
     examples: list[ConceptExample] = []
-    base = {"epoch": probe_round.epoch, "model_state": probe_round.model_state}
-    c = settings.calign
     for layer in layers:
-        for view_s, view_t in plan.calign_pairs:
-            result = calign(
-                concepts[(view_s.name, layer)],
-                concepts[(view_t.name, layer)],
-                dictionaries[f"{view_s.lang}-{view_t.lang}"],
-                n_best=c.n_best,
-                theta=c.theta,
-                min_types=c.min_types,
-                max_size_diff=c.max_size_diff,
-            )
-            common = dict(
-                base,
-                metric="calign",
-                side_s=view_s.side,
-                lang_s=view_s.lang,
-                side_t=view_t.side,
-                lang_t=view_t.lang,
-                layer=layer,
-            )
-            rows.append(
-                ProbeRow(
-                    step=probe_round.step,
-                    value=result.percent,
-                    numerator=result.aligned,
-                    denominator=result.total,
-                    **common,
+        for metric, pairs in (("calign", plan.calign_pairs), ("colap", plan.joint_pairs)):
+            for view_s, view_t in pairs:
+                fields = {
+                    "epoch": probe_round.epoch,
+                    "model_state": probe_round.model_state,
+                    "metric": metric,
+                    "side_s": view_s.side,
+                    "lang_s": view_s.lang,
+                    "side_t": view_t.side,
+                    "lang_t": view_t.lang,
+                    "layer": layer,
+                }
+                if metric == "calign":
+                    src, tgt = concepts[(view_s.name, layer)], concepts[(view_t.name, layer)]
+                    dictionary = dictionaries[f"{view_s.lang}-{view_t.lang}"]
+                    result = calign(src, tgt, dictionary, **dataclasses.asdict(settings.calign))
+                    examples += _examples_calign(result, src, tgt, settings.n_examples, **fields)
+                else:
+                    joint = concepts[(plan.joint_name((view_s, view_t)), layer)]
+                    result = colap(joint, theta=settings.colap.theta)
+                    examples += _examples_colap(result, joint, settings.n_examples, **fields)
+                rows.append(
+                    ProbeRow(
+                        step=probe_round.step,
+                        value=result.percent,
+                        numerator=result.numerator,
+                        denominator=result.denominator,
+                        **fields,
+                    )
                 )
-            )
-            examples += _examples_calign(
-                result,
-                concepts[(view_s.name, layer)],
-                concepts[(view_t.name, layer)],
-                settings.n_examples,
-                **common,
-            )
-        for pair in plan.joint_pairs:
-            joint = concepts[(plan.joint_name(pair), layer)]
-            result = colap(joint, theta=settings.colap.theta)
-            view_s, view_t = pair
-            common = dict(
-                base,
-                metric="colap",
-                side_s=view_s.side,
-                lang_s=view_s.lang,
-                side_t=view_t.side,
-                lang_t=view_t.lang,
-                layer=layer,
-            )
-            rows.append(
-                ProbeRow(
-                    step=probe_round.step,
-                    value=result.percent,
-                    numerator=result.overlapping,
-                    denominator=result.total,
-                    **common,
-                )
-            )
-            examples += _examples_colap(result, joint, settings.n_examples, **common)
     return ProbeReport(rows=rows, examples=examples)
-
-
-def _model_id(model: Any) -> str:
-    return str(getattr(model, "name_or_path", "") or model.config.__class__.__name__)
 
 
 def run_probe(

@@ -65,3 +65,22 @@ def get_metric_value(metrics: Mapping[str, float], name: str | None) -> float | 
     value = metrics[name]
     log.info("Optimized metric %s = %s", name, value)
     return value
+
+
+def run_job(run: Callable[[Any], R], cfg: Any, prog: str) -> R:
+    """Run a Hydra job of an entry point (``train.py``, ``probe.py``).
+
+    Bad input (:class:`~xlprobe.errors.InputError`) ends a single run with one line
+    ``<prog>: error: ...`` on stderr and exit code 2; in a multirun it is re-raised, so Hydra
+    records that job's failure and the sweep goes on.
+    """
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    try:
+        return run(cfg)
+    except InputError as err:
+        if HydraConfig.get().mode == RunMode.MULTIRUN:
+            raise
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        sys.exit(2)
