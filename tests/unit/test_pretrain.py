@@ -51,7 +51,7 @@ def test_pretrain_lowers_the_loss_and_saves_a_loadable_model(tmp_path):
 
     import torch
 
-    out = pretrain_tiny_model(base, tmp_path / "pre", n_sentences=4, epochs=1, seed=1)
+    out = pretrain_tiny_model(base, tmp_path / "pre", n_sentences=4, epochs=2, seed=1)
     reloaded, _ = load_model(str(out), "seq2seq")
     untrained, _ = load_model(str(base), "seq2seq")
     assert not torch.equal(reloaded.shared.weight, untrained.shared.weight)
