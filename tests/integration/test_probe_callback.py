@@ -28,6 +28,8 @@ SHRINK = (
     "data.max_eval_examples=16",
     "trainer.max_epochs=2",
     "test=false",
+    # the tokenizer and the pretraining of the demo's tiny mT5 on 200 sentences per language
+    "+model.tiny.n_sentences=200",
 )
 
 

@@ -28,6 +28,8 @@ SHRINK = (
     "trainer.max_epochs=1",
     "trainer.log_every_n_steps=1",
     "+trainer.enable_model_summary=false",
+    # a small tokenizer corpus (and pretraining corpus for the demo's pretrained tiny mT5)
+    "++model.tiny.n_sentences=200",
 )
 METRIC = {"demo": "bleu", "demo_ner": "f1", "demo_sst2": "acc"}
 

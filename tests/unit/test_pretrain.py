@@ -56,3 +56,16 @@ def test_pretrain_lowers_the_loss_and_saves_a_loadable_model(tmp_path):
     untrained, _ = load_model(str(base), "seq2seq")
     assert not torch.equal(reloaded.shared.weight, untrained.shared.weight)
     assert reloaded.shared.weight.shape == untrained.shared.weight.shape
+
+
+def test_tiny_model_dir_caches_the_pretrained_model_beside_its_random_base(tmp_path):
+    from xlprobe.models import tiny_model_dir
+
+    sizes = {"n_sentences": 20, "vocab_size": 300, "hidden_size": 32, "num_layers": 1}
+    pretrained = tiny_model_dir("mt5", tmp_path, pretrain_epochs=1, **sizes)
+    base = tiny_model_dir("mt5", tmp_path, **sizes)
+    assert pretrained != base and (pretrained / "config.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([base.name, pretrained.name])
+    assert tiny_model_dir("mt5", tmp_path, pretrain_epochs=1, **sizes) == pretrained
+    with pytest.raises(InputError, match="tiny_mt5 only"):
+        tiny_model_dir("bert", tmp_path, pretrain_epochs=1, **sizes)

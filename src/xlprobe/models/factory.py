@@ -210,6 +210,7 @@ def tiny_model_dir(
     hidden_size: int = 64,
     num_layers: int = 2,
     num_heads: int = 4,
+    pretrain_epochs: int = 0,
 ) -> Path:
     """Directory of a tiny ``arch`` model trained on the synthetic corpus, built on first use.
 
@@ -226,10 +227,19 @@ def tiny_model_dir(
         hidden_size: See :func:`build_tiny_model`.
         num_layers: See :func:`build_tiny_model`.
         num_heads: See :func:`build_tiny_model`.
+        pretrain_epochs: Epochs of multilingual denoising pretraining
+            (:func:`xlprobe.models.pretrain.pretrain_tiny_model`, ``mt5`` only) on top of the
+            random weights, so the base model is a multilingual model like mT5; 0 keeps the
+            random weights.
 
     Returns:
         The model directory, loadable with :func:`load_model`.
     """
+    if pretrain_epochs and arch != "mt5":
+        raise InputError(
+            f"model.tiny.pretrain_epochs={pretrain_epochs}: denoising pretraining is for the "
+            "seq2seq tiny_mt5 only; set it to 0 for tiny_bert and tiny_xlmr"
+        )
     settings = {
         "arch": arch,
         "seed": seed,
@@ -238,12 +248,24 @@ def tiny_model_dir(
         "hidden_size": hidden_size,
         "num_layers": num_layers,
         "num_heads": num_heads,
+        "pretrain_epochs": pretrain_epochs,
         "recipe": _TINY_RECIPE_VERSION,
     }
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     out_dir = Path(cache_dir) / f"tiny_{arch}_{digest}"
     if (out_dir / "config.json").is_file():
         return out_dir
+
+    if pretrain_epochs:
+        from xlprobe.models.pretrain import pretrain_tiny_model
+
+        sizes = {"vocab_size": vocab_size, "hidden_size": hidden_size, "num_layers": num_layers}
+        base = tiny_model_dir(
+            arch, cache_dir, seed=seed, n_sentences=n_sentences, num_heads=num_heads, **sizes
+        )
+        return pretrain_tiny_model(
+            base, out_dir, n_sentences=n_sentences, epochs=pretrain_epochs, seed=seed
+        )
 
     from xlprobe.data.synthetic import generate_corpus
 
