@@ -50,8 +50,7 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 
 
 def _probe_model(cfg: DictConfig):
-    from hydra.utils import instantiate
-
+    from xlprobe.data.base import ensure_synthetic
     from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
     from xlprobe.training import load_task_model
 
@@ -63,8 +62,8 @@ def _probe_model(cfg: DictConfig):
         probe_round = ProbeRound(
             int(checkpoint.get("epoch", 0)), int(checkpoint.get("global_step", 0)), "finetuned"
         )
-    datamodule = instantiate(cfg.data, tokenizer=tokenizer, _convert_="all")
-    datamodule.prepare_data()
+    if cfg.data.source == "synthetic":
+        ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
     corpus = ProbeCorpus.from_dir(
         cfg.probe.corpus.dir,
         (*settings.languages, settings.pivot),
@@ -80,7 +79,9 @@ def _probe_model(cfg: DictConfig):
 def _rescore(cfg: DictConfig):
     from xlprobe.probing.pipeline import rescore
 
-    overrides = {key: _probe_values(cfg)[key] for key in RESCORABLE}
+    values = _probe_values(cfg)
+    overrides = {key: values[key] for key in RESCORABLE}
+    log.info("Re-scoring %s with %s", cfg.from_run, overrides)
     return rescore(Path(cfg.from_run) / "probe", overrides)
 
 
@@ -91,16 +92,13 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     Returns:
         The scalars of the last probed round (``probe/calign/encoder/de-en/layer_06`` ...).
     """
-    from xlprobe.reporting.curves import plot_layer_curves
-    from xlprobe.reporting.tables import summary_table, write_report
+    from xlprobe.reporting.outputs import write_outputs
+    from xlprobe.reporting.tables import summary_table
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
 
     report = _rescore(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
-    write_report(report, out)
-    plot_layer_curves(
-        report, out / "plots", train_langs=cfg.lang.train, zero_shot_langs=cfg.lang.zero_shot
-    )
+    write_outputs(report, out, train_langs=cfg.lang.train, zero_shot_langs=cfg.lang.zero_shot)
     loggers = instantiate_loggers(cfg.get("logger"))
     log_config(cfg, loggers)
     for row_epoch in report.epochs():

@@ -41,6 +41,14 @@ def test_settings_from_nested_dicts_and_pivot_is_not_probed():
         ({"languages": ["de"], "k": 1}, "at least 2"),
         ({"languages": ["de"], "kk": 3}, "unknown probe setting"),
         ({"languages": ["de"], "calign": {"thetaa": 0.3}}, "unknown probe.calign setting"),
+        ({"languages": ["de"], "calign": {"theta": 1.5}}, r"probe.calign.theta=1.5 .* \(0, 1\]"),
+        ({"languages": ["de"], "calign": {"theta": 0}}, r"probe.calign.theta=0 "),
+        ({"languages": ["de"], "calign": {"max_size_diff": 1}}, r"max_size_diff=1 .* \[0, 1\)"),
+        ({"languages": ["de"], "colap": {"theta": -0.1}}, "probe.colap.theta"),
+        ({"languages": ["de"], "types_per_concept": 0}, "probe.types_per_concept=0"),
+        ({"languages": ["de"], "n_iter": 0}, "probe.n_iter=0"),
+        ({"languages": ["de"], "backend": "bogus"}, "probe.backend='bogus'; expected one of"),
+        ({"languages": ["de"], "extraction": {"layers": [1]}}, "set probe.layers"),
     ],
 )
 def test_bad_settings_name_the_option(values, message):
@@ -71,13 +79,16 @@ def test_plan_for_encoder_only_and_seq2seq_models():
 def test_corpus_files_are_checked(tmp_path):
     (tmp_path / "probe.de.txt").write_text("a b\nc d\n", encoding="utf-8")
     (tmp_path / "probe.en.txt").write_text("x y\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"not line-aligned \(probe.de.txt: 2 lines"):
+    with pytest.raises(
+        InputError,
+        match=r"not line-aligned: lines per file \{'probe.de.txt': 2, 'probe.en.txt': 1\}",
+    ):
         ProbeCorpus.from_dir(tmp_path, ["de", "en"])
     with pytest.raises(InputError, match=r"probe\.fr\.txt") as err:
         ProbeCorpus.from_dir(tmp_path, ["fr"])
     assert "probe.corpus.dir" in str(err.value)
     (tmp_path / "probe.ar.txt").write_bytes("سلام\n".encode() + b"\xff\n")
-    with pytest.raises(InputError, match=r"probe.ar.txt:2: not valid UTF-8"):
+    with pytest.raises(InputError, match=r"probe.ar.txt:2: not UTF-8"):
         ProbeCorpus.from_dir(tmp_path, ["ar"])
     corpus = ProbeCorpus.from_dir(tmp_path, ["de"], max_sentences=1)
     assert corpus.sentences == {"de": ["a b"]} and len(corpus) == 1

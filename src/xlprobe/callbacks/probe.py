@@ -86,10 +86,6 @@ class ConceptProbeCallback(L.Callback):
         self.task_metrics: list[dict[str, Any]] = []
         self._corpus: ProbeCorpus | None = None
 
-    @property
-    def state_key(self) -> str:
-        return "ConceptProbeCallback"
-
     def state_dict(self) -> dict[str, Any]:
         return {"history": self.history.to_records(), "task_metrics": list(self.task_metrics)}
 
@@ -125,6 +121,8 @@ class ConceptProbeCallback(L.Callback):
 
     def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound):
         if trainer.is_global_zero:
+            from xlprobe.reporting.outputs import write_outputs
+
             report = run_probe(
                 pl_module.model,
                 pl_module.tokenizer,
@@ -134,28 +132,15 @@ class ConceptProbeCallback(L.Callback):
                 probe_round=probe_round,
             )
             self.history.extend(report)
-            self._write_outputs()
+            write_outputs(
+                self.history,
+                self.output_dir,
+                train_langs=self.train_langs,
+                zero_shot_langs=self.zero_shot_langs,
+                task_metrics=self.task_metrics,
+            )
             self._log(trainer, report, probe_round)
         trainer.strategy.barrier("concept_probe")
-
-    def _write_outputs(self) -> None:
-        from xlprobe.reporting.curves import plot_layer_curves, plot_zero_shot_correlation
-        from xlprobe.reporting.tables import write_report
-
-        write_report(self.history, self.output_dir)
-        plot_layer_curves(
-            self.history,
-            self.output_dir / "plots",
-            train_langs=self.train_langs,
-            zero_shot_langs=self.zero_shot_langs,
-        )
-        if self.task_metrics:
-            plot_zero_shot_correlation(
-                self.history,
-                self.task_metrics,
-                self.output_dir / "plots" / "zero_shot_correlation.png",
-                langs=self.zero_shot_langs,
-            )
 
     def _log(self, trainer: L.Trainer, report: ProbeReport, probe_round: ProbeRound) -> None:
         from xlprobe.reporting.tables import summary_table

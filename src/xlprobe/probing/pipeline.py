@@ -40,7 +40,15 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.concepts import ConceptSet, TokenTable, read_clusters, write_clusters
+from xlprobe.probing.cluster import BACKENDS
+from xlprobe.probing.concepts import (
+    ConceptSet,
+    TokenTable,
+    read_clusters,
+    read_sentence_langs,
+    read_text_lines,
+    write_clusters,
+)
 from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
 from xlprobe.probing.extract import ExtractionSettings
 from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
@@ -49,6 +57,25 @@ logger = logging.getLogger(__name__)
 
 SIDES = ("encoder", "decoder")
 MANIFEST = "manifest.json"
+
+
+def _check_range(
+    option: str,
+    value: float,
+    low: float,
+    high: float | None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """InputError naming ``option`` unless ``value`` lies in the interval [low, high]
+    (``low_open`` / ``high_open`` exclude an end; ``high`` None: no upper bound)."""
+    below = value <= low if low_open else value < low
+    above = high is not None and (value >= high if high_open else value > high)
+    if below or above:
+        interval = f"{'(' if low_open else '['}{low}, {high if high is not None else '∞'}"
+        interval += ")" if high_open or high is None else "]"
+        raise InputError(f"{option}={value} is out of range; expected a value in {interval}")
 
 
 @dataclass(frozen=True)
@@ -60,12 +87,21 @@ class CalignSettings:
     min_types: int = 5
     max_size_diff: float = 0.4
 
+    def __post_init__(self) -> None:
+        _check_range("probe.calign.theta", self.theta, 0, 1, low_open=True)
+        _check_range("probe.calign.max_size_diff", self.max_size_diff, 0, 1, high_open=True)
+        _check_range("probe.calign.n_best", self.n_best, 1, None)
+        _check_range("probe.calign.min_types", self.min_types, 0, None)
+
 
 @dataclass(frozen=True)
 class ColapSettings:
     """COLAP threshold θO (Mousi et al., 2024, Sec. 3.3)."""
 
     theta: float = 0.3
+
+    def __post_init__(self) -> None:
+        _check_range("probe.colap.theta", self.theta, 0, 1, low_open=True)
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,12 @@ class ProbeSettings:
             raise InputError(f"probe.sides: unknown side(s) {unknown}; choose from {list(SIDES)}")
         if self.k is not None and self.k < 2:
             raise InputError(f"probe.k must be at least 2 (or null to scale), got {self.k}")
+        _check_range("probe.types_per_concept", self.types_per_concept, 1, None)
+        _check_range("probe.n_iter", self.n_iter, 1, None)
+        if self.backend not in BACKENDS:
+            raise InputError(
+                f"probe.backend={self.backend!r}; expected one of {', '.join(BACKENDS)}"
+            )
         object.__setattr__(self, "languages", languages)
         object.__setattr__(self, "sides", tuple(self.sides))
         if self.layers is not None:
@@ -142,6 +184,11 @@ class ProbeSettings:
         if unknown:
             raise InputError(f"unknown probe setting(s) {unknown}; known: {sorted(known)}")
         kwargs = dict(values)
+        extraction = kwargs.get("extraction")
+        if isinstance(extraction, Mapping) and extraction.get("layers") is not None:
+            raise InputError(
+                "set probe.layers, not probe.extraction.layers: the probe chooses them"
+            )
         for name, kind in nested.items():
             if name in kwargs and not isinstance(kwargs[name], kind):
                 sub = dict(kwargs[name] or {})
@@ -203,17 +250,13 @@ class ProbeCorpus:
                     "probe.corpus.split)",
                     path=path,
                 )
-            data = path.read_bytes()
-            try:
-                lines = data.decode("utf-8").splitlines()
-            except UnicodeDecodeError as err:
-                line = data[: err.start].count(b"\n") + 1
-                raise InputError("not valid UTF-8 text", path=path, line=line) from None
+            lines = read_text_lines(path, expected="one whitespace-tokenized sentence per line")
             sentences[lang] = lines[:max_sentences] if max_sentences else lines
-        sizes = {lang: len(lines) for lang, lines in sentences.items()}
+        sizes = {f"{split}.{lang}.txt": len(lines) for lang, lines in sentences.items()}
         if len(set(sizes.values())) > 1:
-            files = ", ".join(f"{split}.{lang}.txt: {n} lines" for lang, n in sizes.items())
-            raise InputError(f"probe corpus files are not line-aligned ({files})", path=directory)
+            raise InputError(
+                f"probe corpus files are not line-aligned: lines per file {sizes}", path=directory
+            )
         return cls(sentences=sentences)
 
 
@@ -290,10 +333,13 @@ class ProbeRound:
         return "base" if self.model_state == "base" else f"epoch_{self.epoch:03d}_step_{self.step}"
 
 
-def _num_clusters(n_types: int, n_points: int, settings: ProbeSettings) -> int:
+def _num_clusters(tokens: TokenTable, settings: ProbeSettings) -> int:
+    """``settings.k``, or ``max(2, round(word types / types_per_concept))`` (types are
+    (word, language) pairs), at most one cluster per token."""
     if settings.k is not None:
         return settings.k
-    return int(min(max(2, round(n_types / settings.types_per_concept)), n_points))
+    n_types = len(set(zip(tokens.word.tolist(), tokens.lang.tolist(), strict=True)))
+    return int(min(max(2, round(n_types / settings.types_per_concept)), len(tokens)))
 
 
 def _layer_file(directory: Path, layer: int) -> Path:
@@ -301,8 +347,9 @@ def _layer_file(directory: Path, layer: int) -> Path:
 
 
 def _joint_tokens(tables: Sequence[TokenTable], n_sentences: int) -> TokenTable:
-    """Concatenate views, offsetting sentence ids by ``i * n_sentences`` for the i-th view so the
-    ConceptX file stays unambiguous together with its ``sentence_langs.txt``."""
+    """Concatenate views, offsetting sentence ids by ``i * n_sentences`` for the i-th view so a
+    joint ConceptX file stays unambiguous together with its ``sentence_langs.txt`` (a single
+    view keeps its ids)."""
     shifted = [
         dataclasses.replace(t, sentence=t.sentence + i * n_sentences) for i, t in enumerate(tables)
     ]
@@ -524,32 +571,33 @@ def run_probe(
                 ),
             )
         timings["extract"] = time.perf_counter() - tick
-        layers = _resolve_layers(settings.layers, stores)
+        layers = sorted(set.intersection(*(set(store.layers) for store in stores.values())))
 
         tick = time.perf_counter()
-        concepts: dict[tuple[str, int], ConceptSet] = {}
         n_sentences = len(corpus)
+        cluster_sets = {view.name: (view,) for view in plan.views}
+        cluster_sets.update({plan.joint_name(pair): pair for pair in plan.joint_pairs})
+        tokens, ks = {}, {}
+        for name, views in cluster_sets.items():
+            tokens[name] = _joint_tokens([stores[v].tokens for v in views], n_sentences)
+            ks[name] = _num_clusters(tokens[name], settings)
+            if len(views) > 1:
+                langs = "".join(f"{v.lang}\n" for v in views for _ in range(n_sentences))
+                write_text_atomic(round_dir / name / "sentence_langs.txt", langs)
+        concepts: dict[tuple[str, int], ConceptSet] = {}
         for layer in layers:
-            for view, store in stores.items():
-                concepts[(view.name, layer)] = _cluster(
-                    np.asarray(store.layer(layer), dtype=np.float32),
-                    store.tokens,
-                    settings,
-                    kmeans,
+            vectors = {v: np.asarray(stores[v].layer(layer), dtype=np.float32) for v in plan.views}
+            for name, views in cluster_sets.items():
+                x = np.concatenate([vectors[v] for v in views])
+                labels = kmeans(
+                    x,
+                    ks[name],
+                    backend=settings.backend,
+                    seed=settings.seed,
+                    n_iter=settings.n_iter,
                 )
-                write_clusters(
-                    concepts[(view.name, layer)], _layer_file(round_dir / view.name, layer)
-                )
-            for pair in plan.joint_pairs:
-                name = plan.joint_name(pair)
-                x = np.concatenate([np.asarray(stores[v].layer(layer), np.float32) for v in pair])
-                tokens = _joint_tokens([stores[v].tokens for v in pair], n_sentences)
-                concepts[(name, layer)] = _cluster(x, tokens, settings, kmeans)
+                concepts[(name, layer)] = ConceptSet(tokens[name], np.asarray(labels, np.int64))
                 write_clusters(concepts[(name, layer)], _layer_file(round_dir / name, layer))
-                langs = [v.lang for v in pair for _ in range(n_sentences)]
-                write_text_atomic(
-                    round_dir / name / "sentence_langs.txt", "".join(f"{lang}\n" for lang in langs)
-                )
         timings["cluster"] = time.perf_counter() - tick
     finally:
         if not settings.keep_activations:
@@ -567,29 +615,6 @@ def run_probe(
         ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
     )
     return report
-
-
-def _cluster(x: np.ndarray, tokens: TokenTable, settings: ProbeSettings, kmeans) -> ConceptSet:
-    n_types = len(
-        {(w, lang) for w, lang in zip(tokens.word.tolist(), tokens.lang.tolist(), strict=True)}
-    )
-    k = _num_clusters(n_types, len(tokens), settings)
-    labels = kmeans(x, k, backend=settings.backend, seed=settings.seed, n_iter=settings.n_iter)
-    return ConceptSet(tokens=tokens, labels=np.asarray(labels, dtype=np.int64))
-
-
-def _resolve_layers(requested: Sequence[int] | None, stores: Mapping[View, Any]) -> list[int]:
-    available = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
-    if requested is None:
-        return available
-    missing = [layer for layer in requested if layer not in available]
-    if missing:
-        raise InputError(
-            f"probe.layers {list(requested)} asks for layer(s) {missing} but the model has "
-            f"layers {available[0]}..{available[-1]} (0 = embeddings): set probe.layers to a "
-            "subset or null"
-        )
-    return list(requested)
 
 
 def _update_manifest(
@@ -666,17 +691,19 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
         tick = time.perf_counter()
         probe_round = ProbeRound(info["epoch"], info["step"], info["model_state"])
         round_dir = probe_dir / "rounds" / probe_round.name
+        joint_langs = {
+            plan.joint_name(pair): read_sentence_langs(
+                round_dir / plan.joint_name(pair) / "sentence_langs.txt"
+            )
+            for pair in plan.joint_pairs
+        }
         concepts: dict[tuple[str, int], ConceptSet] = {}
         for layer in layers:
             for view in plan.views:
                 concepts[(view.name, layer)] = read_clusters(
                     _layer_file(round_dir / view.name, layer), lang=view.lang
                 )
-            for pair in plan.joint_pairs:
-                name = plan.joint_name(pair)
-                langs = (
-                    (round_dir / name / "sentence_langs.txt").read_text(encoding="utf-8").split()
-                )
+            for name, langs in joint_langs.items():
                 concepts[(name, layer)] = read_clusters(
                     _layer_file(round_dir / name, layer), sentence_langs=langs
                 )

@@ -1,0 +1,41 @@
+"""Everything a probe run writes into its run directory, in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from xlprobe.probing.report import ProbeReport
+
+
+def write_outputs(
+    report: ProbeReport,
+    run_dir: str | Path,
+    *,
+    train_langs: Sequence[str],
+    zero_shot_langs: Sequence[str],
+    task_metrics: Iterable[Mapping[str, Any]] = (),
+) -> None:
+    """Write the report's CSV/JSON files and its PNGs into ``run_dir``.
+
+    ``probe_report.csv``, ``probe_examples.csv``, ``probe_timings.json``,
+    ``plots/layers_<metric>_<sides>.png`` and, when task metrics are given,
+    ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation).
+    """
+    from xlprobe.reporting.curves import plot_layer_curves, plot_zero_shot_correlation
+    from xlprobe.reporting.tables import write_report
+
+    run_dir = Path(run_dir)
+    write_report(report, run_dir)
+    plot_layer_curves(
+        report, run_dir / "plots", train_langs=train_langs, zero_shot_langs=zero_shot_langs
+    )
+    task_metrics = list(task_metrics)
+    if task_metrics:
+        plot_zero_shot_correlation(
+            report,
+            task_metrics,
+            run_dir / "plots" / "zero_shot_correlation.png",
+            langs=zero_shot_langs,
+        )
