@@ -206,7 +206,6 @@ DDP_ON_CPU = (
     "trainer.accelerator=cpu",
     "trainer.devices=2",
     "trainer.precision=32-true",
-    "trainer.sync_batchnorm=false",
 )
 
 

@@ -48,6 +48,7 @@ def test_settings_from_nested_dicts_and_pivot_is_not_probed():
         ({"languages": ["de"], "types_per_concept": 0}, "probe.types_per_concept=0"),
         ({"languages": ["de"], "n_iter": 0}, "probe.n_iter=0"),
         ({"languages": ["de"], "backend": "bogus"}, "probe.backend='bogus'; expected one of"),
+        ({"languages": ["de"], "init": "kmeans"}, "probe.init='kmeans'; expected one of"),
         ({"languages": ["de"], "extraction": {"layers": [1]}}, "set probe.layers"),
     ],
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 import lightning as L
 
+from xlprobe.errors import InputError
 from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
 from xlprobe.probing.report import ProbeReport
 
@@ -80,7 +81,13 @@ class ConceptProbeCallback(L.Callback):
         self.max_sentences = corpus.get("max_sentences")
         self.train_langs = tuple(train_langs)
         self.zero_shot_langs = tuple(zero_shot_langs)
-        self.task_metric = monitor.split("/")[1]
+        parts = monitor.split("/")
+        if len(parts) != 3 or parts[0] != "val":
+            raise InputError(
+                f"task.monitor={monitor!r}: the probe correlates a per-language validation "
+                "metric, expected 'val/<metric>/<lang or pair>'"
+            )
+        self.task_metric = parts[1]
         self.output_dir = Path(output_dir)
         self.history = ProbeReport()
         self.task_metrics: list[dict[str, Any]] = []

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
+from xlprobe.probing.concepts import read_text_lines
 
 
 @dataclass(frozen=True)
@@ -35,22 +36,13 @@ class LabeledSentence:
     label: int
 
 
-def local_file(directory: str | Path, split: str, lang: str, ext: str) -> Path:
-    """The path of a local corpus file: ``<directory>/<split>.<lang>.<ext>``."""
-    return Path(directory) / f"{split}.{lang}.{ext}"
-
-
 def _read_text_lines(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError(
             "file not found: expected a UTF-8 text file (set data.local_dir, or data.source)",
             path=path,
         )
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8 text", path=path, line=line) from err
+    return read_text_lines(path, expected="one example per line", allow_empty=True)
 
 
 def read_sentences(path: str | Path) -> list[str]:

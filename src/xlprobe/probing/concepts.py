@@ -282,15 +282,20 @@ def write_clusters(concepts: ConceptSet, path: str | Path) -> None:
     write_text_atomic(path, "".join(f"{w}|||{o}|||{s}|||{p}|||{c}\n" for w, o, s, p, c in rows))
 
 
-def read_text_lines(path: str | Path, *, expected: str) -> list[str]:
+def read_text_lines(path: str | Path, *, expected: str, allow_empty: bool = False) -> list[str]:
     """Lines of a UTF-8 text file, without line ends (``\n``, ``\r\n`` or ``\r``).
+
+    Only these end a line: other Unicode separators (``\x85``, ``\u2028``, ...) stay inside it,
+    so line-aligned files keep their alignment.
 
     Args:
         path: The file.
         expected: What the file should contain, for the error message of an empty file.
+        allow_empty: Return the lines of an empty (whitespace-only) file instead of failing.
 
     Raises:
-        InputError: The file cannot be read, is not UTF-8, or is empty (whitespace only).
+        InputError: The file cannot be read, is not UTF-8, or is empty (whitespace only) and
+            ``allow_empty`` is false.
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -299,7 +304,7 @@ def read_text_lines(path: str | Path, *, expected: str) -> list[str]:
     except UnicodeDecodeError as err:
         line = _line_of_offset(Path(path).read_bytes(), err.start)
         raise InputError("not UTF-8 text", path=path, line=line) from None
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise InputError(f"empty file, expected {expected}", path=path)
     lines = text.split("\n")
     if lines[-1] == "":

@@ -40,7 +40,7 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.cluster import BACKENDS
+from xlprobe.probing.cluster import BACKENDS, INITS
 from xlprobe.probing.concepts import (
     ConceptSet,
     TokenTable,
@@ -116,6 +116,7 @@ class ProbeSettings:
             ``max(2, round(word types / types_per_concept))``.
         types_per_concept: Average word types per concept when ``k`` is ``None``.
         backend: K-means backend (``auto``, ``cuml``, ``faiss``, ``sklearn``).
+        init: K-means initialisation, ``random`` or ``k-means++``.
         n_iter: K-means iterations.
         seed: K-means seed.
         sides: Sides to probe; ``decoder`` applies to encoder-decoder models only.
@@ -136,6 +137,7 @@ class ProbeSettings:
     k: int | None = None
     types_per_concept: int = 10
     backend: str = "auto"
+    init: str = "random"
     n_iter: int = 20
     seed: int = 0
     sides: tuple[str, ...] = SIDES
@@ -161,6 +163,8 @@ class ProbeSettings:
             raise InputError(f"probe.k must be at least 2 (or null to scale), got {self.k}")
         _check_range("probe.types_per_concept", self.types_per_concept, 1, None)
         _check_range("probe.n_iter", self.n_iter, 1, None)
+        if self.init not in INITS:
+            raise InputError(f"probe.init={self.init!r}; expected one of {', '.join(INITS)}")
         if self.backend not in BACKENDS:
             raise InputError(
                 f"probe.backend={self.backend!r}; expected one of {', '.join(BACKENDS)}"
@@ -595,6 +599,7 @@ def run_probe(
                     backend=settings.backend,
                     seed=settings.seed,
                     n_iter=settings.n_iter,
+                    init=settings.init,
                 )
                 concepts[(name, layer)] = ConceptSet(tokens[name], np.asarray(labels, np.int64))
                 write_clusters(concepts[(name, layer)], _layer_file(round_dir / name, layer))

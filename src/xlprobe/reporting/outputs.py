@@ -20,17 +20,21 @@ def write_outputs(
     """Write the report's CSV/JSON files and its PNGs into ``run_dir``.
 
     ``probe_report.csv``, ``probe_examples.csv``, ``probe_timings.json``,
-    ``plots/layers_<metric>_<sides>.png`` and, when task metrics are given,
+    ``plots/layers_<metric>_<sides>.png`` (metric per layer), ``plots/epochs_<metric>_<sides>.png``
+    (metric per epoch at the last layer) and, when task metrics are given,
     ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation).
     """
-    from xlprobe.reporting.curves import plot_layer_curves, plot_zero_shot_correlation
+    from xlprobe.reporting.curves import (
+        plot_epoch_curves,
+        plot_layer_curves,
+        plot_zero_shot_correlation,
+    )
     from xlprobe.reporting.tables import write_report
 
     run_dir = Path(run_dir)
     write_report(report, run_dir)
-    plot_layer_curves(
-        report, run_dir / "plots", train_langs=train_langs, zero_shot_langs=zero_shot_langs
-    )
+    for plot in (plot_layer_curves, plot_epoch_curves):
+        plot(report, run_dir / "plots", train_langs=train_langs, zero_shot_langs=zero_shot_langs)
     task_metrics = list(task_metrics)
     if task_metrics:
         plot_zero_shot_correlation(
