@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from xlprobe.cli.arguments import positive_int
 from xlprobe.errors import InputError
 
 
@@ -37,20 +38,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     )
     build.add_argument(
         "--min-count",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="C",
         help="drop pairs linked fewer times",
     )
     build.add_argument("--lowercase", action="store_true", help="lowercase all words first")
     build.set_defaults(func=_build)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from xlprobe.cli.arguments import non_negative_int, positive_int, positive_unit_float, unit_float
+
 
 def register(groups: argparse._SubParsersAction) -> None:
     """Add the `metrics` command group to the top-level parser."""
@@ -33,11 +35,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     p.add_argument(
         "dictionary", metavar="DICT", help="dictionary: TSV 'src<TAB>tgt<TAB>prob' or 'src tgt'"
     )
-    p.add_argument("--n-best", type=_positive_int, default=10, help="translations per word (10)")
-    p.add_argument("--theta", type=_unit_float, default=0.8, help="matched fraction (0.8)")
-    p.add_argument("--min-types", type=_non_negative_int, default=5, help="types needed (5)")
+    p.add_argument("--n-best", type=positive_int, default=10, help="translations per word (10)")
+    p.add_argument("--theta", type=unit_float, default=0.8, help="matched fraction (0.8)")
+    p.add_argument("--min-types", type=non_negative_int, default=5, help="types needed (5)")
     p.add_argument(
-        "--max-size-diff", type=_unit_float, default=0.4, help="relative size difference (0.4)"
+        "--max-size-diff", type=unit_float, default=0.4, help="relative size difference (0.4)"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
@@ -60,7 +62,7 @@ def register(groups: argparse._SubParsersAction) -> None:
         required=True,
         help="line i = language code of sentence i (0-based)",
     )
-    p.add_argument("--theta", type=_positive_unit_float, default=0.3, help="share (0.3)")
+    p.add_argument("--theta", type=positive_unit_float, default=0.3, help="share (0.3)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_colap)
 
@@ -140,29 +142,3 @@ def run_colap(args: argparse.Namespace) -> int:
 
 def _format_params(params: dict) -> str:
     return "params: " + ", ".join(f"{k}={v}" for k, v in params.items())
-
-
-def _number(text: str, kind: type, ok, expected: str):
-    try:
-        value = kind(text)
-    except ValueError:
-        value = None
-    if value is None or not ok(value):
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    return _number(text, int, lambda v: v >= 1, "an integer >= 1")
-
-
-def _non_negative_int(text: str) -> int:
-    return _number(text, int, lambda v: v >= 0, "an integer >= 0")
-
-
-def _unit_float(text: str) -> float:
-    return _number(text, float, lambda v: 0 <= v <= 1, "a number in [0, 1]")
-
-
-def _positive_unit_float(text: str) -> float:
-    return _number(text, float, lambda v: 0 < v <= 1, "a number in (0, 1]")
