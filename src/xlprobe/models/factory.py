@@ -126,6 +126,16 @@ def _unavailable(name: str, local: Path) -> InputError:
     )
 
 
+def save_model(model: Any, tokenizer: Any, out_dir: str | Path) -> Path:
+    """``save_pretrained`` the model and its tokenizer into ``out_dir`` atomically (a present
+    directory is complete); returns ``out_dir`` as a Path, loadable with :func:`load_model`."""
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir) as tmp:
+        tokenizer.save_pretrained(tmp)
+        model.save_pretrained(tmp)
+    return out_dir
+
+
 def build_tiny_model(
     arch: Arch,
     out_dir: str | Path,
@@ -185,10 +195,7 @@ def build_tiny_model(
         model = model_class(config)
     model.eval()
 
-    out_dir = Path(out_dir)
-    with atomic_path(out_dir) as tmp:
-        tokenizer.save_pretrained(tmp)
-        model.save_pretrained(tmp)
+    out_dir = save_model(model, tokenizer, out_dir)
     log.info(
         "built tiny %s model (%d layers, hidden %d, vocab %d) in %s",
         arch,

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from xlprobe.errors import InputError
-from xlprobe.io import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +149,7 @@ def pretrain_tiny_model(
         ``out_dir`` as a Path, loadable with :func:`xlprobe.models.load_model`.
     """
     from xlprobe.data.synthetic import generate_corpus
-    from xlprobe.models.factory import load_model
+    from xlprobe.models.factory import load_model, save_model
 
     model, tokenizer = load_model(str(model_dir), "seq2seq")
     corpus = generate_corpus(n_sentences, seed=seed + 123)
@@ -158,10 +157,7 @@ def pretrain_tiny_model(
     losses = pretrain_denoising(
         model, tokenizer, pairs, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed
     )
-    out_dir = Path(out_dir)
-    with atomic_path(out_dir) as tmp:
-        tokenizer.save_pretrained(tmp)
-        model.save_pretrained(tmp)
+    out_dir = save_model(model, tokenizer, out_dir)
     log.info(
         "pretrained %s for %d epochs (final loss %.3f) -> %s",
         model_dir,

@@ -79,15 +79,10 @@ def _coerce_fields(obj: Any) -> None:
             raise ValueError(f"{f.name} must be a str, got {value!r}")
 
 
-def _check_common(
-    epoch: int,
-    model_state: str,
-    metric: str,
-    sides: Sequence[str],
-    langs: Sequence[str],
-    layer: int,
-) -> None:
+def _check_common(item: ProbeRow | ConceptExample) -> None:
     """Validate the fields shared by rows and examples; raise ValueError naming the field."""
+    epoch, model_state, metric, layer = item.epoch, item.model_state, item.metric, item.layer
+    sides, langs = (item.side_s, item.side_t), (item.lang_s, item.lang_t)
     if model_state not in MODEL_STATES:
         raise ValueError(f"model_state must be one of {MODEL_STATES}, got {model_state!r}")
     if (model_state == "base") != (epoch == BASE_EPOCH):
@@ -146,14 +141,7 @@ class ProbeRow:
 
     def __post_init__(self) -> None:
         _coerce_fields(self)
-        _check_common(
-            self.epoch,
-            self.model_state,
-            self.metric,
-            (self.side_s, self.side_t),
-            (self.lang_s, self.lang_t),
-            self.layer,
-        )
+        _check_common(self)
         if self.step < 0:
             raise ValueError(f"step must be >= 0, got {self.step}")
         if not 0 <= self.numerator <= self.denominator:
@@ -217,14 +205,7 @@ class ConceptExample:
 
     def __post_init__(self) -> None:
         _coerce_fields(self)
-        _check_common(
-            self.epoch,
-            self.model_state,
-            self.metric,
-            (self.side_s, self.side_t),
-            (self.lang_s, self.lang_t),
-            self.layer,
-        )
+        _check_common(self)
         for name in ("words_s", "words_t"):
             words = tuple(getattr(self, name))
             if any(not w or w != "".join(w.split()) for w in words):
