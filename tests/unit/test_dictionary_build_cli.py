@@ -19,6 +19,7 @@ PAIRS = [
     ("die Katze ist klein", "the cat is small"),
     ("Katze", "cat"),
     ("Hund", "dog"),
+    ("Haus", "house"),
 ]
 
 
@@ -46,7 +47,7 @@ def test_build_writes_both_directions_and_a_summary(corpus, tmp_path, capsys):
 
     summary = capsys.readouterr().out
     assert summary.count("\n") == 1
-    assert "80 pairs aligned (0 empty pairs skipped)" in summary
+    assert "90 pairs aligned (0 empty pairs skipped)" in summary
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
     assert all(len(row) == 3 for row in rows)
     keys = [(src_word, -float(prob)) for src_word, _, prob in rows]
@@ -91,7 +92,7 @@ def test_empty_lines_are_skipped_as_pairs_and_counted(corpus, tmp_path, capsys):
     write_lines(tgt, tgt_lines)
     out = tmp_path / "de-en.tsv"
     assert run("--src", src, "--tgt", tgt, "--out", out) == 0
-    assert "78 pairs aligned (2 empty pairs skipped)" in capsys.readouterr().out
+    assert "88 pairs aligned (2 empty pairs skipped)" in capsys.readouterr().out
 
 
 def assert_fails(capsys, tmp_path: Path, *args: str | Path) -> str:
@@ -109,7 +110,7 @@ def test_different_line_counts_name_both_files_and_counts(corpus, tmp_path, caps
     src, tgt = corpus
     write_lines(tgt, tgt.read_text(encoding="utf-8").splitlines()[:-3])
     err = assert_fails(capsys, tmp_path, "--src", src, "--tgt", tgt, "--out", tmp_path / "o.tsv")
-    assert f"{src} has 80 lines but {tgt} has 77" in err
+    assert f"{src} has 90 lines but {tgt} has 87" in err
 
 
 def test_empty_file_is_an_error(tmp_path, capsys):
