@@ -74,12 +74,18 @@ def test_same_seed_same_labels(backend):
     np.testing.assert_array_equal(first, again)
 
 
-def test_float16_memmap_input_is_clustered_as_float32(tmp_path):
-    x, _ = blobs(n_per=20, k=3)
+@pytest.mark.parametrize("backend", ["faiss", "sklearn"])
+def test_float16_memmap_input_is_clustered_as_float32(tmp_path, backend):
+    # Centres 2000 apart: squared distances (~10^7) overflow float16 (max 65504), so a
+    # backend computing in float16 would see every distance as inf and miss the blobs.
+    x, truth = blobs(n_per=20, k=3)
+    x *= 100
     np.save(tmp_path / "x.npy", x.astype(np.float16))
     x16 = np.load(tmp_path / "x.npy", mmap_mode="r")
-    labels = kmeans(x16, 3, backend="faiss", seed=4)
-    np.testing.assert_array_equal(labels, kmeans(x16.astype(np.float32), 3, seed=4))
+    assert x16.dtype == np.float16
+    labels = kmeans(x16, 3, backend=backend, seed=4, init="k-means++")
+    assert adjusted_rand_score(truth, labels) == 1.0
+    np.testing.assert_array_equal(labels, kmeans(x, 3, backend=backend, seed=4, init="k-means++"))
 
 
 def test_k_equal_to_n_puts_every_point_alone():

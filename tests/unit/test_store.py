@@ -15,6 +15,7 @@ from xlprobe.probing.store import (
     ActivationStore,
     StoreWriter,
     cache_key,
+    fits_float16,
     layer_file,
     write_tokens,
 )
@@ -31,6 +32,39 @@ def test_rows_written_in_any_order_land_at_their_index(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layer_00.npy", "layer_04.npy"]
     np.testing.assert_array_equal(np.load(tmp_path / layer_file(0)), expected)
     np.testing.assert_array_equal(np.load(tmp_path / layer_file(4)), -expected)
+
+
+def test_a_layer_beyond_float16_is_widened_to_float32_keeping_earlier_rows(tmp_path):
+    rng = np.random.default_rng(0)
+    # the first batch is float16-exact; the second holds values float16 cannot hold
+    expected = rng.standard_normal((6, 4)).astype(np.float16).astype(np.float32)
+    expected[3:] = [
+        [65504.0, -65505.0, 1e6, 123456.789],
+        [1e-3, 2.5e5, -7e9, 0.1],
+        [1.0, 2.0, 3.0, 4.0],
+    ]
+    writer = StoreWriter(tmp_path, [0, 1], n_rows=6, dim=4)
+    writer.write(0, np.array([0, 1, 2]), expected[:3])
+    writer.write(1, np.array([0, 1, 2]), expected[:3])
+    assert writer.dtypes == {0: "float16", 1: "float16"}
+    writer.write(0, np.array([3, 4, 5]), expected[3:])
+    writer.write(1, np.array([3, 4, 5]), expected[:3] / 2)
+    assert writer.dtypes == {0: "float32", 1: "float16"}
+    writer.write(0, np.array([0]), expected[:1])  # a widened layer stays float32
+    writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layer_00.npy", "layer_01.npy"]
+    layer0 = np.load(tmp_path / layer_file(0))
+    assert layer0.dtype == np.float32 and np.abs(layer0).max() > 65504
+    np.testing.assert_array_equal(layer0, expected)
+    layer1 = np.load(tmp_path / layer_file(1))
+    assert layer1.dtype == np.float16
+    np.testing.assert_array_equal(layer1, np.concatenate([expected[:3], expected[:3] / 2]))
+
+
+def test_fits_float16_is_the_float16_range():
+    assert fits_float16(np.array([65504.0, -65504.0, 0.0, np.nan]))
+    assert not fits_float16(np.array([0.0, -65504.5]))
+    assert not fits_float16(np.array([np.inf]))
 
 
 def test_writer_rejects_values_of_the_wrong_shape(tmp_path):

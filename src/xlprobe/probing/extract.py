@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 Aggregation = Literal["last", "first", "mean"]
 Side = Literal["encoder", "decoder"]
 AGGREGATIONS: tuple[str, ...] = ("last", "first", "mean")
-_FLOAT16_MAX = 65504.0
 _PLAN_CHUNK = 1024
 
 
@@ -308,8 +307,9 @@ def extract_view(
         source_sentences: Encoder input of the decoder view, line-aligned with ``sentences``.
 
     Returns:
-        The finished store: ``layer(l)`` is float16 [N x D] for each selected layer l
-        (0 = embeddings, up to the model's L layers), ``tokens`` its N rows.
+        The finished store: ``layer(l)`` is [N x D] for each selected layer l (0 = embeddings,
+        up to the model's L layers), float16 where its values fit, float32 otherwise (never
+        clipped; ``meta["layer_dtypes"]``), ``tokens`` its N rows.
 
     Raises:
         InputError: Bad side/source, no word left to extract, or a layer beyond the model's.
@@ -329,7 +329,7 @@ def extract_view(
     was_training = model.training
     writer: StoreWriter | None = None
     layers: list[int] = []
-    clamped = 0
+    nonfinite = 0
     out_dir = Path(out_dir)
     with atomic_path(out_dir) as tmp:
         tmp.mkdir()
@@ -352,11 +352,8 @@ def extract_view(
                     for layer in layers:
                         states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
                         vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
-                        values = vectors.to(torch.float16).cpu().numpy()
-                        if not np.isfinite(values).all():  # beyond the float16 range
-                            wide = vectors.float().cpu().numpy()
-                            clamped += int(np.count_nonzero(np.abs(wide) > _FLOAT16_MAX))
-                            values = np.clip(wide, -_FLOAT16_MAX, _FLOAT16_MAX)
+                        values = vectors.float().cpu().numpy()
+                        nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
                         writer.write(layer, rows, values)
         finally:
             model.train(was_training)
@@ -377,11 +374,21 @@ def extract_view(
             "sentences_skipped": plan.sentences_skipped,
             "words_dropped": plan.words_dropped,
             "words_capped": plan.words_capped,
-            "values_clamped": clamped,
+            "layer_dtypes": {str(layer): dtype for layer, dtype in writer.dtypes.items()},
+            "values_nonfinite": nonfinite,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    if clamped:
-        log.warning("%s/%s: %d values beyond the float16 range were clamped", side, lang, clamped)
+    wide = [layer for layer, dtype in writer.dtypes.items() if dtype != "float16"]
+    if wide:
+        log.info("%s/%s: layers %s exceed the float16 range, stored in float32", side, lang, wide)
+    if nonfinite:
+        log.warning(
+            "%s/%s: the model produced %d infinite or NaN hidden-state values (stored as they "
+            "are; K-means rejects them): run the model in float32",
+            side,
+            lang,
+            nonfinite,
+        )
     log.info(
         "extracted %s/%s: %d occurrences x %d layers; skipped %d long sentences, "
         "%d words without subwords, %d occurrences over max_per_type",

@@ -2,20 +2,32 @@
 
 Layout of a store directory::
 
-    layer_00.npy ... layer_LL.npy   float16 [N x D], row i = token-table row i (0 = embeddings)
+    layer_00.npy ... layer_LL.npy   float16 or float32 [N x D], row i = token-table row i
+                                    (0 = embeddings)
     tokens.parquet                  word, lang, sentence, position, occurrence (N rows)
-    meta.json                       side, lang, model, settings, counts, layers, dim
+    meta.json                       side, lang, model, settings, counts, layers, dim,
+                                    layer_dtypes
+
+Numerics: a layer is stored in float16 only when every value fits its range (|x| <= 65504);
+otherwise the whole layer is stored in float32, so no value is ever clipped. mT5's hidden states
+are known to exceed the float16 range. float32 rather than bfloat16: bfloat16 keeps the range
+but only 8 significant bits (float16 has 11), so the layers that need the range would be stored
+less precisely than the others; float32 holds float16, bfloat16 and float32 model outputs
+exactly, and ``np.load`` reads it without a custom dtype. The choice per layer is recorded in
+``meta.json`` (``layer_dtypes``) and is the ``.npy`` header's dtype.
 
 Writing is incremental and bounded in memory: the number of rows N is known before the first
 forward pass (extraction plans which occurrences it keeps from tokenization alone), so each
 layer file gets its final ``.npy`` header up front and every batch writes its rows in place with
-``os.pwrite`` at ``header + row * D * 2``. Plain file writes go through the page cache, which
-the kernel flushes and evicts on its own; nothing is held in process memory beyond one batch,
-and, unlike writing through a memory map, the written pages do not count towards the
-process's resident set. Rows land in corpus order whatever the order of the batches. The whole
-directory is built under a temporary name and renamed when complete
-(:func:`xlprobe.io.atomic_path`), so an interrupted run never leaves a store that looks
-finished. Reading maps the layer files (``np.load(mmap_mode="r")``).
+``os.pwrite`` at ``header + row * D * itemsize``. A layer starts as float16; the first batch
+with a value beyond the float16 range widens it: the rows written so far are converted to
+float32 in chunks into a new file that replaces the old one. Plain file writes go through the
+page cache, which the kernel flushes and evicts on its own; nothing is held in process memory
+beyond one batch (or one conversion chunk), and, unlike writing through a memory map, the
+written pages do not count towards the process's resident set. Rows land in corpus order
+whatever the order of the batches. The whole directory is built under a temporary name and
+renamed when complete (:func:`xlprobe.io.atomic_path`), so an interrupted run never leaves a
+store that looks finished. Reading maps the layer files (``np.load(mmap_mode="r")``).
 """
 
 from __future__ import annotations
@@ -35,8 +47,12 @@ import numpy as np
 from xlprobe.errors import InputError
 from xlprobe.probing.concepts import TokenTable
 
-STORE_FORMAT = 1
-_DTYPE = np.dtype("<f2")
+STORE_FORMAT = 2
+FLOAT16_MAX = 65504.0
+"""Largest finite float16 value; a layer with any |x| above it is stored in float32."""
+_NARROW = np.dtype("<f2")
+_WIDE = np.dtype("<f4")
+_WIDEN_CHUNK_BYTES = 64 * 2**20
 
 
 def layer_file(layer: int) -> str:
@@ -75,8 +91,17 @@ def cache_key(
     return h.hexdigest()[:16]
 
 
+def fits_float16(values: np.ndarray) -> bool:
+    """Whether float16 holds ``values`` without overflow: no |x| > 65504 (NaN and the values
+    inside the range are representable; precision is float16's 11 significant bits)."""
+    return not bool(np.any(np.abs(values) > FLOAT16_MAX))
+
+
 class StoreWriter:
     """Writes the layer files of a store with known shape, rows in any order.
+
+    Every layer starts as float16 and is widened to float32 for good by the first
+    :meth:`write` holding a value beyond the float16 range (see the module docstring).
 
     Args:
         directory: The (temporary) store directory; must exist.
@@ -86,35 +111,70 @@ class StoreWriter:
     """
 
     def __init__(self, directory: Path, layers: Sequence[int], n_rows: int, dim: int):
+        self.directory = directory
         self.n_rows = n_rows
         self.dim = dim
         self._fds: dict[int, int] = {}
         self._offsets: dict[int, int] = {}
-        header = {"descr": _DTYPE.str, "fortran_order": False, "shape": (n_rows, dim)}
+        self._dtypes: dict[int, np.dtype] = {}
         try:
             for layer in layers:
-                path = directory / layer_file(layer)
-                with path.open("wb") as f:
-                    np.lib.format.write_array_header_1_0(f, header)
-                    self._offsets[layer] = f.tell()
-                    f.truncate(self._offsets[layer] + n_rows * dim * _DTYPE.itemsize)
-                self._fds[layer] = os.open(path, os.O_WRONLY)
+                self._create(layer, _NARROW)
         except BaseException:
             self.close()
             raise
 
+    @property
+    def dtypes(self) -> dict[int, str]:
+        """Layer -> dtype name of its file so far (``"float16"`` or ``"float32"``)."""
+        return {layer: dtype.name for layer, dtype in self._dtypes.items()}
+
+    def _create(self, layer: int, dtype: np.dtype, name: str | None = None) -> Path:
+        """Create the zero-filled layer file (or ``name`` inside the directory) with its header
+        and open it for in-place writes."""
+        path = self.directory / (name or layer_file(layer))
+        header = {"descr": dtype.str, "fortran_order": False, "shape": (self.n_rows, self.dim)}
+        with path.open("wb") as f:
+            np.lib.format.write_array_header_1_0(f, header)
+            self._offsets[layer] = f.tell()
+            f.truncate(self._offsets[layer] + self.n_rows * self.dim * dtype.itemsize)
+        self._fds[layer] = os.open(path, os.O_WRONLY)
+        self._dtypes[layer] = dtype
+        return path
+
+    def _widen(self, layer: int) -> None:
+        """Rewrite ``layer`` as float32: the float16 rows written so far, converted exactly,
+        chunk by chunk."""
+        path = self.directory / layer_file(layer)
+        old_fd, old_offset = self._fds.pop(layer), self._offsets[layer]
+        os.close(old_fd)
+        narrow = np.memmap(path, _NARROW, "r", old_offset, (self.n_rows, self.dim))
+        wide_path = self._create(layer, _WIDE, name=f".{layer_file(layer)}.wide")
+        step = max(1, _WIDEN_CHUNK_BYTES // (self.dim * _WIDE.itemsize))
+        row_bytes = self.dim * _WIDE.itemsize
+        for start in range(0, self.n_rows, step):
+            chunk = np.ascontiguousarray(narrow[start : start + step], dtype=_WIDE)
+            os.pwrite(self._fds[layer], chunk.data, self._offsets[layer] + start * row_bytes)
+        del narrow
+        os.replace(wide_path, path)
+
     def write(self, layer: int, rows: np.ndarray, values: np.ndarray) -> None:
         """Write ``values`` [M x D] to the rows ``rows`` [M] (ascending) of ``layer``.
 
-        Consecutive row indices are written with one ``pwrite`` each run.
+        Values beyond the float16 range widen the layer to float32 first; consecutive row
+        indices are written with one ``pwrite`` each run.
         """
-        values = np.ascontiguousarray(values, dtype=_DTYPE)
+        values = np.asarray(values)
         if values.shape != (len(rows), self.dim):
             raise ValueError(f"expected {(len(rows), self.dim)} values, got {values.shape}")
+        if self._dtypes[layer] == _NARROW and not fits_float16(values):
+            self._widen(layer)
+        dtype = self._dtypes[layer]
+        values = np.ascontiguousarray(values, dtype=dtype)
         breaks = np.flatnonzero(np.diff(rows) != 1) + 1
         starts = np.concatenate([[0], breaks])
         ends = np.concatenate([breaks, [len(rows)]])
-        row_bytes = self.dim * _DTYPE.itemsize
+        row_bytes = self.dim * dtype.itemsize
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             offset = self._offsets[layer] + int(rows[start]) * row_bytes
             os.pwrite(self._fds[layer], values[start:end].data, offset)
@@ -151,7 +211,9 @@ class ActivationStore:
         path: The store directory.
         meta: Contents of ``meta.json``: ``side``, ``lang``, ``model``, ``settings``,
             ``layers``, ``dim``, ``n_rows``, ``sentences``, ``sentences_skipped``,
-            ``words_dropped``, ``words_capped``.
+            ``words_dropped``, ``words_capped``, ``layer_dtypes`` (layer as a string ->
+            ``"float16"`` or ``"float32"``), ``values_nonfinite`` (inf/NaN values the model
+            itself produced, stored as they are).
     """
 
     path: Path
@@ -188,7 +250,8 @@ class ActivationStore:
         return list(self.meta["layers"])
 
     def layer(self, layer: int) -> np.ndarray:
-        """Activations of ``layer``: read-only float16 memory map [N x D]."""
+        """Activations of ``layer``: read-only memory map [N x D], float16, or float32 where
+        the layer's values exceed the float16 range (``meta["layer_dtypes"]``)."""
         if layer not in self.meta["layers"]:
             raise InputError(f"layer {layer} not in this store (has {self.layers})", path=self.path)
         return np.load(self.path / layer_file(layer), mmap_mode="r")
