@@ -150,7 +150,7 @@ def test_unwritable_reverse_output_leaves_no_forward_output(corpus, tmp_path, ca
     src, tgt = corpus
     out, rev = tmp_path / "de-en.tsv", src / "en-de.tsv"  # a path below a file
     err = assert_fails(capsys, tmp_path, "--src", src, "--tgt", tgt, "--out", out, "--reverse", rev)
-    assert "cannot write the dictionary" in err
+    assert f"cannot write --reverse={rev}: {src} is a file, not a directory" in err
 
 
 def test_muse_pairs_file_gives_n_best_in_file_order(tmp_path):

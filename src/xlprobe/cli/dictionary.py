@@ -53,12 +53,14 @@ def _build(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from xlprobe.io import atomic_path
+    from xlprobe.io import atomic_path, check_output_path, read_text_lines
     from xlprobe.probing.alignment import build_dictionaries
-    from xlprobe.probing.concepts import read_text_lines
     from xlprobe.probing.dictionary import write_dictionary
 
     start = time.perf_counter()
+    check_output_path(args.out, option="--out")
+    if args.reverse is not None:
+        check_output_path(args.reverse, option="--reverse")
     expected = "parallel text, one whitespace-tokenized sentence a line"
     src_lines = read_text_lines(args.src, expected=expected)
     tgt_lines = read_text_lines(args.tgt, expected=expected)

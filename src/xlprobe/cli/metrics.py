@@ -69,11 +69,13 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 def run_calign(args: argparse.Namespace) -> int:
     """Compute CALIGN from files and print it; optionally write the aligned pairs."""
-    from xlprobe.io import write_text_atomic
+    from xlprobe.io import check_output_path, write_text_atomic
     from xlprobe.probing.concepts import read_clusters
     from xlprobe.probing.dictionary import read_ranked
     from xlprobe.probing.metrics import calign
 
+    if args.pairs_out:
+        check_output_path(args.pairs_out, option="--pairs-out")
     result = calign(
         read_clusters(args.src_clusters),
         read_clusters(args.tgt_clusters),

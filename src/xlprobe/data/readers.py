@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
-from xlprobe.probing.concepts import read_text_lines
+from xlprobe.io import read_text_lines
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ described).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,15 @@ from pathlib import Path
 import numpy as np
 
 from xlprobe.errors import InputError
-from xlprobe.io import write_text_atomic
+from xlprobe.io import read_text_lines, write_text_atomic
 
 SEPARATOR = "|||"
 CLUSTER_LINE_FORMAT = "word|||occurrence|||sentence|||position|||cluster"
+_NON_NEGATIVE = re.compile(r"[0-9]+")
+_INTEGER = re.compile(r"-?[0-9]+")
+# a column of such integers, one a line (the fast path checks a whole column at once)
+_NON_NEGATIVE_COLUMN = re.compile(r"[0-9]+(?:\n[0-9]+)*")
+_INTEGER_COLUMN = re.compile(r"-?[0-9]+(?:\n-?[0-9]+)*")
 UNKNOWN_LANG = "und"
 """Language code (BCP 47 "undetermined") of occurrences read without ``lang`` or
 ``sentence_langs``."""
@@ -221,7 +227,8 @@ def read_clusters(
     """Read a ConceptX cluster file (``word|||occurrence|||sentence|||position|||cluster``).
 
     Blank lines are skipped. Occurrence, sentence and position must be non-negative integers,
-    the cluster an integer.
+    the cluster an integer, each written as plain ASCII digits (a leading ``-`` for the cluster
+    only): ``" 1"``, ``"+1"`` or ``"1_0"`` are malformed lines, not numbers.
 
     Args:
         path: The cluster file (UTF-8).
@@ -280,41 +287,6 @@ def write_clusters(concepts: ConceptSet, path: str | Path) -> None:
         strict=True,
     )
     write_text_atomic(path, "".join(f"{w}|||{o}|||{s}|||{p}|||{c}\n" for w, o, s, p, c in rows))
-
-
-def read_text_lines(path: str | Path, *, expected: str, allow_empty: bool = False) -> list[str]:
-    """Lines of a UTF-8 text file, without line ends (``\n``, ``\r\n`` or ``\r``).
-
-    Only these end a line: other Unicode separators (``\x85``, ``\u2028``, ...) stay inside it,
-    so line-aligned files keep their alignment.
-
-    Args:
-        path: The file.
-        expected: What the file should contain, for the error message of an empty file.
-        allow_empty: Return the lines of an empty (whitespace-only) file instead of failing.
-
-    Raises:
-        InputError: The file cannot be read, is not UTF-8, or is empty (whitespace only) and
-            ``allow_empty`` is false.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
-    except UnicodeDecodeError as err:
-        line = _line_of_offset(Path(path).read_bytes(), err.start)
-        raise InputError("not UTF-8 text", path=path, line=line) from None
-    if not text.strip() and not allow_empty:
-        raise InputError(f"empty file, expected {expected}", path=path)
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _line_of_offset(data: bytes, offset: int) -> int:
-    """1-based line number of byte ``offset`` in ``data``."""
-    return data.count(b"\n", 0, offset) + 1
 
 
 def _is_blank(line: str) -> bool:
@@ -376,18 +348,18 @@ def _cluster_columns_fast(
         raise ValueError("ambiguous or malformed separators")
     flat = text.replace(SEPARATOR, "\n").split("\n")
     words = flat[0::5]
-    ints = [np.fromiter(map(int, flat[k::5]), dtype=np.int64, count=n) for k in range(1, 5)]
-    if not all(words) or any((col < 0).any() for col in ints[:3]):
-        raise ValueError("empty word or negative index")
+    columns = ["\n".join(flat[k::5]) for k in range(1, 5)]
+    patterns = (_NON_NEGATIVE_COLUMN,) * 3 + (_INTEGER_COLUMN,)
+    if not all(words) or not all(p.fullmatch(c) for p, c in zip(patterns, columns, strict=True)):
+        raise ValueError("empty word, or a field that is not a plain integer")
+    ints = [np.fromiter(map(int, col.split("\n")), dtype=np.int64, count=n) for col in columns]
     return (words, *ints)
 
 
 def _is_int(text: str, *, allow_negative: bool) -> bool:
-    try:
-        value = int(text)
-    except ValueError:
-        return False
-    return allow_negative or value >= 0
+    """Whether ``text`` is a plain ASCII decimal integer (``-`` only with ``allow_negative``):
+    no spaces, ``+``, ``_`` or non-ASCII digits, which Python's ``int()`` would accept."""
+    return (_INTEGER if allow_negative else _NON_NEGATIVE).fullmatch(text) is not None
 
 
 def _show(line: str, limit: int = 80) -> str:

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from xlprobe.errors import InputError
-from xlprobe.io import write_text_atomic
-from xlprobe.probing.concepts import factorize, ragged_ranges, read_text_lines, sorted_unique
+from xlprobe.io import read_text_lines, write_text_atomic
+from xlprobe.probing.concepts import factorize, ragged_ranges, sorted_unique
 
 TSV_FORMAT = "src<TAB>tgt<TAB>prob"
 PAIRS_FORMAT = "src tgt"

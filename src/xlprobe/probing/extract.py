@@ -302,7 +302,8 @@ def extract_view(
         side: ``encoder``, or ``decoder`` (encoder-decoder models; ``sentences`` are fed to the
             decoder by teacher forcing and ``source_sentences`` to the encoder).
         lang: Language code written to the token table.
-        out_dir: Store directory, written atomically (replaced if present).
+        out_dir: Store directory, written atomically; an existing activation store there is
+            replaced, any other existing directory is an error.
         settings: Layers, aggregation, caps and batch size.
         source_sentences: Encoder input of the decoder view, line-aligned with ``sentences``.
 
@@ -331,7 +332,9 @@ def extract_view(
     layers: list[int] = []
     nonfinite = 0
     out_dir = Path(out_dir)
-    with atomic_path(out_dir) as tmp:
+    # A store written earlier (same round probed again) is ours to replace; any other directory
+    # is not.
+    with atomic_path(out_dir, replace_dir=ActivationStore.is_complete(out_dir)) as tmp:
         tmp.mkdir()
         model.eval()
         try:

@@ -39,14 +39,13 @@ from typing import Any
 import numpy as np
 
 from xlprobe.errors import InputError
-from xlprobe.io import write_text_atomic
+from xlprobe.io import read_text_lines, write_text_atomic
 from xlprobe.probing.cluster import BACKENDS, INITS
 from xlprobe.probing.concepts import (
     ConceptSet,
     TokenTable,
     read_clusters,
     read_sentence_langs,
-    read_text_lines,
     write_clusters,
 )
 from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
@@ -80,7 +79,8 @@ def _check_range(
 
 @dataclass(frozen=True)
 class CalignSettings:
-    """CALIGN thresholds (Mousi et al., 2024, Sec. 3.2): θA, N-best, min types, size ratio."""
+    """CALIGN thresholds (Mousi et al., 2024, Sec. 3.2): θA, N-best, min types, size ratio
+    (``max_size_diff`` 1.0: no size filter)."""
 
     theta: float = 0.8
     n_best: int = 10
@@ -89,7 +89,7 @@ class CalignSettings:
 
     def __post_init__(self) -> None:
         _check_range("probe.calign.theta", self.theta, 0, 1, low_open=True)
-        _check_range("probe.calign.max_size_diff", self.max_size_diff, 0, 1, high_open=True)
+        _check_range("probe.calign.max_size_diff", self.max_size_diff, 0, 1)
         _check_range("probe.calign.n_best", self.n_best, 1, None)
         _check_range("probe.calign.min_types", self.min_types, 0, None)
 
@@ -240,6 +240,9 @@ class ProbeCorpus:
     ) -> ProbeCorpus:
         """Read ``<directory>/<split>.<lang>.txt`` for each language (UTF-8, one sentence a line).
 
+        The files are checked for line alignment before ``max_sentences`` keeps their first
+        lines: truncation must not hide a misaligned corpus.
+
         Raises:
             InputError: A missing or non-UTF-8 file, or files with different line counts.
         """
@@ -254,13 +257,16 @@ class ProbeCorpus:
                     "probe.corpus.split)",
                     path=path,
                 )
-            lines = read_text_lines(path, expected="one whitespace-tokenized sentence per line")
-            sentences[lang] = lines[:max_sentences] if max_sentences else lines
+            sentences[lang] = read_text_lines(
+                path, expected="one whitespace-tokenized sentence per line"
+            )
         sizes = {f"{split}.{lang}.txt": len(lines) for lang, lines in sentences.items()}
         if len(set(sizes.values())) > 1:
             raise InputError(
                 f"probe corpus files are not line-aligned: lines per file {sizes}", path=directory
             )
+        if max_sentences:
+            sentences = {lang: lines[:max_sentences] for lang, lines in sentences.items()}
         return cls(sentences=sentences)
 
 
@@ -655,9 +661,18 @@ def _read_manifest(probe_dir: Path) -> dict[str, Any]:
             path=path,
         )
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise InputError(f"malformed manifest: {err.msg}", path=path, line=err.lineno) from None
+    keys = ("settings", "views", "calign_pairs", "joint_pairs", "layers", "rounds")
+    missing = [key for key in keys if not isinstance(manifest, dict) or key not in manifest]
+    if missing:
+        raise InputError(
+            f"incomplete manifest, no {', '.join(missing)}: from_run must point at a run whose "
+            "probe finished at least one round",
+            path=path,
+        )
+    return manifest
 
 
 def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> ProbeReport:
