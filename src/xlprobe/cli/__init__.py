@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import dictionary, metrics
+from . import corpus, dictionary, metrics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     metrics.register(groups)
     dictionary.register(groups)
+    corpus.register(groups)
     return parser
 
 
