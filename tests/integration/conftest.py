@@ -7,6 +7,7 @@ from a config, saved and loaded back through ``load_model`` like any real model.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,17 @@ def tiny_model_dirs(tmp_path_factory) -> dict[str, Path]:
 
     root = tmp_path_factory.mktemp("tiny_models")
     return {arch: tiny_model_dir(arch, root, **TINY_SIZES) for arch in ("bert", "xlmr", "mt5")}
+
+
+@pytest.fixture(scope="session")
+def hub_root(tmp_path_factory) -> Iterator[Path]:
+    """Local snapshots of every hub dataset the configs name, with the real schemas
+    (``hub_fixtures.py``): ``data.hub_root`` / ``paths.hub_root`` for offline hub loading. The
+    ``datasets`` cache goes to a temporary directory too."""
+    import datasets
+    from hub_fixtures import write_snapshots
+
+    root = tmp_path_factory.mktemp("hub")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(datasets.config, "HF_DATASETS_CACHE", root / "datasets_cache")
+        yield write_snapshots(root / "snapshots")

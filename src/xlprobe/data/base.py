@@ -59,7 +59,11 @@ class TaskDataModule(LightningDataModule):
         train_langs: Languages (or ``src-tgt`` pairs) trained on.
         zero_shot_langs: Languages only evaluated.
         local_dir: Directory of ``<split>.<lang>.<ext>`` files.
-        hub: Per language, the hub dataset spec (``path``, ``name``, ``data_dir``, ``revision``).
+        hub: Per language, the hub dataset spec: ``path``, ``name``, ``data_dir``, ``revision``
+            (``datasets.load_dataset`` arguments), ``splits`` (our split -> the dataset's, over
+            ``splits``) and reader options of the task.
+        hub_root: Local snapshots of the hub datasets, ``<hub_root>/<owner>/<name>`` (see
+            :func:`xlprobe.data.readers.hub_dataset_path`); None loads from the hub.
         splits: Our split name -> the split name in the source.
         synthetic: Sizes for the synthetic corpus (``source=synthetic`` only).
         max_train_examples: Cap per training language (None: all).
@@ -80,6 +84,7 @@ class TaskDataModule(LightningDataModule):
         zero_shot_langs: Sequence[str] = (),
         local_dir: str | Path,
         hub: Mapping[str, Mapping[str, Any]] | None = None,
+        hub_root: str | Path | None = None,
         splits: Mapping[str, str] | None = None,
         synthetic: Mapping[str, int] | None = None,
         max_train_examples: int | None = None,
@@ -101,6 +106,7 @@ class TaskDataModule(LightningDataModule):
         self.eval_langs = list(dict.fromkeys([*train_langs, *zero_shot_langs]))
         self.local_dir = Path(local_dir)
         self.hub = dict(hub or {})
+        self.hub_root = hub_root
         self.splits = {split: split for split in SPLITS} | dict(splits or {})
         self.synthetic = dict(synthetic or {})
         self.max_examples = {
@@ -190,8 +196,13 @@ class TaskDataModule(LightningDataModule):
                     f"{', '.join(self.hub) or 'no language'} only. Use data.source=local, or "
                     f"remove {lang!r} from lang.train/lang.zero_shot"
                 )
-            return self.read_hub(self.splits[split], lang)
+            return self.read_hub(self.hub_split(split, lang), lang)
         return self.read_local(self.splits[split], lang)
+
+    def hub_split(self, split: str, lang: str) -> str:
+        """The split of ``lang``'s hub dataset that serves our ``split``: the entry's own
+        ``splits`` mapping first, then ``data.splits``."""
+        return {**self.splits, **self.hub[lang].get("splits", {})}[split]
 
     def _loader(self, data: list[dict[str, Any]], batch_size: int, shuffle: bool) -> Any:
         from torch.utils.data import DataLoader

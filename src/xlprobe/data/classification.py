@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from xlprobe.data.base import TaskDataModule
-from xlprobe.data.readers import LabeledSentence, load_hub_split, read_labeled
+from xlprobe.data.readers import LabeledSentence, labeled_from_hub, load_hub_split, read_labeled
+
+log = logging.getLogger(__name__)
 
 
 class ClassificationDataModule(TaskDataModule):
     """Sentence classification; local files ``<split>.<lang>.tsv`` (``sentence<TAB>label``).
+
+    A hub entry (``data.hub.<lang>``) may name its columns, ``text`` (default ``sentence``) and
+    ``label`` (default ``label``), and ``labels``: the dataset's label names -> task label ids
+    (rows with other labels are dropped, see :func:`xlprobe.data.readers.labeled_from_hub`).
 
     Args:
         num_labels: Number of classes; labels are ids in ``[0, num_labels)``.
@@ -28,8 +35,23 @@ class ClassificationDataModule(TaskDataModule):
         return read_labeled(self.local_files(split, lang)[0], self.num_labels)
 
     def read_hub(self, split: str, lang: str) -> list[LabeledSentence]:
-        rows = load_hub_split(self.hub[lang], split)
-        return [LabeledSentence(row["sentence"], int(row["label"])) for row in rows]
+        spec = self.hub[lang]
+        options = {key: spec[key] for key in ("text", "label", "labels") if key in spec}
+        examples, dropped = labeled_from_hub(
+            load_hub_split(spec, split, self.hub_root),
+            num_labels=self.num_labels,
+            where=f"data.hub.{lang}",
+            **options,
+        )
+        if dropped:
+            log.info(
+                "%s/%s: dropped rows with labels outside data.hub.%s.labels: %s",
+                split,
+                lang,
+                lang,
+                ", ".join(f"{name} {count}" for name, count in sorted(dropped.items())),
+            )
+        return examples
 
     def encode(self, examples: list[LabeledSentence]) -> list[dict[str, Any]]:
         enc = self.tokenizer(

@@ -54,7 +54,13 @@ class TaggingDataModule(TaskDataModule):
         return read_conll(self.local_files(split, lang)[0], self.labels)
 
     def read_hub(self, split: str, lang: str) -> list[TaggedSentence]:
-        rows = load_hub_split(self.hub[lang], split)
+        rows = load_hub_split(self.hub[lang], split, self.hub_root)
+        names = getattr(getattr(rows.features["ner_tags"], "feature", None), "names", None)
+        if names is not None and list(names) != self.labels:
+            raise InputError(
+                f"data.hub.{lang}: the dataset's ner_tags are {names}, but task.labels is "
+                f"{self.labels}: set task.labels to the dataset's tags in their order"
+            )
         return [
             TaggedSentence(list(row["tokens"]), [self.labels[t] for t in row["ner_tags"]])
             for row in rows

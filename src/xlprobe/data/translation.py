@@ -58,7 +58,7 @@ class TranslationDataModule(TaskDataModule):
 
     def read_hub(self, split: str, lang: str) -> list[tuple[str, str]]:
         src, tgt = split_pair(lang)
-        rows = load_hub_split(self.hub[lang], split)
+        rows = load_hub_split(self.hub[lang], split, self.hub_root)
         return [(row["translation"][src], row["translation"][tgt]) for row in rows]
 
     def encode(self, examples: list[tuple[str, str]]) -> list[dict[str, Any]]:

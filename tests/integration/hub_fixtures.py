@@ -1,0 +1,219 @@
+"""Local snapshots of every hub dataset the configs name, with the real schemas, for offline tests.
+
+Each dataset is written under ``<root>/<owner>/<name>`` in its hub repository's file layout, so
+that ``datasets.load_dataset(<root>/<owner>/<name>, name=..., data_dir=..., split=...)`` resolves
+configs, data directories and splits as it does on the hub (``data.hub_root=<root>``):
+
+- *repo* layout (the dataset's main branch): a README whose YAML lists ``configs`` (data files
+  per split) and ``dataset_info`` (features), files ``<dir>/<split>-00000-of-00001.parquet``;
+- *export* layout (revision ``refs/convert/parquet``, the hub's parquet export of a script
+  dataset): no README, files ``<config>/<split>/0000.parquet``, splits found by directory name.
+
+Column names, feature types and label names are the datasets' own (dataset cards and
+``dataset_info``); the text is the synthetic corpus (``xlprobe.data.synthetic``), whose words the
+tiny models' tokenizers know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SPLITS = ("train", "validation", "test")
+# rows per split and config
+N_ROWS = 12
+PANX_TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+SST2_LABELS = ["negative", "positive"]
+# cardiffnlp/tweet_sentiment_multilingual (XLM-T, UMSAB): 0 negative, 1 neutral, 2 positive
+TWEET_LABELS = ["negative", "neutral", "positive"]
+TWEET_CONFIGS = {"ar": "arabic", "de": "german", "en": "english", "es": "spanish", "fr": "french"}
+IWSLT_PAIRS = ("fr-en", "de-en", "ar-en")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One config of a hub dataset: its features and a row builder.
+
+    Attributes:
+        repo: The hub id, ``owner/name``.
+        config: The config name (``name=``) or, for an export, the ``data_dir``.
+        layout: ``repo`` (README configs) or ``export`` (``refs/convert/parquet``).
+        features: ``() -> datasets.Features`` (imported lazily).
+        rows: ``(corpus, split) -> column dict`` from a synthetic corpus.
+        data_dir: Directory of the config's files in a repo layout (default: the config name).
+    """
+
+    repo: str
+    config: str
+    layout: str
+    features: Callable[[], Any]
+    rows: Callable[[Any, str], dict[str, list]]
+    data_dir: str | None = None
+
+
+def _translation(src: str, tgt: str) -> Callable[[], Any]:
+    def features():
+        from datasets import Features, Translation
+
+        return Features({"translation": Translation(languages=[src, tgt])})
+
+    return features
+
+
+def _translation_rows(src: str, tgt: str) -> Callable[[Any, str], dict[str, list]]:
+    def rows(corpus, split):
+        pairs = zip(corpus.sentences[src], corpus.sentences[tgt], strict=True)
+        return {"translation": [{src: s, tgt: t} for s, t in pairs]}
+
+    return rows
+
+
+def _panx_features():
+    from datasets import ClassLabel, Features, Sequence, Value
+
+    return Features(
+        {
+            "tokens": Sequence(Value("string")),
+            "ner_tags": Sequence(ClassLabel(names=PANX_TAGS)),
+            "langs": Sequence(Value("string")),
+        }
+    )
+
+
+def _panx_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
+    def rows(corpus, split):
+        tokens = [s.split() for s in corpus.sentences[lang]]
+        return {
+            "tokens": tokens,
+            "ner_tags": [[PANX_TAGS.index(t) for t in tags] for tags in corpus.ner_tags[lang]],
+            "langs": [[lang] * len(words) for words in tokens],
+        }
+
+    return rows
+
+
+def _sst2_features():
+    from datasets import ClassLabel, Features, Value
+
+    return Features(
+        {"idx": Value("int32"), "sentence": Value("string"), "label": ClassLabel(names=SST2_LABELS)}
+    )
+
+
+def _sst2_rows(corpus, split):
+    n = len(corpus.sentiment)
+    # like GLUE's SST-2 on the hub: the test split is unlabelled (-1)
+    labels = [-1] * n if split == "test" else list(corpus.sentiment)
+    return {"idx": list(range(n)), "sentence": corpus.sentences["en"], "label": labels}
+
+
+def _tweet_features():
+    from datasets import ClassLabel, Features, Value
+
+    return Features({"text": Value("string"), "label": ClassLabel(names=TWEET_LABELS)})
+
+
+def _tweet_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
+    def rows(corpus, split):
+        # every third sentence neutral, the others positive (2) or negative (0) as generated
+        labels = [1 if i % 3 == 2 else 2 * y for i, y in enumerate(corpus.sentiment)]
+        return {"text": corpus.sentences[lang], "label": labels}
+
+    return rows
+
+
+SNAPSHOTS: tuple[Snapshot, ...] = (
+    *(
+        Snapshot(
+            "IWSLT/iwslt2017",
+            f"iwslt2017-{pair}",
+            "export",
+            _translation(*pair.split("-")),
+            _translation_rows(*pair.split("-")),
+        )
+        for pair in IWSLT_PAIRS
+    ),
+    Snapshot(
+        "Helsinki-NLP/opus-100",
+        "en-es",
+        "repo",
+        _translation("en", "es"),
+        _translation_rows("en", "es"),
+    ),
+    *(
+        Snapshot("google/xtreme", f"PAN-X.{lang}", "repo", _panx_features, _panx_rows(lang))
+        for lang in ("en", "de", "fr", "es", "ar")
+    ),
+    Snapshot("stanfordnlp/sst2", "default", "repo", _sst2_features, _sst2_rows, data_dir="data"),
+    *(
+        Snapshot(
+            "cardiffnlp/tweet_sentiment_multilingual",
+            config,
+            "export",
+            _tweet_features,
+            _tweet_rows(lang),
+        )
+        for lang, config in TWEET_CONFIGS.items()
+    ),
+)
+
+
+def covers(spec: dict[str, Any]) -> bool:
+    """Whether a ``data.hub`` entry names a dataset config written by :func:`write_snapshots`."""
+    config = spec.get("name") or spec.get("data_dir") or "default"
+    return any(s.repo == spec["path"] and s.config == config for s in SNAPSHOTS)
+
+
+def corpus_for(split: str, *, n_rows: int = N_ROWS, seed: int = 0) -> Any:
+    """The synthetic corpus whose sentences fill ``split`` of every snapshot (seeded per split)."""
+    from xlprobe.data.synthetic import generate_corpus
+
+    return generate_corpus(n_rows, seed=seed + SPLITS.index(split))
+
+
+def write_snapshots(root: Path, *, n_rows: int = N_ROWS, seed: int = 0) -> Path:
+    """Write every snapshot of :data:`SNAPSHOTS` under ``root`` (see the module docstring).
+
+    Args:
+        root: The directory (``data.hub_root``).
+        n_rows: Rows per split and config.
+        seed: Seed of the synthetic corpora (:func:`corpus_for`).
+
+    Returns:
+        ``root``.
+    """
+    import yaml
+    from datasets import Dataset
+
+    corpora = {split: corpus_for(split, n_rows=n_rows, seed=seed) for split in SPLITS}
+    cards: dict[str, dict[str, list]] = {}
+    for snap in SNAPSHOTS:
+        features = snap.features()
+        for split in SPLITS:
+            if snap.layout == "export":
+                path = root / snap.repo / snap.config / split / "0000.parquet"
+            else:
+                path = root / snap.repo / (snap.data_dir or snap.config)
+                path = path / f"{split}-00000-of-00001.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Dataset.from_dict(snap.rows(corpora[split], split), features=features).to_parquet(path)
+        if snap.layout == "repo":
+            card = cards.setdefault(snap.repo, {"configs": [], "dataset_info": []})
+            card["configs"].append(
+                {
+                    "config_name": snap.config,
+                    "data_files": [
+                        {"split": split, "path": f"{snap.data_dir or snap.config}/{split}-*"}
+                        for split in SPLITS
+                    ],
+                }
+            )
+            card["dataset_info"].append(
+                {"config_name": snap.config, "features": features._to_yaml_list()}
+            )
+    for repo, card in cards.items():
+        text = "---\n" + yaml.safe_dump(card, sort_keys=False, allow_unicode=True) + "---\n"
+        (root / repo / "README.md").write_text(text, encoding="utf-8")
+    return root

@@ -1,0 +1,218 @@
+"""Every hub dataset the configs name, read offline from local snapshots with the real schemas
+through the hub's ``datasets.load_dataset`` path (``paths.hub_root``), and every paper recipe
+run for two steps with tiny stand-in models on them."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hub_fixtures import SNAPSHOTS, covers
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+from xlprobe.data.readers import LabeledSentence, TaggedSentence
+from xlprobe.errors import InputError
+
+CONF = Path(__file__).resolve().parents[2] / "conf"
+TASK_LANG = {"mt": "fr-en", "ner": "en", "sst2": "en"}
+SPLITS = ("train", "validation", "test")
+RECIPES = sorted(p.stem for p in (CONF / "experiment").glob("paper_*.yaml"))
+# the tiny stand-in for each real model architecture
+STAND_IN = {"mt5": "tiny_mt5", "bert": "tiny_bert", "xlmr": "tiny_xlmr"}
+_HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
+
+
+def compose_train(*overrides: str, hydra_config: bool = False) -> DictConfig:
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+        return compose("train", overrides=list(overrides), return_hydra_config=hydra_config)
+
+
+def hub_specs(node: Any) -> list[dict[str, Any]]:
+    """Every mapping in a config that names a hub dataset (a ``path`` of the form owner/name)."""
+    if isinstance(node, dict):
+        found = []
+        path = node.get("path")
+        if isinstance(path, str) and _HUB_ID.fullmatch(path):
+            found.append(node)
+        for value in node.values():
+            found.extend(hub_specs(value))
+        return found
+    if isinstance(node, list):
+        return [spec for value in node for spec in hub_specs(value)]
+    return []
+
+
+def configured_hub_specs() -> list[dict[str, Any]]:
+    """The hub datasets of every task's config and every experiment."""
+    configs = [compose_train(f"task={task}", f"lang={lang}") for task, lang in TASK_LANG.items()]
+    configs += [compose_train(f"experiment={p.stem}") for p in (CONF / "experiment").glob("*.yaml")]
+    return [spec for cfg in configs for spec in hub_specs(OmegaConf.to_container(cfg))]
+
+
+def task_hub_entries() -> list[tuple[str, str]]:
+    return [
+        (task, lang)
+        for task, lang0 in TASK_LANG.items()
+        for lang in compose_train(f"task={task}", f"lang={lang0}").data.hub
+    ]
+
+
+def expected_examples(task: str, lang: str, split: str) -> list[Any]:
+    """What the DataModule must read from the snapshot of ``split`` (the dataset's split name),
+    from the synthetic sentences the snapshot was written with."""
+    from hub_fixtures import corpus_for
+
+    corpus = corpus_for(split)
+    if task == "mt":
+        src, tgt = lang.split("-")
+        return list(zip(corpus.sentences[src], corpus.sentences[tgt], strict=True))
+    if task == "ner":
+        return [
+            TaggedSentence(s.split(), tags)
+            for s, tags in zip(corpus.sentences[lang], corpus.ner_tags[lang], strict=True)
+        ]
+    rows = zip(corpus.sentences[lang], corpus.sentiment, strict=True)
+    if lang == "en":
+        return [LabeledSentence(s, y) for s, y in rows]
+    # the tweet sets: every third row is neutral, and dropped
+    return [LabeledSentence(s, y) for i, (s, y) in enumerate(rows) if i % 3 != 2]
+
+
+def datamodule(hub_root: Path, task: str, *overrides: str) -> Any:
+    from hydra.utils import instantiate
+
+    cfg = compose_train(
+        f"task={task}", f"lang={TASK_LANG[task]}", f"paths.hub_root={hub_root}", *overrides
+    )
+    return instantiate(cfg.data, tokenizer=None, _convert_="all")
+
+
+def test_every_configured_hub_dataset_has_a_snapshot():
+    specs = configured_hub_specs()
+    # the three tasks' datasets at least: IWSLT, OPUS-100, PAN-X, SST-2 and the tweet sets
+    assert {spec["path"] for spec in specs} >= {s.repo for s in SNAPSHOTS}
+    missing = [spec for spec in specs if not covers(spec)]
+    assert not missing, f"add these to tests/integration/hub_fixtures.py: {missing}"
+
+
+@pytest.mark.parametrize(("task", "lang"), task_hub_entries())
+def test_hub_entry_reads_through_the_datamodule(task, lang, hub_root):
+    dm = datamodule(hub_root, task)
+    for split in SPLITS:
+        source_split = dm.hub_split(split, lang)
+        assert dm.read_hub(source_split, lang) == expected_examples(task, lang, source_split)
+
+
+def test_sst2_test_split_is_validation_on_the_hub_but_test_for_the_tweets(hub_root):
+    dm = datamodule(hub_root, "sst2")
+    assert dm.hub_split("test", "en") == "validation"
+    assert {dm.hub_split("test", lang) for lang in ("de", "fr", "es", "ar")} == {"test"}
+
+
+def test_unlabelled_hub_split_is_explained(hub_root):
+    dm = datamodule(hub_root, "sst2", "data.splits.test=test")
+    with pytest.raises(InputError, match=r"data\.hub\.en: label -1 .*unlabelled.*splits"):
+        dm.read_hub(dm.hub_split("test", "en"), "en")
+
+
+def test_wrong_text_column_is_named(hub_root):
+    dm = datamodule(hub_root, "sst2", "data.hub.de.text=sentence")
+    with pytest.raises(InputError, match=r"data\.hub\.de\.text='sentence': no such column"):
+        dm.read_hub("train", "de")
+
+
+def test_ner_tags_in_another_order_than_task_labels_fail(hub_root):
+    dm = datamodule(hub_root, "ner", "task.labels=[O,B-LOC,I-LOC,B-PER,I-PER,B-ORG,I-ORG]")
+    with pytest.raises(InputError, match=r"data\.hub\.en: the dataset's ner_tags are"):
+        dm.read_hub("train", "en")
+
+
+def test_missing_snapshot_says_how_to_download_it(tmp_path):
+    dm = datamodule(tmp_path, "mt")
+    with pytest.raises(InputError, match=r"hf download --repo-type dataset IWSLT/iwslt2017 "):
+        dm.read_hub("train", "fr-en")
+
+
+# --- the paper recipes, two steps on tiny stand-ins -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> Path:
+    """Tiny models and dictionaries, built once for the module."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def probe_dir(tmp_path_factory) -> Path:
+    """A tiny multi-parallel probe corpus (``probe.<lang>.txt``) in the five languages."""
+    from xlprobe.data.synthetic import generate_corpus, write_corpus
+
+    out = tmp_path_factory.mktemp("probe")
+    write_corpus(generate_corpus(40, seed=7), out, "probe")
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _reset_hydra():
+    yield
+    GlobalHydra.instance().clear()
+    HydraConfig.instance().cfg = None
+
+
+def recipe_config(recipe: str, output_dir: Path, *overrides: str) -> DictConfig:
+    """A paper recipe with its model swapped for the tiny stand-in of the same architecture,
+    on the CPU, reading the hub snapshots; composed like ``train.py`` composes it."""
+    arch = compose_train(f"experiment={recipe}").model.arch
+    cfg = compose_train(
+        f"experiment={recipe}",
+        f"model={STAND_IN[arch]}",
+        "trainer=cpu",
+        "logger=csv",
+        "++model.tiny.n_sentences=200",
+        *overrides,
+        hydra_config=True,
+    )
+    HydraConfig().set_config(cfg)
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(output_dir)
+    return cfg
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_paper_recipe_runs_two_steps_on_tiny_models(
+    recipe, hub_root, probe_dir, cache_dir, tmp_path
+):
+    from xlprobe.training import train
+
+    cfg = recipe_config(
+        recipe,
+        tmp_path,
+        f"paths.hub_root={hub_root}",
+        f"paths.cache_dir={cache_dir}",
+        f"probe.corpus.dir={probe_dir}",
+        # the paper's K=600 and layers up to 12 are for the 12-layer models
+        "probe.k=null",
+        "probe.layers=null",
+        "trainer.max_steps=2",
+        "trainer.max_epochs=1",
+        "data.batch_size=4",
+        "task.module.max_new_tokens=8" if recipe.startswith("paper_mt5") else "data.max_length=32",
+    )
+    metrics = train(cfg)
+
+    assert cfg.data.source == "hub"
+    metric = cfg.task.monitor.split("/")[1]
+    for lang in [*cfg.lang.train, *cfg.lang.zero_shot]:
+        assert 0.0 <= metrics[f"test/{metric}/{lang}"] <= 100.0
+    rows = list(csv.DictReader((tmp_path / "probe_report.csv").open()))
+    # the base model and the model after the two steps, for every probed language
+    assert {row["model_state"] for row in rows} >= {"base", "finetuned"}
+    assert {row["lang_s"] for row in rows} >= set(cfg.lang.probe)
