@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +221,47 @@ def test_two_process_run_logs_the_same_probe_values_as_one_process(tmp_path):
     assert any(float(v) > 0 for v in ddp.values())
     metrics = (ddp_run / "csv" / "metrics.csv").read_text(encoding="utf-8")
     assert metrics.splitlines()[0].count("probe/calign/encoder/fr-en/layer_02") == 1
+
+
+def test_an_error_in_rank_zeros_probe_ends_both_processes_with_its_message(tmp_path):
+    # max_subwords=2 leaves no probe sentence to extract: rank 0's base-model probe raises at
+    # fit start while rank 1 waits for it. Rank 1 must stop with rank 0's message, not wait
+    # out the DDP timeout (600 s, twice the time this test allows the run).
+    command = [
+        sys.executable,
+        str(ROOT / "train.py"),
+        *SHRINK,
+        "logger=csv",
+        "model.tiny.pretrain_epochs=0",
+        "data.synthetic.n_train=32",
+        "data.synthetic.n_probe=40",
+        "trainer.max_epochs=1",
+        *DDP_ON_CPU,
+        "trainer.strategy.timeout.seconds=600",
+        "probe.extraction.max_subwords=2",
+        f"paths.cache_dir={tmp_path / 'cache'}",
+        f"hydra.run.dir={tmp_path / 'run'}",
+    ]
+    # Rank 1 is a child of rank 0 holding the same stderr pipe: communicate() returns once
+    # both have exited. A session of their own lets a failed test kill both.
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("a rank was still waiting 300 s after rank 0's probe failed")
+    assert process.returncode == 2, stderr[-4000:]
+    errors = [line for line in stderr.splitlines() if line.startswith("train.py: error: ")]
+    rank_0 = "train.py: error: nothing to extract for "
+    assert [e for e in errors if e.startswith(rank_0)], stderr[-4000:]
+    message = next(e for e in errors if e.startswith(rank_0)).removeprefix("train.py: error: ")
+    assert f"train.py: error: rank 0's concept probe failed: {message}" in errors
+    assert "Traceback" not in stderr

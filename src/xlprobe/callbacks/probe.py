@@ -3,8 +3,9 @@
 The glue between Lightning and :mod:`xlprobe.probing`: it probes the base model when fitting
 starts (the paper's dotted lines) and the fine-tuned model after each N-th epoch's validation
 (``on_train_epoch_end`` runs after the epoch's validation loop, so the same epoch's zero-shot
-task metrics sit beside its probe values). Only global rank 0 probes; other ranks wait at a
-barrier. Its history is part of the checkpoint, so a resumed run continues the curves without
+task metrics sit beside its probe values). Only global rank 0 probes; the other ranks wait for
+it (up to the DDP timeout) and stop with rank 0's message if its probe fails. Its history is
+part of the checkpoint, so a resumed run continues the curves without
 duplicates.
 """
 
@@ -40,6 +41,36 @@ def task_metric_records(
                 {"epoch": epoch, "lang": parts[2], "value": float(value), "metric_name": parts[1]}
             )
     return records
+
+
+def share_failure(strategy: Any, error: Exception | None) -> None:
+    """After global rank 0's probe: every rank learns whether it failed, and all raise if so.
+
+    One broadcast from rank 0 (``broadcast_object_list``; gloo on CPUs, NCCL on GPUs) that the
+    other ranks wait for, bounded by the DDP strategy's ``timeout`` (``conf/trainer/ddp.yaml``).
+    It carries ``None`` or rank 0's error message; rank 0 re-raises its own error, the others
+    raise one with the same message (an :class:`~xlprobe.errors.InputError` if rank 0's was one,
+    so every rank prints one line and exits 2), instead of waiting at a barrier that rank 0
+    never reaches until the timeout. Without a process group the broadcast returns at once.
+
+    Args:
+        strategy: The trainer's strategy (``trainer.strategy``).
+        error: Rank 0's exception, or ``None``; ignored on the other ranks.
+    """
+    message = None
+    if error is not None:
+        is_input_error = isinstance(error, InputError)
+        message = (
+            is_input_error,
+            str(error) if is_input_error else f"{type(error).__name__}: {error}",
+        )
+    message = strategy.broadcast(message, src=0)
+    if error is not None:
+        raise error
+    if message is not None:
+        is_input_error, text = message
+        text = f"rank 0's concept probe failed: {text}"
+        raise InputError(text) if is_input_error else RuntimeError(text)
 
 
 class ConceptProbeCallback(L.Callback):
@@ -127,27 +158,38 @@ class ConceptProbeCallback(L.Callback):
         self._probe(trainer, pl_module, ProbeRound(epoch, trainer.global_step, "finetuned"))
 
     def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound):
+        """Probe on global rank 0 while the other ranks wait; an error on rank 0 ends every
+        rank with rank 0's message (:func:`share_failure`)."""
+        error: Exception | None = None
         if trainer.is_global_zero:
-            from xlprobe.reporting.outputs import write_outputs
+            try:
+                self._probe_and_write(trainer, pl_module, probe_round)
+            except Exception as err:
+                error = err
+        share_failure(trainer.strategy, error)
 
-            report = run_probe(
-                pl_module.model,
-                pl_module.tokenizer,
-                self._corpus,
-                self.settings,
-                probe_dir=self.probe_dir,
-                probe_round=probe_round,
-            )
-            self.history.extend(report)
-            write_outputs(
-                self.history,
-                self.output_dir,
-                train_langs=self.train_langs,
-                zero_shot_langs=self.zero_shot_langs,
-                task_metrics=self.task_metrics,
-            )
-            self._log(trainer, report, probe_round)
-        trainer.strategy.barrier("concept_probe")
+    def _probe_and_write(
+        self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound
+    ) -> None:
+        from xlprobe.reporting.outputs import write_outputs
+
+        report = run_probe(
+            pl_module.model,
+            pl_module.tokenizer,
+            self._corpus,
+            self.settings,
+            probe_dir=self.probe_dir,
+            probe_round=probe_round,
+        )
+        self.history.extend(report)
+        write_outputs(
+            self.history,
+            self.output_dir,
+            train_langs=self.train_langs,
+            zero_shot_langs=self.zero_shot_langs,
+            task_metrics=self.task_metrics,
+        )
+        self._log(trainer, report, probe_round)
 
     def _log(self, trainer: L.Trainer, report: ProbeReport, probe_round: ProbeRound) -> None:
         from xlprobe.reporting.tables import summary_table
