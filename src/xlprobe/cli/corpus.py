@@ -16,7 +16,7 @@ from typing import Any
 from xlprobe.cli.arguments import positive_int
 from xlprobe.errors import InputError
 
-HUB_KEYS = ("name", "data_dir", "revision", "split")
+HUB_KEYS = ("name", "data_dir", "revision", "split", "hub_root")
 
 
 def register(groups: argparse._SubParsersAction) -> None:

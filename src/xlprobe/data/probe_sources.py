@@ -5,14 +5,17 @@ A source spec is a one-key mapping (from the config's ``probe.corpus.source`` or
 
 - ``{files: {fr: dev.fr.txt, en: dev.en.txt}}``: local line-aligned files, two (bilingual) or
   more (multi-parallel);
-- ``{hub: {path, name, data_dir, revision, split}}``: a hub translation dataset read with
+- ``{hub: {path, name, data_dir, revision, split, hub_root}}``: a hub translation dataset read with
   ``datasets.load_dataset``; its ``translation`` column maps languages to sentences (IWSLT 2017,
   OPUS-100, WMT);
-- ``{flores: {path, split, codes}}``: FLORES+ (``openlanguagedata/flores_plus``, gated), one
-  config per language (``fra_Latn``) with a ``text`` column, rows joined on ``id``;
-- ``{task_pairs: {source, local_dir, hub, splits, pairs}}``: a translation task's own data
-  (``task=mt``): for every pair and split, the local files ``<split>.<src>.txt`` /
-  ``<split>.<tgt>.txt`` or the pair's hub dataset.
+- ``{flores: {path, split, codes, hub_root}}``: FLORES+ (``openlanguagedata/flores_plus``,
+  gated), one config per language (``fra_Latn``) with a ``text`` column, rows joined on ``id``;
+- ``{task_pairs: {source, local_dir, hub, hub_root, splits, pairs}}``: a translation task's own
+  data (``task=mt``): for every pair and its validation and test splits, the local files
+  ``<split>.<src>.txt`` / ``<split>.<tgt>.txt`` or the pair's hub dataset.
+
+``hub_root`` (optional) is a directory of local hub snapshots
+(:func:`xlprobe.data.readers.hub_dataset_path`).
 
 :func:`load_probe_corpus` is what the probe callback and ``probe.py`` call: the configured corpus
 files when they exist, else the corpus built from ``probe.corpus.source``, cached by digest and
@@ -58,6 +61,9 @@ FLORES_CODES = {
 """ISO 639-1 code -> FLORES+ config (ISO 639-3 + script); ``codes`` in a spec adds others."""
 
 KINDS = ("files", "hub", "flores", "task_pairs")
+HUB_KEYS = ("path", "name", "data_dir", "revision")
+TASK_SPLITS = ("validation", "test")
+"""The splits of a task's data that a ``task_pairs`` source joins."""
 RUN_SUBDIR = "probe_corpus"
 """Where a built probe corpus is copied in the run directory."""
 
@@ -82,20 +88,30 @@ def expand_sources(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             expanded.append({kind: value})
             continue
         pairs = [p for group in value.get("pairs", []) for p in _as_list(group)]
+        splits = {"validation": "validation", "test": "test", **dict(value.get("splits") or {})}
         for pair in dict.fromkeys(pairs):
             src, tgt = split_pair(pair)
-            for split in value.get("splits", ["validation", "test"]):
+            for split in TASK_SPLITS:
                 if value.get("source", "local") == "hub":
-                    hub = dict(value.get("hub", {})).get(pair)
+                    hub = dict(value.get("hub") or {}).get(pair)
                     if hub is None:
                         raise InputError(
                             f"probe.corpus.source: data.hub names no dataset for pair {pair!r}"
                         )
-                    expanded.append({"hub": {**hub, "split": split}})
+                    name = {**splits, **dict(hub.get("splits") or {})}[split]
+                    entry = {k: v for k, v in hub.items() if k in HUB_KEYS}
+                    if value.get("hub_root"):
+                        entry["hub_root"] = str(value["hub_root"])
+                    expanded.append({"hub": {**entry, "split": name}})
                 else:
                     local = Path(value["local_dir"])
                     expanded.append(
-                        {"files": {lang: str(local / f"{split}.{lang}.txt") for lang in (src, tgt)}}
+                        {
+                            "files": {
+                                lang: str(local / f"{splits[split]}.{lang}.txt")
+                                for lang in (src, tgt)
+                            }
+                        }
                     )
     return expanded
 
@@ -132,7 +148,7 @@ def _load_hub(spec: Mapping[str, Any], split: str) -> Any:
     from xlprobe.data.readers import load_hub_split
 
     try:
-        return load_hub_split(spec, split)
+        return load_hub_split(spec, split, spec.get("hub_root"))
     except InputError as err:
         gated = hub_error(spec["path"], err.__cause__) if err.__cause__ else None
         raise (gated or err) from err
@@ -187,7 +203,9 @@ def load_source(spec: Mapping[str, Any], requested: Sequence[str]) -> ParallelSo
         )
     by_id: dict[Any, dict[str, str]] = {}
     for lang in requested:
-        data = _load_hub({"path": path, "name": codes[lang]}, split)
+        data = _load_hub(
+            {"path": path, "name": codes[lang], "hub_root": value.get("hub_root")}, split
+        )
         for row_id, text in zip(data["id"], data["text"], strict=True):
             by_id.setdefault(row_id, {})[lang] = text
     rows = [row for row in by_id.values() if len(row) == len(requested)]
