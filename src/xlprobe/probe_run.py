@@ -29,8 +29,6 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
     import torch
 
     path = Path(ckpt)
-    if not path.is_file():
-        raise InputError("checkpoint not found: set ckpt= to a .ckpt file of a run", path=path)
     checkpoint = torch.load(path, map_location="cpu", weights_only=False)
     state = {
         key.removeprefix("model."): value
@@ -51,17 +49,15 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 
 def _probe_model(cfg: DictConfig):
     from xlprobe.data.base import ensure_synthetic
+    from xlprobe.probing.cluster import resolve_backend
     from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
     from xlprobe.training import load_task_model
 
+    # Everything that can be checked without the model is checked before it loads.
     settings = ProbeSettings.from_dict(_probe_values(cfg))
-    model, tokenizer = load_task_model(cfg)
-    probe_round = ProbeRound()
-    if cfg.get("ckpt"):
-        checkpoint = _load_checkpoint_weights(model, cfg.ckpt)
-        probe_round = ProbeRound(
-            int(checkpoint.get("epoch", 0)), int(checkpoint.get("global_step", 0)), "finetuned"
-        )
+    resolve_backend(settings.backend)
+    if cfg.get("ckpt") and not Path(cfg.ckpt).is_file():
+        raise InputError("checkpoint not found: set ckpt= to a .ckpt file of a run", path=cfg.ckpt)
     if cfg.data.source == "synthetic":
         ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
     corpus = ProbeCorpus.from_dir(
@@ -70,6 +66,13 @@ def _probe_model(cfg: DictConfig):
         split=cfg.probe.corpus.split,
         max_sentences=cfg.probe.corpus.max_sentences,
     )
+    model, tokenizer = load_task_model(cfg)
+    probe_round = ProbeRound()
+    if cfg.get("ckpt"):
+        checkpoint = _load_checkpoint_weights(model, cfg.ckpt)
+        probe_round = ProbeRound(
+            int(checkpoint.get("epoch", 0)), int(checkpoint.get("global_step", 0)), "finetuned"
+        )
     probe_dir = Path(cfg.paths.output_dir) / "probe"
     return run_probe(
         model, tokenizer, corpus, settings, probe_dir=probe_dir, probe_round=probe_round

@@ -43,7 +43,7 @@ def test_settings_from_nested_dicts_and_pivot_is_not_probed():
         ({"languages": ["de"], "calign": {"thetaa": 0.3}}, "unknown probe.calign setting"),
         ({"languages": ["de"], "calign": {"theta": 1.5}}, r"probe.calign.theta=1.5 .* \(0, 1\]"),
         ({"languages": ["de"], "calign": {"theta": 0}}, r"probe.calign.theta=0 "),
-        ({"languages": ["de"], "calign": {"max_size_diff": 1}}, r"max_size_diff=1 .* \[0, 1\)"),
+        ({"languages": ["de"], "calign": {"max_size_diff": 1.5}}, r"max_size_diff=1.5 .* \[0, 1\]"),
         ({"languages": ["de"], "colap": {"theta": -0.1}}, "probe.colap.theta"),
         ({"languages": ["de"], "types_per_concept": 0}, "probe.types_per_concept=0"),
         ({"languages": ["de"], "n_iter": 0}, "probe.n_iter=0"),

@@ -19,6 +19,7 @@ from typing import Any
 import lightning as L
 
 from xlprobe.errors import InputError
+from xlprobe.probing.cluster import resolve_backend
 from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
 from xlprobe.probing.report import ProbeReport
 
@@ -107,6 +108,8 @@ class ConceptProbeCallback(L.Callback):
         self.settings = ProbeSettings.from_dict(
             {**values, "languages": tuple(languages), "pivot": pivot}
         )
+        if self.enabled:
+            resolve_backend(self.settings.backend)
         self.corpus_dir = corpus["dir"]
         self.corpus_split = corpus.get("split", "probe")
         self.max_sentences = corpus.get("max_sentences")

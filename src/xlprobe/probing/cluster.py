@@ -139,11 +139,21 @@ def gpu_backend_available() -> bool:
 
 
 def resolve_backend(backend: Backend) -> str:
-    """The concrete backend ``backend`` stands for: ``auto`` is cuML on a GPU, else faiss."""
+    """The concrete backend ``backend`` stands for (``auto`` is cuML on a GPU, else faiss),
+    checked to be installed, so that a run can call this before any expensive work.
+
+    Raises:
+        InputError: An unknown backend, or ``cuml`` where RAPIDS cuML is not installed.
+    """
     if backend not in BACKENDS:
         raise InputError(f"cluster backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if backend == "auto":
         return "cuml" if gpu_backend_available() else "faiss"
+    if backend == "cuml" and importlib.util.find_spec("cuml") is None:
+        raise InputError(
+            "probe.backend=cuml: RAPIDS cuML is not installed (pip install 'xlprobe[gpu]' on a "
+            "CUDA machine); use cluster=faiss or cluster=auto"
+        )
     return backend
 
 

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 
 from omegaconf import DictConfig, OmegaConf
 
+from xlprobe.errors import InputError
+
 log = logging.getLogger(__name__)
 
 WANDB_LOGGER = "lightning.pytorch.loggers.wandb.WandbLogger"
@@ -28,10 +30,22 @@ def _target_nodes(cfg: DictConfig | None, group: str) -> list[tuple[str, DictCon
     ]
 
 
+def instantiate(node: DictConfig, **kwargs: Any) -> Any:
+    """``hydra.utils.instantiate``, except that bad input raised by the constructor stays an
+    :class:`InputError` (one line at the entry points) instead of Hydra's wrapper exception."""
+    from hydra.errors import InstantiationException
+    from hydra.utils import instantiate as hydra_instantiate
+
+    try:
+        return hydra_instantiate(node, **kwargs)
+    except InstantiationException as err:
+        if isinstance(err.__cause__, InputError):
+            raise err.__cause__ from None
+        raise
+
+
 def instantiate_callbacks(cfg: DictConfig | None) -> list[Any]:
     """Instantiate every ``_target_`` node of the ``callbacks`` config (None entries skipped)."""
-    from hydra.utils import instantiate
-
     callbacks = []
     for name, node in _target_nodes(cfg, "callbacks"):
         log.info("Callback %s: <%s>", name, node._target_)
@@ -45,8 +59,6 @@ def instantiate_loggers(cfg: DictConfig | None) -> list[Any]:
     A W&B logger gets its run name and group from the Hydra job (see :func:`wandb_settings`) and
     goes offline when no API key is configured.
     """
-    from hydra.utils import instantiate
-
     loggers = []
     for name, node in _target_nodes(cfg, "logger"):
         log.info("Logger %s: <%s>", name, node._target_)

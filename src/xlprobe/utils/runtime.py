@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
 from xlprobe.errors import InputError
+from xlprobe.io import check_output_path
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,8 @@ def task_wrapper(task: Callable[..., R]) -> Callable[..., R]:
 
     The exception is re-raised: Hydra records it as this job's failure and, in a multirun, still
     runs the remaining jobs of the sweep (the basic and joblib launchers run the whole batch and
-    report failures at the end).
+    report failures at the end). Bad input (:class:`InputError`) is logged by :func:`run_job`,
+    as one line.
     """
 
     @functools.wraps(task)
@@ -42,8 +49,7 @@ def task_wrapper(task: Callable[..., R]) -> Callable[..., R]:
             result = task(*args, **kwargs)
             exit_code = 0
             return result
-        except InputError as err:
-            log.error("Run failed: %s", err)
+        except InputError:
             raise
         except Exception:
             log.exception("Run failed")
@@ -70,17 +76,78 @@ def get_metric_value(metrics: Mapping[str, float], name: str | None) -> float | 
 def run_job(run: Callable[[Any], R], cfg: Any, prog: str) -> R:
     """Run a Hydra job of an entry point (``train.py``, ``probe.py``).
 
-    Bad input (:class:`~xlprobe.errors.InputError`) ends a single run with one line
-    ``<prog>: error: ...`` on stderr and exit code 2; in a multirun it is re-raised, so Hydra
-    records that job's failure and the sweep goes on.
+    ``paths.output_dir`` is checked first. Bad input (:class:`~xlprobe.errors.InputError`) is
+    logged as one line; it ends a single run with that line ``<prog>: error: ...`` on stderr and
+    exit code 2; in a multirun it is re-raised, so Hydra records that job's failure, the sweep
+    goes on, and :class:`EntryPointChecks` ends the process with exit code 2 afterwards.
     """
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
     try:
+        check_output_path(cfg.paths.output_dir, option="paths.output_dir", directory=True)
         return run(cfg)
     except InputError as err:
+        log.error("%s: error: %s", prog, err)
         if HydraConfig.get().mode == RunMode.MULTIRUN:
             raise
         print(f"{prog}: error: {err}", file=sys.stderr)
         sys.exit(2)
+
+
+class EntryPointChecks(Callback):
+    """Hydra callback of ``train.py`` and ``probe.py``: one-line errors where Hydra itself would
+    print a traceback (``conf/hydra/default.yaml`` registers it).
+
+    * A run or sweep directory that cannot be created (``hydra.run.dir`` below a file, say) is
+      one line on stderr and exit code 2, before Hydra tries to create it.
+    * In a multirun, a job that fails with bad input (:class:`InputError`, logged as one line
+      by :func:`run_job`) does not stop the sweep; when the sweep is over, each such failure is
+      one line on stderr and the process exits with code 2, where Hydra would re-raise the
+      first failure as a traceback. Only jobs run in this process are handled so (the basic
+      launcher); other launchers keep Hydra's behaviour.
+    """
+
+    def __init__(self) -> None:
+        self._pid: int | None = None
+        self._failures: list[str] = []
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._check_dir(config, "hydra.run.dir")
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._pid = os.getpid()
+        self._failures = []
+        self._check_dir(config, "hydra.sweep.dir")
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        from hydra.core.utils import JobStatus
+
+        error = job_return._return_value
+        if (
+            self._pid == os.getpid()
+            and job_return.status == JobStatus.FAILED
+            and isinstance(error, InputError)
+        ):
+            overrides = " ".join(job_return.overrides or [])
+            self._failures.append(f"job #{config.hydra.job.num} ({overrides}): {error}")
+            job_return.status = JobStatus.COMPLETED
+            job_return.return_value = None
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        if self._failures:
+            for failure in self._failures:
+                print(f"{_prog()}: error: {failure}", file=sys.stderr)
+            sys.exit(2)
+
+    @staticmethod
+    def _check_dir(config: DictConfig, key: str) -> None:
+        try:
+            check_output_path(OmegaConf.select(config, key), option=key, directory=True)
+        except InputError as err:
+            print(f"{_prog()}: error: {err}", file=sys.stderr)
+            sys.exit(2)
+
+
+def _prog() -> str:
+    return Path(sys.argv[0]).name
