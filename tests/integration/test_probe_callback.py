@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 N_LAYERS = 3  # tiny mT5: embeddings + 2 layers per side
-PAIRS_PER_LANG = 3 + 2  # CALIGN enc-enc, dec-dec, enc-dec; COLAP enc, dec
+# CALIGN and dict_coverage for enc-enc, dec-dec, enc-dec; COLAP enc, dec
+PAIRS_PER_LANG = 2 * 3 + 2
 
 
 SHRINK = (

@@ -44,14 +44,32 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_calign_json(capsys, calign_files):
     code, out, err = run(capsys, "metrics", "calign", *calign_files, "--json")
-    assert (code, err) == (0, "")
+    assert code == 0
     assert json.loads(out) == {
         "calign": pytest.approx(100 / 3),
         "aligned": 1,
         "total": 3,
         "eligible": 2,
+        # 5 of the 15 Arabic, x and a|b/c/d types have a translation among the target words
+        "dict_coverage": pytest.approx(100 / 3),
+        "covered_types": 5,
+        "source_types": 15,
         "params": {"n_best": 10, "theta": 0.8, "min_types": 5, "max_size_diff": 0.4},
     }
+    assert err == (
+        f"xlprobe: warning: {calign_files[2]}: covers only 33.3% of the source word types; "
+        "is it reversed or for another language pair?\n"
+    )
+
+
+def test_calign_with_a_covering_dictionary_does_not_warn(capsys, calign_files, tmp_path):
+    src = ConceptSet.from_mapping({1: ARABIC}, lang="ar")
+    write_clusters(src, tmp_path / "covered.txt")
+    code, out, err = run(
+        capsys, "metrics", "calign", str(tmp_path / "covered.txt"), *calign_files[1:]
+    )
+    assert (code, err) == (0, "")
+    assert "dictionary coverage 83.33%: 5 of 6 source word types" in out
 
 
 def test_calign_options_and_pairs_file(capsys, calign_files, tmp_path):

@@ -6,7 +6,13 @@ import pytest
 
 from xlprobe.probing.concepts import ConceptSet, TokenTable
 from xlprobe.probing.dictionary import Dictionary
-from xlprobe.probing.metrics import calign, colap, translation_overlap
+from xlprobe.probing.metrics import (
+    DictionaryCoverage,
+    calign,
+    colap,
+    dictionary_coverage,
+    translation_overlap,
+)
 
 
 def words(prefix: str, *indices: int) -> list[str]:
@@ -237,3 +243,35 @@ def test_negative_and_huge_cluster_ids_are_kept():
     assert result.source_sizes == {-5: 6, 10**12: 6}
     concepts = joint({-2: [("a", "en"), ("b", "de")], 10**12: [("a", "en")]})
     assert colap(concepts).overlapping_ids == (-2,)
+
+
+def test_dictionary_coverage_counts_source_types_with_an_n_best_translation_in_the_target():
+    # source types: s0 s1 s2 s3 (s0 twice, in two concepts); target types: t0 t1 t2
+    src = ConceptSet.from_mapping({0: ["s0", "s1", "s0"], 1: ["s2", "s3", "s0"]}, lang="de")
+    tgt = ConceptSet.from_mapping({0: ["t0", "t1"], 1: ["t2"]}, lang="en")
+    d = Dictionary(
+        {
+            "s0": [("t0", 0.9)],  # covered
+            "s1": [("x", 0.6), ("t1", 0.4)],  # covered with n_best >= 2 only
+            "s2": [("y", 1.0)],  # a translation, but not a target word
+            "zz": [("t2", 1.0)],  # not a source word
+        }
+    )  # s3: no entry
+    assert dictionary_coverage(src, tgt, d) == DictionaryCoverage(2, 4, 10)
+    assert dictionary_coverage(src, tgt, d).percent == 50.0
+    one_best = dictionary_coverage(src, tgt, d, n_best=1)
+    assert (one_best.covered, one_best.total, one_best.percent) == (1, 4, 25.0)
+    assert calign(src, tgt, d).coverage == DictionaryCoverage(2, 4, 10)
+    assert calign(src, tgt, d, n_best=1).coverage == one_best
+
+
+def test_a_reversed_dictionary_covers_nothing_and_an_empty_source_is_zero():
+    src = ConceptSet.from_mapping({0: words("s", *range(6))}, lang="de")
+    tgt = ConceptSet.from_mapping({0: words("t", *range(6))}, lang="en")
+    forward = identity_dictionary(6)
+    reversed_ = Dictionary({f"t{i}": [(f"s{i}", 1.0)] for i in range(6)})
+    assert dictionary_coverage(src, tgt, forward).percent == 100.0
+    assert dictionary_coverage(src, tgt, reversed_) == DictionaryCoverage(0, 6, 10)
+    empty = ConceptSet.from_mapping({}, lang="de")
+    assert dictionary_coverage(empty, tgt, forward) == DictionaryCoverage(0, 0, 10)
+    assert dictionary_coverage(empty, tgt, forward).percent == 0.0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
 from xlprobe.errors import InputError
 from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
-from xlprobe.probing.dictionary import Dictionary, write_dictionary
+from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
 from xlprobe.probing.metrics import calign, colap
 from xlprobe.probing.pipeline import (
     ProbeCorpus,
@@ -177,3 +179,41 @@ def test_rescore_without_manifest_says_what_from_run_needs(tmp_path):
 def test_joint_plan_names_are_stable():
     pair = (View("decoder", "de", "en"), View("decoder", "en", "de"))
     assert ProbePlan.joint_name(pair) == "joint.decoder.de.from_en+decoder.en.from_de"
+
+
+def test_score_round_reports_dictionary_coverage_and_warns_about_a_reversed_dictionary(
+    tmp_path, caplog
+):
+    concepts, dictionaries = _toy_round()
+    settings = ProbeSettings(languages=("de",))
+    plan = plan_views(settings, seq2seq=False)
+    with caplog.at_level(logging.INFO, logger="xlprobe.probing.pipeline"):
+        report = score_round(concepts, plan, [0, 1], dictionaries, settings, ProbeRound())
+    coverage = report.select(metric="dict_coverage")
+    # every one of the 12 German types has its translation among the English types
+    assert [(r.layer, r.value, r.numerator, r.denominator) for r in coverage] == [
+        (0, 100.0, 12, 12),
+        (1, 100.0, 12, 12),
+    ]
+    assert {(r.side_s, r.lang_s, r.side_t, r.lang_t) for r in coverage} == {
+        ("encoder", "de", "encoder", "en")
+    }
+    assert "the de-en dictionary covers 100.0% of the source word types" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+    caplog.clear()
+    reversed_path = tmp_path / "en-de.tsv"
+    write_dictionary(
+        Dictionary({e: [(d, 1.0)] for d, [(e, _)] in dictionaries["de-en"].translations.items()}),
+        reversed_path,
+    )
+    settings = ProbeSettings(languages=("de",), dictionaries={"de-en": str(reversed_path)})
+    reversed_dictionaries = {"de-en": read_dictionary(reversed_path)}
+    with caplog.at_level(logging.INFO, logger="xlprobe.probing.pipeline"):
+        report = score_round(concepts, plan, [0, 1], reversed_dictionaries, settings, ProbeRound())
+    assert [r.value for r in report.select(metric="dict_coverage")] == [0.0, 0.0]
+    assert [r.value for r in report.select(metric="calign")] == [0.0, 0.0]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "dictionary coverage of de-en is 0.0%" in warnings[0]
+    assert str(reversed_path) in warnings[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -263,3 +264,26 @@ def test_wandb_payloads_build_and_log_offline(tmp_path, monkeypatch, report):
     finally:
         run.finish()
     assert list(tmp_path.glob("wandb/offline-run-*/run-*.wandb"))
+
+
+def test_dict_coverage_rows_are_tabled_and_logged_but_not_drawn(tmp_path, report):
+    coverage = [
+        dataclasses.replace(r, metric="dict_coverage", value=75.0, numerator=15, denominator=20)
+        for r in report.select(metric="calign")
+    ]
+    full = ProbeReport(rows=[*report.rows, *coverage], examples=report.examples)
+    layer_pngs = plot_layer_curves(full, tmp_path / "plots", **MT_LANGS)
+    epoch_pngs = plot_epoch_curves(full, tmp_path / "plots", **MT_LANGS)
+    assert [p.name for p in layer_pngs + epoch_pngs] == [
+        f"{kind}_{family}.png"
+        for kind in ("layers", "epochs")
+        for family in ("calign_encoder-decoder", "calign_encoder", "colap_encoder")
+    ]
+    assert "dict_coverage  encoder-decoder  de-en  75.0  75.0  75.0  75.0" in summary_table(full, 0)
+    write_report(full, tmp_path / "run")
+    assert read_report(tmp_path / "run").select(metric="dict_coverage") == coverage
+    pytest.importorskip("wandb")
+    from xlprobe.reporting.wandb_payloads import line_plots
+
+    assert line_plots(full).keys() == line_plots(report).keys()
+    assert not [key for key in line_plots(full) if "dict_coverage" in key]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from xlprobe.cli.arguments import non_negative_int, positive_int, positive_unit_float, unit_float
 
@@ -72,7 +73,7 @@ def run_calign(args: argparse.Namespace) -> int:
     from xlprobe.io import check_output_path, write_text_atomic
     from xlprobe.probing.concepts import read_clusters
     from xlprobe.probing.dictionary import read_ranked
-    from xlprobe.probing.metrics import calign
+    from xlprobe.probing.metrics import COVERAGE_WARNING, calign
 
     if args.pairs_out:
         check_output_path(args.pairs_out, option="--pairs-out")
@@ -99,6 +100,9 @@ def run_calign(args: argparse.Namespace) -> int:
                     "aligned": result.aligned,
                     "total": result.total,
                     "eligible": result.eligible,
+                    "dict_coverage": result.coverage.percent,
+                    "covered_types": result.coverage.covered,
+                    "source_types": result.coverage.total,
                     "params": result.params,
                 },
                 ensure_ascii=False,
@@ -110,7 +114,18 @@ def run_calign(args: argparse.Namespace) -> int:
             f"aligned ({result.eligible} with more than {args.min_types} types; "
             f"{len(result.pairs)} aligned pairs)"
         )
+        print(
+            f"dictionary coverage {result.coverage.percent:.2f}%: {result.coverage.covered} of "
+            f"{result.coverage.total} source word types have one of their {args.n_best}-best "
+            "translations among the target words"
+        )
         print(_format_params(result.params))
+    if result.coverage.percent < COVERAGE_WARNING:
+        print(
+            f"xlprobe: warning: {args.dictionary}: covers only {result.coverage.percent:.1f}% of "
+            "the source word types; is it reversed or for another language pair?",
+            file=sys.stderr,
+        )
     return 0
 
 

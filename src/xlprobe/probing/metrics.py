@@ -22,6 +22,11 @@ Thresholds are compared exactly: ``theta`` and ``1 - max_size_diff`` are taken a
 fraction p/q with q <= 10^9 (so 0.8 is 4/5 and 1 - 0.4 is 3/5) and ``a/b >= p/q`` is tested as
 ``a*q >= p*b`` in integers. Hence 4/5 >= 0.8 and 6/10 >= 1 - 0.4 hold.
 
+Dictionary coverage of a pair: ``100 * #{ws in the source words : some wt among the n_best
+translations of ws is a target word} / #(source word types)``, over the word types of the two
+concept sets. Source words outside the coverage can never count towards A(Cs, Ct), so CALIGN
+is bounded by it: a reversed or mismatched dictionary gives 0% coverage and 0% CALIGN.
+
 A percentage over zero concepts (an empty concept set) is 0.0; ``denominator`` tells it apart.
 """
 
@@ -37,6 +42,9 @@ from xlprobe.probing.concepts import ConceptSet, factorize, ragged_ranges, sorte
 from xlprobe.probing.dictionary import Dictionary, RankedTranslations
 
 _MAX_DENOMINATOR = 10**9
+COVERAGE_WARNING = 50.0
+"""Dictionary coverage (%) below which a CALIGN pair is warned about: most of its source words
+can never be matched, as with a reversed or mismatched dictionary."""
 
 
 def threshold_fraction(x: float) -> Fraction:
@@ -55,6 +63,35 @@ def _percent(numerator: int, denominator: int) -> float:
 
 
 @dataclass(frozen=True)
+class DictionaryCoverage:
+    """How much of a source vocabulary the dictionary can match in a target vocabulary.
+
+    Attributes:
+        covered: Source word types with at least one of their ``n_best`` translations among the
+            target word types (numerator).
+        total: Source word types (denominator).
+        n_best: The N of the N-best dictionary view.
+    """
+
+    covered: int
+    total: int
+    n_best: int
+
+    @property
+    def percent(self) -> float:
+        """``100 * covered / total`` (0.0 when ``total`` is 0)."""
+        return _percent(self.covered, self.total)
+
+    @property
+    def numerator(self) -> int:
+        return self.covered
+
+    @property
+    def denominator(self) -> int:
+        return self.total
+
+
+@dataclass(frozen=True)
 class CalignResult:
     """CALIGN of a source concept set against a target concept set.
 
@@ -67,6 +104,7 @@ class CalignResult:
         matched: For each aligned pair, the source words of Cs that have one of their n-best
             translations in Ct (sorted); ``len(matched[p]) / source_sizes[p[0]] >= theta``.
         source_sizes: Source concept id -> number of word types |Cs|, for every source concept.
+        coverage: The dictionary's coverage of the source words (see the module docstring).
         params: The settings used: ``n_best``, ``theta``, ``min_types``, ``max_size_diff``.
     """
 
@@ -77,6 +115,7 @@ class CalignResult:
     pairs: tuple[tuple[int, int], ...]
     matched: dict[tuple[int, int], tuple[str, ...]]
     source_sizes: dict[int, int]
+    coverage: DictionaryCoverage
     params: dict[str, float | int]
 
     @property
@@ -206,6 +245,7 @@ class TranslationOverlap:
         hits: [H] int64 sorted keys ``word * Ct + target_row``: source word type ``word`` has an
             n-best translation in the target concept (for matched words).
         source: Type membership of the source concepts (for matched words).
+        coverage: Source word types with an n-best translation among the target word types.
     """
 
     source_ids: np.ndarray
@@ -216,6 +256,7 @@ class TranslationOverlap:
     n_best: int
     hits: np.ndarray
     source: _Membership
+    coverage: DictionaryCoverage
 
     def score(
         self, *, theta: float = 0.8, min_types: int = 5, max_size_diff: float = 0.4
@@ -251,6 +292,7 @@ class TranslationOverlap:
             source_sizes=dict(
                 zip(self.source_ids.tolist(), self.source_sizes.tolist(), strict=True)
             ),
+            coverage=self.coverage,
             params={
                 "n_best": self.n_best,
                 "theta": theta,
@@ -295,18 +337,9 @@ def translation_overlap(
         The overlap counts, sizes and what :meth:`TranslationOverlap.score` needs for matched
         words.
     """
-    if n_best < 1:
-        raise ValueError(f"n_best must be >= 1, got {n_best}")
     source, target = _Membership.of(src), _Membership.of(tgt)
     n_source, n_target = len(source.ids), len(target.ids)
-    target_index = {w: j for j, w in enumerate(target.words)}
-    ranked = dictionary if isinstance(dictionary, RankedTranslations) else dictionary.ranked
-    word, codes = ranked.n_best_entries(source.words, n_best)
-    in_target = np.fromiter(
-        map(target_index.get, ranked.targets, repeat(-1)), dtype=np.int64, count=len(ranked.targets)
-    )
-    translation = in_target[codes]
-    word, translation = word[translation >= 0], translation[translation >= 0]
+    word, translation = _translations_in_target(source.words, target.words, dictionary, n_best)
     k, target_row = target.concepts_of(translation)
     width = max(n_target, 1)
     hits = sorted_unique(word[k] * width + target_row)
@@ -321,7 +354,57 @@ def translation_overlap(
         n_best=n_best,
         hits=hits,
         source=source,
+        coverage=DictionaryCoverage(len(np.unique(word)), len(source.words), n_best),
     )
+
+
+def _translations_in_target(
+    source_words: list[str],
+    target_words: list[str],
+    dictionary: Dictionary | RankedTranslations,
+    n_best: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(word, translation)``: one row per n-best translation of ``source_words[word]`` that
+    is ``target_words[translation]`` (both int64 arrays; words without one are absent)."""
+    if n_best < 1:
+        raise ValueError(f"n_best must be >= 1, got {n_best}")
+    target_index = {w: j for j, w in enumerate(target_words)}
+    ranked = dictionary if isinstance(dictionary, RankedTranslations) else dictionary.ranked
+    word, codes = ranked.n_best_entries(source_words, n_best)
+    in_target = np.fromiter(
+        map(target_index.get, ranked.targets, repeat(-1)), dtype=np.int64, count=len(ranked.targets)
+    )
+    translation = in_target[codes]
+    return word[translation >= 0], translation[translation >= 0]
+
+
+def dictionary_coverage(
+    src: ConceptSet,
+    tgt: ConceptSet,
+    dictionary: Dictionary | RankedTranslations,
+    *,
+    n_best: int = 10,
+) -> DictionaryCoverage:
+    """Share of the source concepts' word types that have at least one of their ``n_best``
+    translations among the target concepts' word types (see the module docstring).
+
+    The same number as ``calign(...).coverage``, without the concept-pair counts. A value far
+    below 100% means the dictionary does not fit the pair (reversed, another language, another
+    tokenization), and CALIGN measures the dictionary rather than the model.
+
+    Args:
+        src: Source concepts (only their word types matter).
+        tgt: Target concepts (only their word types matter).
+        dictionary: Source -> target translations (or their column view).
+        n_best: Translations considered per source word (the N most probable).
+
+    Returns:
+        Covered and total source word types.
+    """
+    source_words = sorted(set(src.tokens.word.tolist()))
+    target_words = sorted(set(tgt.tokens.word.tolist()))
+    word, _ = _translations_in_target(source_words, target_words, dictionary, n_best)
+    return DictionaryCoverage(len(np.unique(word)), len(source_words), n_best)
 
 
 def calign(

@@ -50,6 +50,7 @@ from xlprobe.probing.concepts import (
 )
 from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
 from xlprobe.probing.extract import ExtractionSettings
+from xlprobe.probing.metrics import COVERAGE_WARNING, DictionaryCoverage
 from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
 
 logger = logging.getLogger(__name__)
@@ -469,7 +470,8 @@ def score_round(
     settings: ProbeSettings,
     probe_round: ProbeRound,
 ) -> ProbeReport:
-    """CALIGN and COLAP rows (and example concepts) of one round, from cluster assignments only.
+    """CALIGN, dictionary coverage and COLAP rows (and example concepts) of one round, from
+    cluster assignments only; logs each pair's coverage and warns below COVERAGE_WARNING %.
 
     Args:
         concepts: ``(set name, layer)`` -> concepts, set name = :attr:`View.name` for single
@@ -482,6 +484,7 @@ def score_round(
     """
     from xlprobe.probing.metrics import calign, colap
 
+    coverage: dict[tuple[View, View], DictionaryCoverage] = {}
     rows: list[ProbeRow] = []
     examples: list[ConceptExample] = []
     for layer in layers:
@@ -502,20 +505,58 @@ def score_round(
                     dictionary = dictionaries[f"{view_s.lang}-{view_t.lang}"]
                     result = calign(src, tgt, dictionary, **dataclasses.asdict(settings.calign))
                     examples += _examples_calign(result, src, tgt, settings.n_examples, **fields)
+                    coverage[(view_s, view_t)] = result.coverage
+                    scored = [(metric, result), ("dict_coverage", result.coverage)]
                 else:
                     joint = concepts[(plan.joint_name((view_s, view_t)), layer)]
                     result = colap(joint, theta=settings.colap.theta)
                     examples += _examples_colap(result, joint, settings.n_examples, **fields)
-                rows.append(
-                    ProbeRow(
-                        step=probe_round.step,
-                        value=result.percent,
-                        numerator=result.numerator,
-                        denominator=result.denominator,
-                        **fields,
+                    scored = [(metric, result)]
+                for name, value in scored:
+                    rows.append(
+                        ProbeRow(
+                            step=probe_round.step,
+                            value=value.percent,
+                            numerator=value.numerator,
+                            denominator=value.denominator,
+                            **{**fields, "metric": name},
+                        )
                     )
-                )
+    _log_coverage(coverage, settings, probe_round)
     return ProbeReport(rows=rows, examples=examples)
+
+
+def _log_coverage(
+    coverage: Mapping[tuple[View, View], DictionaryCoverage],
+    settings: ProbeSettings,
+    probe_round: ProbeRound,
+) -> None:
+    """Log each language pair's dictionary coverage (the lowest over its view pairs); warn
+    below :data:`~xlprobe.probing.metrics.COVERAGE_WARNING` %, naming the pair and dictionary."""
+    lowest: dict[str, DictionaryCoverage] = {}
+    for (view_s, view_t), value in coverage.items():
+        pair = f"{view_s.lang}-{view_t.lang}"
+        if pair not in lowest or value.percent < lowest[pair].percent:
+            lowest[pair] = value
+    for pair, value in sorted(lowest.items()):
+        counts = (value.percent, value.covered, value.total, value.n_best)
+        logger.info(
+            "probe round %s: the %s dictionary covers %.1f%% of the source word types "
+            "(%d of %d have one of their %d-best translations among the target words)",
+            probe_round.name,
+            pair,
+            *counts,
+        )
+        if value.percent < COVERAGE_WARNING:
+            source = settings.dictionaries.get(pair) or "built from the probe corpus"
+            logger.warning(
+                "dictionary coverage of %s is %.1f%%: only %d of %d source word types have one "
+                "of their %d-best translations among the target words (dictionary: %s). Is it "
+                "reversed or for another language pair? CALIGN counts only covered words",
+                pair,
+                *counts,
+                source,
+            )
 
 
 def run_probe(

@@ -14,7 +14,12 @@ from fractions import Fraction
 from xlprobe.probing.concepts import ConceptSet
 from xlprobe.probing.dictionary import Dictionary
 from xlprobe.probing.dictionary import n_best as n_best_view
-from xlprobe.probing.metrics import CalignResult, ColapResult, threshold_fraction
+from xlprobe.probing.metrics import (
+    CalignResult,
+    ColapResult,
+    DictionaryCoverage,
+    threshold_fraction,
+)
 
 
 def calign_reference(
@@ -50,6 +55,9 @@ def calign_reference(
                 pairs.append((cs, ct))
                 matched[(cs, ct)] = words
     aligned = len({cs for cs, _ in pairs})
+    source_words = {ws for words in source.values() for ws in words}
+    target_words = {wt for words in target.values() for wt in words}
+    covered = sum(any(wt in target_words for wt in best.get(ws, [])) for ws in source_words)
     return CalignResult(
         percent=100.0 * aligned / len(source) if source else 0.0,
         aligned=aligned,
@@ -58,6 +66,7 @@ def calign_reference(
         pairs=tuple(pairs),
         matched=matched,
         source_sizes={cs: len(words) for cs, words in source.items()},
+        coverage=DictionaryCoverage(covered, len(source_words), n_best),
         params={
             "n_best": n_best,
             "theta": theta,

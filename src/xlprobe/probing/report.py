@@ -24,7 +24,12 @@ from typing import Any
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 
-METRICS = ("calign", "colap")
+METRICS = ("calign", "colap", "dict_coverage")
+CURVE_METRICS = ("calign", "colap")
+"""Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
+word types with an n-best translation among the target word types, see
+:func:`xlprobe.probing.metrics.dictionary_coverage`) depends on the dictionary and the probed
+words only, so it is the same at every layer and epoch: a table value, not a curve."""
 SIDES = ("encoder", "decoder")
 MODEL_STATES = ("base", "finetuned")
 BASE_EPOCH = -1
@@ -118,12 +123,15 @@ class ProbeRow:
         side_t: Target view side (== ``side_s`` for COLAP).
         lang_t: Target view language. For COLAP: the second jointly clustered language.
         layer: Layer index, 0 = embeddings.
-        metric: ``"calign"`` or ``"colap"``.
+        metric: ``"calign"``, ``"colap"`` or ``"dict_coverage"`` (the dictionary's coverage of
+            a CALIGN pair's source words, the same at every layer).
         value: Metric value in percent, ``100 * numerator / denominator`` (0 to 100; NaN when
             the denominator is 0).
         numerator: CALIGN: source concepts aligned to at least one target concept; COLAP:
-            overlapping concepts.
-        denominator: Non-empty source concepts (CALIGN) / non-empty concepts (COLAP).
+            overlapping concepts; dict_coverage: source word types with one of their n-best
+            translations among the target word types.
+        denominator: Non-empty source concepts (CALIGN) / non-empty concepts (COLAP) / source
+            word types (dict_coverage).
     """
 
     epoch: int

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from xlprobe.io import atomic_path
-from xlprobe.probing.report import BASE_EPOCH, ProbeReport, ProbeRow
+from xlprobe.probing.report import BASE_EPOCH, CURVE_METRICS, ProbeReport, ProbeRow
 
 log = logging.getLogger(__name__)
 
@@ -179,14 +179,15 @@ def plot_layer_curves(
     zero_shot_langs: Iterable[str],
     epoch: int | None = None,
 ) -> list[Path]:
-    """Write ``layers_<metric>_<sides>.png`` per curve family (see :func:`layer_curves_figure`).
+    """Write ``layers_<metric>_<sides>.png`` per curve family of the CURVE_METRICS (see
+    :func:`layer_curves_figure`).
 
     Returns:
         The written paths, in :meth:`ProbeReport.pairs` order.
     """
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     paths = []
-    for pair in report.pairs():
+    for pair in (p for p in report.pairs() if p[0] in CURVE_METRICS):
         fig = layer_curves_figure(
             report, pair, train_langs=train_langs, zero_shot_langs=zero_shot_langs, epoch=epoch
         )
@@ -259,10 +260,11 @@ def plot_epoch_curves(
     zero_shot_langs: Iterable[str],
     layer: int | None = None,
 ) -> list[Path]:
-    """Write ``epochs_<metric>_<sides>.png`` per curve family (see :func:`epoch_curves_figure`)."""
+    """Write ``epochs_<metric>_<sides>.png`` per curve family of the CURVE_METRICS (see
+    :func:`epoch_curves_figure`)."""
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     paths = []
-    for pair in report.pairs():
+    for pair in (p for p in report.pairs() if p[0] in CURVE_METRICS):
         fig = epoch_curves_figure(
             report, pair, train_langs=train_langs, zero_shot_langs=zero_shot_langs, layer=layer
         )

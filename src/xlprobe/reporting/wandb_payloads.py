@@ -12,6 +12,7 @@ from typing import Any
 
 from xlprobe.probing.report import (
     BASE_EPOCH,
+    CURVE_METRICS,
     EXAMPLE_COLUMNS,
     ROW_COLUMNS,
     ProbeReport,
@@ -27,8 +28,8 @@ def curve_key(row: ProbeRow) -> str:
 
 
 def line_plots(report: ProbeReport, epoch: int | None = None) -> dict[str, Any]:
-    """One ``wandb.plot.line_series`` per (metric, sides, language pair): metric (%) against
-    layer, one line per epoch up to ``epoch`` (the base model as ``"base"``).
+    """One ``wandb.plot.line_series`` per (metric, sides, language pair) of the CURVE_METRICS:
+    metric (%) against layer, one line per epoch up to ``epoch`` (the base model as ``"base"``).
 
     Args:
         report: The probe results.
@@ -41,7 +42,7 @@ def line_plots(report: ProbeReport, epoch: int | None = None) -> dict[str, Any]:
 
     series: dict[str, dict[int, dict[int, float]]] = {}
     for r in sorted(report.rows, key=lambda r: r.step):
-        if epoch is None or r.epoch <= epoch:
+        if r.metric in CURVE_METRICS and (epoch is None or r.epoch <= epoch):
             series.setdefault(curve_key(r), {}).setdefault(r.epoch, {})[r.layer] = r.value
     charts = {}
     for key, by_epoch in sorted(series.items()):
