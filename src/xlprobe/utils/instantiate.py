@@ -53,18 +53,64 @@ def instantiate_callbacks(cfg: DictConfig | None) -> list[Any]:
     return callbacks
 
 
-def instantiate_loggers(cfg: DictConfig | None) -> list[Any]:
+def instantiate_loggers(cfg: DictConfig | None, *, wandb_run_id: str | None = None) -> list[Any]:
     """Instantiate every ``_target_`` node of the ``logger`` config (None entries skipped).
 
-    A W&B logger gets its run name and group from the Hydra job (see :func:`wandb_settings`) and
-    goes offline when no API key is configured.
+    A W&B logger is started here (:func:`start_wandb`): it gets its run name and group from the
+    Hydra job (see :func:`wandb_settings`), goes offline when no API key is configured, and
+    continues the run ``wandb_run_id`` when given (a resumed training run). When W&B does not
+    start, the run goes on without it, with a CSV logger in its ``save_dir``.
     """
+    from lightning.pytorch.loggers import CSVLogger
+
     loggers = []
+    fallback_dir = None
     for name, node in _target_nodes(cfg, "logger"):
         log.info("Logger %s: <%s>", name, node._target_)
-        extra = wandb_settings(node) if node._target_ == WANDB_LOGGER else {}
-        loggers.append(instantiate(node, **extra))
+        if node._target_ != WANDB_LOGGER:
+            loggers.append(instantiate(node))
+        elif (wandb_logger := start_wandb(node, wandb_run_id)) is not None:
+            loggers.append(wandb_logger)
+        else:
+            fallback_dir = node.save_dir
+    if fallback_dir is not None and not any(isinstance(lg, CSVLogger) for lg in loggers):
+        loggers.append(CSVLogger(save_dir=fallback_dir, name="csv", version=""))
     return loggers
+
+
+def start_wandb(node: DictConfig, run_id: str | None = None) -> Any | None:
+    """Build the W&B logger of ``node`` and start its run, within ``node.start_timeout`` seconds.
+
+    Args:
+        node: A ``WandbLogger`` config node; ``start_timeout`` (seconds, default 60) bounds
+            ``wandb.init`` (W&B's ``init_timeout`` setting), the other keys go to the logger.
+        run_id: A W&B run id to continue (``resume="allow"``), e.g. from a checkpoint; an
+            ``id`` set in ``node`` wins.
+
+    Returns:
+        The logger with its run started, or None when W&B failed or timed out (logged as a
+        warning: training never stops for W&B).
+    """
+    values = OmegaConf.to_container(node, resolve=True)
+    timeout = float(values.pop("start_timeout", None) or 60)
+    values["settings"] = {**(values.get("settings") or {}), "init_timeout": timeout}
+    values.update(wandb_settings(node))
+    if run_id and not values.get("id"):
+        values["id"] = run_id
+    wandb_logger = instantiate(OmegaConf.create(values), _convert_="all")
+    try:
+        _ = wandb_logger.experiment  # wandb.init on global rank 0; a placeholder elsewhere
+    except Exception as err:
+        reason = " ".join(str(err).split())
+        log.warning(
+            "W&B did not start within logger.wandb.start_timeout=%gs (%s: %s); "
+            "going on without W&B, metrics go to csv/metrics.csv",
+            timeout,
+            type(err).__name__,
+            reason,
+        )
+        return None
+    return wandb_logger
 
 
 def wandb_has_credentials() -> bool:
