@@ -3,18 +3,58 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
 from xlprobe.errors import InputError
 from xlprobe.utils.runtime import get_metric_value, task_wrapper
 
+if TYPE_CHECKING:
+    from xlprobe.probing.pipeline import LanguageRoles
+    from xlprobe.probing.report import ProbeReport
+
 log = logging.getLogger(__name__)
 
-RESCORABLE = ("calign", "colap")
+RESCORABLE = ("calign", "colap", "dictionaries", "n_examples")
 """Probe settings that re-scoring may change; everything else needs new clusters."""
+
+
+def rescored_keys(overrides: Sequence[str]) -> list[str]:
+    """The probe settings that a ``from_run`` re-scoring changes: the ones the command line
+    names. Every other setting keeps the run's value (its manifest), so a sweep over one knob
+    leaves the others where the run had them.
+
+    Args:
+        overrides: The job's command-line overrides (Hydra's ``overrides.task``), e.g.
+            ``["experiment=demo", "from_run=RUN", "probe.calign.n_best=5"]``.
+
+    Returns:
+        Dotted keys below ``probe`` in command-line order, e.g. ``["calign.n_best"]``, or
+        ``["calign"]`` for an override of the whole node (``probe.calign={theta:0.7}``).
+
+    Raises:
+        InputError: An override of a probe setting that needs new clusters (``probe.k=50``,
+            ``probe=paper``).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    keys = []
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        key = override.key_or_group
+        if key != "probe" and not key.startswith("probe."):
+            continue
+        sub = key.removeprefix("probe").removeprefix(".")
+        if sub.split(".")[0] not in RESCORABLE:
+            raise InputError(
+                f"{override.input_line}: from_run re-scores the run's cached clusters and can "
+                f"change only {', '.join(f'probe.{name}' for name in RESCORABLE)}; probe the "
+                "model again (probe.py ckpt=... or train.py) to change anything else"
+            )
+        keys.append(sub)
+    return keys
 
 
 def _probe_values(cfg: DictConfig) -> dict[str, Any]:
@@ -50,7 +90,13 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 def _probe_model(cfg: DictConfig):
     from xlprobe.data.base import ensure_synthetic
     from xlprobe.probing.cluster import resolve_backend
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
+    from xlprobe.probing.pipeline import (
+        LanguageRoles,
+        ProbeCorpus,
+        ProbeRound,
+        ProbeSettings,
+        run_probe,
+    )
     from xlprobe.training import load_task_model
 
     # Everything that can be checked without the model is checked before it loads.
@@ -74,18 +120,56 @@ def _probe_model(cfg: DictConfig):
             int(checkpoint.get("epoch", 0)), int(checkpoint.get("global_step", 0)), "finetuned"
         )
     probe_dir = Path(cfg.paths.output_dir) / "probe"
-    return run_probe(
-        model, tokenizer, corpus, settings, probe_dir=probe_dir, probe_round=probe_round
+    roles = LanguageRoles(train=tuple(cfg.lang.train), zero_shot=tuple(cfg.lang.zero_shot))
+    report = run_probe(
+        model,
+        tokenizer,
+        corpus,
+        settings,
+        probe_dir=probe_dir,
+        probe_round=probe_round,
+        roles=roles,
     )
+    return report, roles
 
 
-def _rescore(cfg: DictConfig):
-    from xlprobe.probing.pipeline import rescore
+def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
+    """Re-score the run ``cfg.from_run`` with the settings in its manifest, changing only those
+    the command line names (:func:`rescored_keys`).
 
-    values = _probe_values(cfg)
-    overrides = {key: values[key] for key in RESCORABLE}
-    log.info("Re-scoring %s with %s", cfg.from_run, overrides)
-    return rescore(Path(cfg.from_run) / "probe", overrides)
+    Returns:
+        The report over every cached round, and the run's training / zero-shot languages (from
+        its manifest; from ``cfg.lang`` for a run that recorded none).
+    """
+    from hydra.core.hydra_config import HydraConfig
+
+    from xlprobe.probing.pipeline import LanguageRoles, read_roles, rescore
+
+    overrides = HydraConfig.get().overrides.task if HydraConfig.initialized() else []
+    changes: dict[str, Any] = {}
+    for key in rescored_keys(overrides):
+        value = OmegaConf.select(cfg.probe, key)
+        if value is None:
+            continue
+        *parents, leaf = key.split(".")
+        node = changes
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = (
+            OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
+        )
+    probe_dir = Path(cfg.from_run) / "probe"
+    log.info("Re-scoring %s with the run's settings, changed: %s", cfg.from_run, changes or "none")
+    report = rescore(probe_dir, changes)
+    roles = read_roles(probe_dir)
+    if roles is None:
+        log.warning(
+            "%s records no training / zero-shot languages (a run from an older xlprobe): the "
+            "plots use lang.train and lang.zero_shot of this config",
+            probe_dir,
+        )
+        roles = LanguageRoles(train=tuple(cfg.lang.train), zero_shot=tuple(cfg.lang.zero_shot))
+    return report, roles
 
 
 @task_wrapper
@@ -99,9 +183,9 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     from xlprobe.reporting.tables import summary_table
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
 
-    report = _rescore(cfg) if cfg.get("from_run") else _probe_model(cfg)
+    report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
-    write_outputs(report, out, train_langs=cfg.lang.train, zero_shot_langs=cfg.lang.zero_shot)
+    write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)
     loggers = instantiate_loggers(cfg.get("logger"))
     log_config(cfg, loggers)
     for row_epoch in report.epochs():

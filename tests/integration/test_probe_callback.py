@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from xlprobe.callbacks.wandb_run import wandb_run_id
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -138,21 +140,101 @@ def test_demo_run_writes_plots_examples_timings_and_logs_keys(demo_run):
     assert list((media / "probe_curves" / "calign" / "encoder").glob("fr-en_*.table.json"))
 
 
-def test_resumed_run_continues_the_curves_without_duplicates(tmp_path, cache_dir):
-    first = train(tmp_path / "first", cache_dir, "trainer.max_epochs=1")
+# the run's own thresholds, none of them the config's default
+RUN_SETTINGS = ("probe.calign.theta=0.3", "probe.colap.theta=0.2")
+
+
+@pytest.fixture(scope="module")
+def resumed_pair(tmp_path_factory, cache_dir) -> tuple[Path, Path]:
+    """A 2-epoch run with :data:`RUN_SETTINGS` and its resumption for a 3rd epoch (W&B offline)."""
+    root = tmp_path_factory.mktemp("resume")
+    first = train(root / "first", cache_dir, *RUN_SETTINGS)
     resumed = train(
-        tmp_path / "resumed",
+        root / "resumed",
         cache_dir,
-        "trainer.max_epochs=2",
+        *RUN_SETTINGS,
+        "trainer.max_epochs=3",
         f"ckpt_path={first / 'checkpoints' / 'last.ckpt'}",
     )
+    return first, resumed
+
+
+def rescore_in(run: Path, out: Path, *overrides: str) -> dict[tuple[str, ...], str]:
+    """``probe.py from_run=run`` (with overrides) into ``out``; its probe_report.csv values."""
+    run_script(
+        "probe.py",
+        out.parent,
+        "experiment=demo",
+        "logger=csv",
+        f"from_run={run}",
+        f"hydra.run.dir={out}",
+        *overrides,
+    )
+    return probe_values(out / "probe_report.csv")
+
+
+def test_resumed_run_continues_the_curves_without_duplicates(resumed_pair):
+    first, resumed = resumed_pair
     resumed_values = probe_values(resumed / "probe_report.csv")
-    assert sorted({int(k[0]) for k in resumed_values}) == [-1, 0, 1]
+    assert sorted({int(k[0]) for k in resumed_values}) == [-1, 0, 1, 2]
     first_values = probe_values(first / "probe_report.csv")
     assert {k: resumed_values[k] for k in first_values} == first_values
-    # the resumed run probed only the new epoch: no base round in its own probe directory
+
+
+def test_from_run_on_a_resumed_run_rescores_the_base_round_and_every_epoch(resumed_pair, tmp_path):
+    _, resumed = resumed_pair
     manifest = json.loads((resumed / "probe" / "manifest.json").read_text())
-    assert [r["model_state"] for r in manifest["rounds"]] == ["finetuned"]
+    assert [r["name"] for r in manifest["rounds"]][:1] == ["base"]
+    assert [r["epoch"] for r in manifest["rounds"]] == [-1, 0, 1, 2]
+    # the cached clusters of every round, re-scored with the run's settings, give the run's values
+    rescored = rescore_in(resumed, tmp_path / "rescored")
+    trained = probe_values(resumed / "probe_report.csv")
+    for metric in ("calign", "colap"):
+        run_values = {k: v for k, v in trained.items() if k[1] == metric}
+        assert run_values
+        assert {k: v for k, v in rescored.items() if k[1] == metric} == run_values
+
+
+def test_a_resumed_run_continues_the_same_wandb_run(resumed_pair):
+    ids = []
+    for run in resumed_pair:
+        offline = list((run / "wandb").glob("offline-run-*"))
+        assert len(offline) == 1, offline
+        ids.append(offline[0].name.rsplit("-", 1)[1])
+    assert ids[0] == ids[1]
+    assert wandb_run_id(resumed_pair[1] / "checkpoints" / "last.ckpt") == ids[0]
+
+
+def test_from_run_sweep_over_one_knob_keeps_the_runs_other_settings(resumed_pair, tmp_path):
+    from xlprobe.probing.pipeline import rescore
+
+    _, resumed = resumed_pair
+    swept = rescore_in(resumed, tmp_path / "swept", "probe.calign.n_best=5")
+    probe_dir = resumed / "probe"
+    settings = json.loads((probe_dir / "manifest.json").read_text())["settings"]
+    assert (settings["calign"]["theta"], settings["colap"]["theta"]) == (0.3, 0.2)
+
+    def values(changes) -> dict[tuple[str, ...], str]:
+        report = rescore(probe_dir, changes)
+        return {tuple(str(getattr(r, k)) for k in KEY): repr(r.value) for r in report.rows}
+
+    assert swept == values({"calign": {"n_best": 5}})
+    # what the sweep gave before: every other threshold reset to the config's default
+    assert swept != values({"calign": {"n_best": 5, "theta": 0.8}, "colap": {"theta": 0.3}})
+
+
+def test_from_run_plots_with_the_runs_training_and_zero_shot_languages(resumed_pair):
+    from hydra import compose, initialize_config_dir
+
+    from xlprobe.probe_run import rescore_run
+
+    _, resumed = resumed_pair
+    with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "conf")):
+        cfg = compose("probe_run", overrides=["lang=ar-en", f"from_run={resumed}"])
+    report, roles = rescore_run(cfg)
+    # the run trained lang=demo: fr-en, with de-en and es-en zero-shot
+    assert (roles.train, roles.zero_shot) == (("fr-en",), ("de-en", "es-en"))
+    assert report.epochs() == [-1, 0, 1, 2]
 
 
 def test_rescore_sweep_is_monotone_in_theta(demo_run, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import numpy as np
@@ -9,9 +10,10 @@ import pytest
 
 from xlprobe.errors import InputError
 from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
-from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
+from xlprobe.probing.dictionary import Dictionary, n_best, read_dictionary, write_dictionary
 from xlprobe.probing.metrics import calign, colap
 from xlprobe.probing.pipeline import (
+    LanguageRoles,
     ProbeCorpus,
     ProbePlan,
     ProbeRound,
@@ -20,7 +22,10 @@ from xlprobe.probing.pipeline import (
     _joint_tokens,
     _layer_file,
     _update_manifest,
+    build_or_load_dictionaries,
+    import_rounds,
     plan_views,
+    read_roles,
     rescore,
     score_round,
 )
@@ -147,6 +152,23 @@ def test_score_round_matches_the_metric_functions():
     assert example.score == 1.0 and set(example.words_s) <= {f"d{i}" for i in range(12)}
 
 
+def _write_toy_probe_dir(probe_dir, probe_round, roles=None):
+    """A probe directory holding :func:`_toy_round` as ``probe_round``, like run_probe writes."""
+    concepts, dictionaries = _toy_round()
+    settings = ProbeSettings(languages=("de",))
+    plan = plan_views(settings, seq2seq=False)
+    round_dir = probe_dir / "rounds" / probe_round.name
+    for (name, layer), concept_set in concepts.items():
+        if name.startswith("joint."):
+            tables = [concepts[(v.name, layer)].tokens for v in plan.joint_pairs[0]]
+            concept_set = ConceptSet(_joint_tokens(tables, 12), concept_set.labels)
+            (round_dir / name).mkdir(parents=True, exist_ok=True)
+            (round_dir / name / "sentence_langs.txt").write_text("de\n" * 12 + "en\n" * 12)
+        write_clusters(concept_set, _layer_file(round_dir / name, layer))
+    write_dictionary(dictionaries["de-en"], probe_dir / "dictionaries" / "de-en.tsv")
+    _update_manifest(probe_dir, settings, plan, [0, 1], probe_round, 12, roles=roles)
+
+
 def test_rescore_reads_cached_clusters_and_applies_new_thresholds(tmp_path):
     concepts, dictionaries = _toy_round()
     settings = ProbeSettings(languages=("de",))
@@ -169,6 +191,59 @@ def test_rescore_reads_cached_clusters_and_applies_new_thresholds(tmp_path):
     loose = rescore(tmp_path, {"calign": {"theta": 0.5}})
     assert loose.select(metric="calign", layer=1)[0].value == 100.0
     assert cached.select(metric="calign", layer=1)[0].value == 0.0
+
+
+def test_rescore_keeps_every_cached_setting_it_is_not_told_to_change(tmp_path):
+    _write_toy_probe_dir(tmp_path, ProbeRound())
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["settings"]["calign"]["theta"] = 0.5
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    # layer 1 aligns half of each de concept: only the run's θA = 0.5 aligns it
+    assert rescore(tmp_path).select(metric="calign", layer=1)[0].value == 100.0
+    changed = rescore(tmp_path, {"calign": {"n_best": 5}})
+    assert changed.select(metric="calign", layer=1)[0].value == 100.0
+    assert (
+        rescore(tmp_path, {"calign": {"theta": 0.9}}).select(metric="calign", layer=1)[0].value
+        == 0.0
+    )
+
+
+def test_roles_are_recorded_in_the_manifest(tmp_path):
+    roles = LanguageRoles(train=("de-en",), zero_shot=("fr-en", "es-en"))
+    _write_toy_probe_dir(tmp_path, ProbeRound(), roles=roles)
+    assert read_roles(tmp_path) == roles
+    _write_toy_probe_dir(tmp_path / "old", ProbeRound())
+    assert read_roles(tmp_path / "old") is None
+
+
+def test_import_rounds_gives_the_target_every_round(tmp_path):
+    earlier, resumed = tmp_path / "earlier" / "probe", tmp_path / "resumed" / "probe"
+    rounds = [ProbeRound(), ProbeRound(0, 3, "finetuned"), ProbeRound(1, 6, "finetuned")]
+    for probe_round in rounds:
+        _write_toy_probe_dir(earlier, probe_round)
+    # the checkpoint of epoch 0 was resumed: epoch 1 of the earlier run is not in its history
+    _write_toy_probe_dir(resumed, ProbeRound(1, 6, "finetuned"))
+    names = {rounds[0].name, rounds[1].name, "epoch_099_step_1"}
+    assert import_rounds(earlier, resumed, names) == [rounds[0].name, rounds[1].name]
+    manifest = json.loads((resumed / "manifest.json").read_text())
+    assert [r["name"] for r in manifest["rounds"]] == [r.name for r in rounds]
+    report = rescore(resumed)
+    assert report.epochs() == [-1, 0, 1]
+    by_epoch = {e: [r.value for r in report.rows if r.epoch == e] for e in report.epochs()}
+    assert by_epoch[-1] == by_epoch[0] == by_epoch[1]
+    # copying again adds nothing
+    assert import_rounds(earlier, resumed, names) == []
+
+
+def test_a_probe_directory_keeps_its_dictionary(tmp_path):
+    _write_toy_probe_dir(tmp_path, ProbeRound())
+    directory = tmp_path / "dictionaries"
+    settings = ProbeSettings(languages=("de",))
+    corpus = ProbeCorpus({"de": ["d0 d1"], "en": ["e0 e1"]})
+    before = (directory / "de-en.tsv").read_text()
+    dictionaries = build_or_load_dictionaries(corpus, settings, directory)
+    assert (directory / "de-en.tsv").read_text() == before
+    assert n_best(dictionaries["de-en"], 1, words=["d3"]) == {"d3": ["e3"]}
 
 
 def test_rescore_without_manifest_says_what_from_run_needs(tmp_path):

@@ -6,7 +6,9 @@ starts (the paper's dotted lines) and the fine-tuned model after each N-th epoch
 task metrics sit beside its probe values). Only global rank 0 probes; the other ranks wait for
 it (up to the DDP timeout) and stop with rank 0's message if its probe fails. Its history is
 part of the checkpoint, so a resumed run continues the curves without
-duplicates.
+duplicates; the checkpoint also names the run's probe directory, from which a resumed run copies
+the earlier rounds into its own (:func:`~xlprobe.probing.pipeline.import_rounds`), so that
+``from_run`` on the resumed run re-scores every round, base model included.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ import lightning as L
 
 from xlprobe.errors import InputError
 from xlprobe.probing.cluster import resolve_backend
-from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
+from xlprobe.probing.pipeline import (
+    MANIFEST,
+    LanguageRoles,
+    ProbeCorpus,
+    ProbeRound,
+    ProbeSettings,
+    import_rounds,
+    run_probe,
+)
 from xlprobe.probing.report import ProbeReport
 
 logger = logging.getLogger(__name__)
@@ -113,8 +123,7 @@ class ConceptProbeCallback(L.Callback):
         self.corpus_dir = corpus["dir"]
         self.corpus_split = corpus.get("split", "probe")
         self.max_sentences = corpus.get("max_sentences")
-        self.train_langs = tuple(train_langs)
-        self.zero_shot_langs = tuple(zero_shot_langs)
+        self.roles = LanguageRoles(train=tuple(train_langs), zero_shot=tuple(zero_shot_langs))
         parts = monitor.split("/")
         if len(parts) != 3 or parts[0] != "val":
             raise InputError(
@@ -126,13 +135,20 @@ class ConceptProbeCallback(L.Callback):
         self.history = ProbeReport()
         self.task_metrics: list[dict[str, Any]] = []
         self._corpus: ProbeCorpus | None = None
+        self._resumed_probe_dir: Path | None = None
 
     def state_dict(self) -> dict[str, Any]:
-        return {"history": self.history.to_records(), "task_metrics": list(self.task_metrics)}
+        return {
+            "history": self.history.to_records(),
+            "task_metrics": list(self.task_metrics),
+            "probe_dir": str(self.probe_dir.resolve()),
+        }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.history = ProbeReport.from_records(state_dict.get("history", {}))
         self.task_metrics = list(state_dict.get("task_metrics", []))
+        probe_dir = state_dict.get("probe_dir")
+        self._resumed_probe_dir = Path(probe_dir) if probe_dir else None
 
     @property
     def probe_dir(self) -> Path:
@@ -149,8 +165,40 @@ class ConceptProbeCallback(L.Callback):
             )
 
     def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if self.enabled and trainer.is_global_zero and self.history.rows:
+            self._carry_earlier_rounds(trainer.ckpt_path)
         if self.enabled and self.probe_base and not self.history.select(model_state="base"):
             self._probe(trainer, pl_module, ProbeRound())
+
+    def _carry_earlier_rounds(self, ckpt_path: str | Path | None) -> None:
+        """After a resume, copy the rounds of the checkpoint's history into this run's probe
+        directory from the earlier run's: the one the checkpoint names or, if that has moved,
+        the one beside the checkpoint (``<run>/checkpoints/x.ckpt`` -> ``<run>/probe``)."""
+        names = {ProbeRound(r.epoch, r.step, r.model_state).name for r in self.history.rows}
+        candidates = [self._resumed_probe_dir]
+        if ckpt_path:
+            candidates.append(Path(ckpt_path).resolve().parents[1] / "probe")
+        for source in candidates:
+            if source is None or not (source / MANIFEST).is_file():
+                continue
+            if source.resolve() == self.probe_dir.resolve():
+                return
+            copied = import_rounds(source, self.probe_dir, names)
+            missing = sorted(names - set(copied))
+            logger.info("resumed: copied probe rounds %s from %s", copied, source)
+            if missing:
+                logger.warning(
+                    "resumed: rounds %s are in the checkpoint but not in %s; from_run on this "
+                    "run will not re-score them",
+                    missing,
+                    source,
+                )
+            return
+        logger.warning(
+            "resumed: the earlier run's probe directory (%s) is gone; from_run on this run will "
+            "re-score only the rounds probed from now on",
+            self._resumed_probe_dir,
+        )
 
     def on_train_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         epoch = trainer.current_epoch
@@ -183,13 +231,14 @@ class ConceptProbeCallback(L.Callback):
             self.settings,
             probe_dir=self.probe_dir,
             probe_round=probe_round,
+            roles=self.roles,
         )
         self.history.extend(report)
         write_outputs(
             self.history,
             self.output_dir,
-            train_langs=self.train_langs,
-            zero_shot_langs=self.zero_shot_langs,
+            train_langs=self.roles.train,
+            zero_shot_langs=self.roles.zero_shot,
             task_metrics=self.task_metrics,
         )
         self._log(trainer, report, probe_round)

@@ -15,7 +15,7 @@ without a model (Mousi et al., ACL 2024, Sec. 3–4).
 
 Probe directory layout::
 
-    manifest.json                      settings, plan, layers, rounds
+    manifest.json                      settings, plan, layers, rounds, language roles
     dictionaries/<src>-<tgt>.tsv       built once from the probe corpus (or given)
     rounds/<round>/<set>/layer_XX.txt  ConceptX cluster files; joint sets also hold
                                        sentence_langs.txt (sentence ids offset per language)
@@ -31,7 +31,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,6 +217,22 @@ class ProbeSettings:
 
 
 @dataclass(frozen=True)
+class LanguageRoles:
+    """What the probed model did with each language, for the plot styles: trained on it
+    (``train``, solid lines) or met it only in zero-shot evaluation (``zero_shot``, dashed).
+
+    Entries are languages (``en``) or pairs (``fr-en``), as in the ``lang`` config.
+    """
+
+    train: tuple[str, ...] = ()
+    zero_shot: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "train", tuple(self.train))
+        object.__setattr__(self, "zero_shot", tuple(self.zero_shot))
+
+
+@dataclass(frozen=True)
 class ProbeCorpus:
     """Line-aligned probe sentences per language (whitespace-tokenized words)."""
 
@@ -387,10 +403,11 @@ def build_or_load_dictionaries(
     """``"<lang>-<pivot>"`` -> dictionary, each also written to ``directory/<lang>-<pivot>.tsv``
     (what :func:`rescore` reads).
 
-    A dictionary comes from ``settings.dictionaries`` when given there; otherwise it is built
-    with eflomal over the probe corpus. eflomal cannot be seeded, so builds are cached in
-    ``settings.dictionary_cache`` under the corpus digest: every run on the same probe corpus
-    scores with the same dictionary.
+    A dictionary comes from ``settings.dictionaries`` when given there; otherwise it is the one
+    already in ``directory`` (every round of a run, resumed runs included, scores with one
+    dictionary); otherwise it is built with eflomal over the probe corpus. eflomal cannot be
+    seeded, so builds are cached in ``settings.dictionary_cache`` under the corpus digest: every
+    run on the same probe corpus scores with the same dictionary.
     """
     from xlprobe.probing.alignment import build_dictionary
 
@@ -405,6 +422,8 @@ def build_or_load_dictionaries(
         )
         if key in settings.dictionaries:
             dictionaries[key] = read_dictionary(settings.dictionaries[key])
+        elif (directory / f"{key}.tsv").is_file():
+            dictionaries[key] = read_dictionary(directory / f"{key}.tsv")
         elif cached is not None and cached.is_file():
             dictionaries[key] = read_dictionary(cached)
         else:
@@ -567,6 +586,7 @@ def run_probe(
     *,
     probe_dir: str | Path,
     probe_round: ProbeRound | None = None,
+    roles: LanguageRoles | None = None,
 ) -> ProbeReport:
     """Probe one model state: extract, cluster, score; keep the clusters in ``probe_dir``.
 
@@ -577,6 +597,8 @@ def run_probe(
         settings: Probe settings.
         probe_dir: The run's probe directory (manifest, dictionaries, cluster files).
         probe_round: Which model state this is (default: the base model).
+        roles: Training and zero-shot languages, recorded in the manifest so that
+            :func:`rescore` plots a run the way it was trained (:func:`read_roles`).
 
     Returns:
         The round's report, with ``timings`` in seconds for ``<round>/dictionary``,
@@ -660,7 +682,7 @@ def run_probe(
     timings["metrics"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - start
     report.timings = {f"{probe_round.name}/{k}": v for k, v in timings.items()}
-    _update_manifest(probe_dir, settings, plan, layers, probe_round, n_sentences)
+    _update_manifest(probe_dir, settings, plan, layers, probe_round, n_sentences, roles=roles)
     logger.info(
         "probe round %s: %s",
         probe_round.name,
@@ -676,6 +698,7 @@ def _update_manifest(
     layers: Sequence[int],
     probe_round: ProbeRound,
     n_sentences: int,
+    roles: LanguageRoles | None = None,
 ) -> None:
     path = probe_dir / MANIFEST
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"rounds": []}
@@ -690,6 +713,8 @@ def _update_manifest(
         n_sentences=n_sentences,
         rounds=rounds,
     )
+    if roles is not None:
+        manifest["roles"] = dataclasses.asdict(roles)
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
@@ -714,6 +739,51 @@ def _read_manifest(probe_dir: Path) -> dict[str, Any]:
             path=path,
         )
     return manifest
+
+
+def read_roles(probe_dir: str | Path) -> LanguageRoles | None:
+    """The training and zero-shot languages recorded in a probe directory's manifest (None for
+    a manifest written before roles were recorded)."""
+    roles = _read_manifest(Path(probe_dir)).get("roles")
+    return None if roles is None else LanguageRoles(**roles)
+
+
+def import_rounds(source: str | Path, target: str | Path, names: Collection[str]) -> list[str]:
+    """Copy the rounds ``names`` of the probe directory ``source`` into ``target``: their
+    cluster files, their manifest entries and the dictionaries they were scored with.
+
+    A resumed run does this with the rounds its checkpoint holds, so that its own probe directory
+    holds every round and :func:`rescore` on it sees the base model and every epoch. Rounds
+    already in ``target`` are kept as they are; the copied ones go first in its manifest. The
+    manifest is written last, so an interrupted copy leaves no round that looks complete.
+
+    Args:
+        source: The earlier run's probe directory.
+        target: This run's probe directory.
+        names: Round names (:attr:`ProbeRound.name`) to copy.
+
+    Returns:
+        The names copied, in ``source``'s order; names ``source`` does not hold are left out.
+    """
+    source, target = Path(source), Path(target)
+    manifest = _read_manifest(source)
+    path = target / MANIFEST
+    merged = _read_manifest(target) if path.is_file() else {**manifest, "rounds": []}
+    present = {info["name"] for info in merged["rounds"]}
+    copied = [
+        info for info in manifest["rounds"] if info["name"] in names and info["name"] not in present
+    ]
+    for info in copied:
+        shutil.copytree(
+            source / "rounds" / info["name"], target / "rounds" / info["name"], dirs_exist_ok=True
+        )
+    for dictionary in sorted((source / "dictionaries").glob("*.tsv")):
+        copy = target / "dictionaries" / dictionary.name
+        if not copy.is_file():
+            write_text_atomic(copy, dictionary.read_text(encoding="utf-8"))
+    merged["rounds"] = copied + merged["rounds"]
+    write_text_atomic(path, json.dumps(merged, indent=2))
+    return [info["name"] for info in copied]
 
 
 def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> ProbeReport:

@@ -1,0 +1,36 @@
+"""``probe.py from_run=``: which probe settings the command line changes when re-scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from xlprobe.errors import InputError
+from xlprobe.probe_run import rescored_keys
+
+
+@pytest.mark.parametrize(
+    ("overrides", "keys"),
+    [
+        (["experiment=demo", "from_run=/runs/a", "logger=csv"], []),
+        (["from_run=/runs/a", "probe.calign.n_best=5"], ["calign.n_best"]),
+        (
+            ["probe.colap.theta=0.4", "+probe.calign.theta=0.6", "++probe.n_examples=1"],
+            ["colap.theta", "calign.theta", "n_examples"],
+        ),
+        (["probe.calign={theta:0.7,n_best:3}"], ["calign"]),
+        (["probe.dictionaries.de-en=/dicts/de-en.tsv"], ["dictionaries.de-en"]),
+        # other groups and keys that merely start with "probe" are not probe settings
+        (["probe_run.x=1", "cluster=sklearn", "hydra.sweep.dir=/tmp/s"], []),
+    ],
+)
+def test_only_the_probe_settings_named_on_the_command_line_change(overrides, keys):
+    assert rescored_keys(overrides) == keys
+
+
+@pytest.mark.parametrize(
+    "override", ["probe.k=50", "probe=paper", "probe.extraction.max_per_type=3"]
+)
+def test_a_setting_that_needs_new_clusters_is_an_error_naming_it(override):
+    with pytest.raises(InputError, match=f"^{override}: from_run re-scores") as err:
+        rescored_keys(["from_run=/runs/a", override])
+    assert "\n" not in str(err.value)
