@@ -89,14 +89,9 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 
 def _probe_model(cfg: DictConfig):
     from xlprobe.data.base import ensure_synthetic
+    from xlprobe.data.probe_sources import load_probe_corpus
     from xlprobe.probing.cluster import resolve_backend
-    from xlprobe.probing.pipeline import (
-        LanguageRoles,
-        ProbeCorpus,
-        ProbeRound,
-        ProbeSettings,
-        run_probe,
-    )
+    from xlprobe.probing.pipeline import LanguageRoles, ProbeRound, ProbeSettings, run_probe
     from xlprobe.training import load_task_model
 
     # Everything that can be checked without the model is checked before it loads.
@@ -106,11 +101,11 @@ def _probe_model(cfg: DictConfig):
         raise InputError("checkpoint not found: set ckpt= to a .ckpt file of a run", path=cfg.ckpt)
     if cfg.data.source == "synthetic":
         ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
-    corpus = ProbeCorpus.from_dir(
-        cfg.probe.corpus.dir,
-        (*settings.languages, settings.pivot),
-        split=cfg.probe.corpus.split,
-        max_sentences=cfg.probe.corpus.max_sentences,
+    corpus = load_probe_corpus(
+        OmegaConf.to_container(cfg.probe.corpus, resolve=True),
+        settings.languages,
+        settings.pivot,
+        run_dir=cfg.paths.output_dir,
     )
     model, tokenizer = load_task_model(cfg)
     probe_round = ProbeRound()
@@ -179,10 +174,12 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     Returns:
         The scalars of the last probed round (``probe/calign/encoder/de-en/layer_06`` ...).
     """
+    from xlprobe.preflight import preflight
     from xlprobe.reporting.outputs import write_outputs
     from xlprobe.reporting.tables import summary_table
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
 
+    preflight(cfg, for_training=False)
     report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
     write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)

@@ -110,6 +110,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     import torch
 
     from xlprobe.callbacks.wandb_run import wandb_run_id
+    from xlprobe.preflight import preflight
     from xlprobe.utils.instantiate import (
         instantiate,
         instantiate_callbacks,
@@ -117,6 +118,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
         log_config,
     )
 
+    preflight(cfg, for_training=True)
     if cfg.get("seed") is not None:
         pl.seed_everything(cfg.seed, workers=True)
     if cfg.get("torch_threads"):

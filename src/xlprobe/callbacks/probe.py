@@ -120,9 +120,7 @@ class ConceptProbeCallback(L.Callback):
         )
         if self.enabled:
             resolve_backend(self.settings.backend)
-        self.corpus_dir = corpus["dir"]
-        self.corpus_split = corpus.get("split", "probe")
-        self.max_sentences = corpus.get("max_sentences")
+        self.corpus = corpus
         self.roles = LanguageRoles(train=tuple(train_langs), zero_shot=tuple(zero_shot_langs))
         parts = monitor.split("/")
         if len(parts) != 3 or parts[0] != "val":
@@ -156,12 +154,10 @@ class ConceptProbeCallback(L.Callback):
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if self.enabled and stage == "fit":
-            languages = (*self.settings.languages, self.settings.pivot)
-            self._corpus = ProbeCorpus.from_dir(
-                self.corpus_dir,
-                languages,
-                split=self.corpus_split,
-                max_sentences=self.max_sentences,
+            from xlprobe.data.probe_sources import load_probe_corpus
+
+            self._corpus = load_probe_corpus(
+                self.corpus, self.settings.languages, self.settings.pivot, run_dir=self.output_dir
             )
 
     def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:

@@ -121,14 +121,19 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def source_languages(spec: Mapping[str, Any], requested: Sequence[str]) -> set[str] | None:
-    """The languages a (non-``task_pairs``) source covers, when the spec alone tells
-    (``files``, ``flores``); ``None`` for hub datasets (known only once loaded)."""
+    """The languages a source covers when the spec alone tells (``files``, ``flores``,
+    ``task_pairs``); ``None`` for hub datasets (known only once loaded)."""
+    from xlprobe.data.translation import split_pair
+
     kind, value = _kind(spec)
     if kind == "files":
         return set(value)
     if kind == "flores":
         codes = FLORES_CODES | dict(value.get("codes", {}))
         return {lang for lang in requested if lang in codes}
+    if kind == "task_pairs":
+        pairs = [p for group in value.get("pairs", []) for p in _as_list(group)]
+        return {lang for pair in pairs for lang in split_pair(pair)}
     return None
 
 

@@ -1,0 +1,258 @@
+"""Preflight: what the config alone can tell, checked before any model or dataset loads.
+
+``train.py`` and ``probe.py`` call :func:`preflight` first, so that a wrong option fails in a
+second with one line naming it, not after the model and the whole dataset have been downloaded
+and tokenized. Checked, in order:
+
+- output directories (``paths.output_dir``, ``paths.cache_dir``) writable;
+- ``ckpt_path`` (training) / ``ckpt`` (probe.py) an existing file;
+- every language of ``lang.train`` / ``lang.zero_shot`` valid for the task and covered by the data
+  config (a ``data.hub`` entry, or local files for every split);
+- when the probe runs: the probe settings (thresholds in range, ``ProbeSettings`` validation),
+  the cluster backend importable, ``probe.layers`` within the model's layers (a local model's
+  ``config.json``, or a tiny model's ``model.tiny.num_layers``), the probe corpus present and
+  line-aligned for ``lang.probe`` and the pivot, or buildable from ``probe.corpus.source``
+  (files present, languages covered), and ``probe.k`` not above the words the corpus has.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from xlprobe.errors import InputError
+
+BACKEND_MODULES = {"cuml": "cuml", "faiss": "faiss", "sklearn": "sklearn"}
+LAYER_KEYS = ("num_hidden_layers", "num_layers", "n_layer")
+
+
+def preflight(cfg: DictConfig, *, for_training: bool) -> None:
+    """Check ``cfg`` before anything heavy runs.
+
+    Args:
+        cfg: The composed ``train`` / ``probe_run`` config.
+        for_training: ``train.py`` (checks ``ckpt_path`` and probes only with the probe
+            callback) rather than ``probe.py`` (checks ``ckpt``; ``from_run`` re-scores and needs
+            no model, data or corpus).
+
+    Raises:
+        InputError: The first bad setting, naming the option and the fix.
+    """
+    check_writable(cfg)
+    check_checkpoint(cfg, for_training=for_training)
+    if not for_training and cfg.get("from_run"):
+        return
+    check_data_languages(cfg)
+    if probes(cfg, for_training=for_training):
+        from xlprobe.probe_run import _probe_values
+        from xlprobe.probing.pipeline import ProbeSettings
+
+        settings = ProbeSettings.from_dict(_probe_values(cfg))
+        check_backend(settings.backend)
+        check_layers(cfg.model, settings.layers)
+        check_probe_corpus(cfg, settings.languages, settings.pivot, settings.k)
+
+
+def probes(cfg: DictConfig, *, for_training: bool) -> bool:
+    """Whether this run probes: probe.py always; training with an enabled probe callback."""
+    if not for_training:
+        return True
+    callbacks = cfg.get("callbacks") or {}
+    return bool(cfg.probe.get("enabled", True)) and "probe" in callbacks
+
+
+def check_writable(cfg: DictConfig) -> None:
+    """``paths.output_dir`` and ``paths.cache_dir`` exist or can be made, and take a file."""
+    for option in ("output_dir", "cache_dir"):
+        directory = cfg.paths.get(option)
+        if directory is None:
+            continue
+        path = Path(directory)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except OSError as err:
+            raise InputError(
+                f"paths.{option}={directory} is not a writable directory "
+                f"({err.strerror or err}): point it somewhere writable"
+            ) from None
+
+
+def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
+    """``ckpt_path`` (training) or ``ckpt`` (probe.py), when set, is an existing file."""
+    option = "ckpt_path" if for_training else "ckpt"
+    value = cfg.get(option)
+    if value and not Path(value).is_file():
+        raise InputError(
+            f"{option}={value}: no such checkpoint file (a .ckpt of a run's checkpoints/, or "
+            f"{option}=null)"
+        )
+
+
+def check_data_languages(cfg: DictConfig) -> None:
+    """Every training and zero-shot language is valid for the task and has data: a
+    ``data.hub`` entry (hub) or the local files of every split (local)."""
+    from hydra.utils import instantiate
+
+    if not cfg.get("data"):
+        return
+    data = instantiate(cfg.data, tokenizer=None, _convert_="all")
+    for lang in data.eval_langs:
+        option = "lang.train" if lang in data.train_langs else "lang.zero_shot"
+        try:
+            data.check_lang(lang)
+        except InputError as err:
+            raise InputError(f"{option}: {err.message}") from None
+        if data.source == "hub" and lang not in data.hub:
+            raise InputError(
+                f"{option}: {lang!r} has no hub dataset in data.hub (it names "
+                f"{', '.join(data.hub) or 'none'}): add data.hub.{lang}, use data.source=local, "
+                f"or remove {lang!r}"
+            )
+    if data.source != "local":
+        return
+    for split in ("train", "validation", "test"):
+        for lang in data.langs_for(split):
+            for path in data.local_files(data.splits[split], lang):
+                if not path.is_file():
+                    option = "lang.train" if lang in data.train_langs else "lang.zero_shot"
+                    raise InputError(
+                        f"data.local_dir={data.local_dir}: no {split} file {path.name} for "
+                        f"{lang!r} ({option}): add it or remove {lang!r} from {option}"
+                    )
+
+
+def check_backend(backend: str) -> None:
+    """The K-means backend resolves and its library is importable."""
+    from xlprobe.probing.cluster import resolve_backend
+
+    concrete = resolve_backend(backend)
+    if importlib.util.find_spec(BACKEND_MODULES[concrete]) is None:
+        raise InputError(
+            f"probe.backend={backend}: the {concrete} backend's library is not installed; "
+            "use cluster=faiss (the CPU default) or install it"
+        )
+
+
+def model_layers(model_cfg: DictConfig) -> int | None:
+    """The number of layers of the configured model when the config tells without loading
+    it: a local directory's ``config.json``, or ``model.tiny.num_layers``; else ``None``."""
+    name = model_cfg.get("name_or_path")
+    if not name:
+        tiny = model_cfg.get("tiny")
+        return int(tiny.num_layers) if tiny is not None and "num_layers" in tiny else None
+    config = Path(name) / "config.json"
+    if not config.is_file():
+        return None
+    try:
+        values = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(
+            f"model.name_or_path: unreadable config.json ({err})", path=config
+        ) from None
+    return next((int(values[key]) for key in LAYER_KEYS if key in values), None)
+
+
+def check_layers(model_cfg: DictConfig, layers: Sequence[int] | None) -> None:
+    """``probe.layers`` lie in ``0..L`` (0 = embeddings) for a model of ``L`` layers."""
+    if layers is None:
+        return
+    negative = [layer for layer in layers if layer < 0]
+    if negative:
+        raise InputError(f"probe.layers={list(layers)}: layers are 0 (embeddings) or more")
+    count = model_layers(model_cfg)
+    if count is not None and max(layers) > count:
+        raise InputError(
+            f"probe.layers={list(layers)}: the model ({model_cfg.get('name_or_path') or 'tiny'}) "
+            f"has {count} layers, so layers run from 0 (embeddings) to {count}"
+        )
+
+
+def check_probe_corpus(
+    cfg: DictConfig, languages: Sequence[str], pivot: str, k: int | None
+) -> None:
+    """The probe corpus exists and is line-aligned for ``languages`` and the pivot, or can be
+    built from ``probe.corpus.source``; ``probe.k`` is not above its words in any language."""
+    from xlprobe.data.probe_sources import build_settings, corpus_exists
+
+    corpus: dict[str, Any] = OmegaConf.to_container(cfg.probe.corpus, resolve=True)
+    wanted = [*languages, pivot]
+    data = cfg.get("data") or {}
+    if data.get("source") == "synthetic" and str(corpus["dir"]) == str(data.get("local_dir")):
+        return  # the synthetic corpus is generated with its probe split
+    if corpus_exists(corpus, wanted):
+        from xlprobe.probing.pipeline import ProbeCorpus
+
+        try:
+            loaded = ProbeCorpus.from_dir(
+                corpus["dir"],
+                wanted,
+                split=corpus.get("split", "probe"),
+                max_sentences=corpus.get("max_sentences"),
+            )
+        except InputError as err:
+            raise InputError(f"probe.corpus.dir={corpus['dir']}: {err}") from None
+        words = {
+            lang: sum(len(line.split()) for line in lines)
+            for lang, lines in loaded.sentences.items()
+        }
+        _check_k(k, words, f"the probe corpus in probe.corpus.dir={corpus['dir']}")
+        return
+    if not corpus.get("source"):
+        raise InputError(
+            f"probe.corpus.dir={corpus['dir']} has no {corpus.get('split', 'probe')}.<lang>.txt "
+            f"for {wanted} and probe.corpus.source is null: point probe.corpus.dir at a probe "
+            "corpus (xlprobe corpus build), or set probe.corpus.source"
+        )
+    settings = build_settings(corpus, languages, pivot)
+    _check_sources(corpus["source"], wanted)
+    if settings.max_sentences is not None:
+        bound = settings.max_sentences * settings.max_tokens
+        _check_k(k, dict.fromkeys(wanted, bound), "the probe corpus built (at most)")
+
+
+def _check_k(k: int | None, words: Mapping[str, int], corpus: str) -> None:
+    if k is None:
+        return
+    lang, fewest = min(words.items(), key=lambda item: item[1])
+    if k > fewest:
+        raise InputError(
+            f"probe.k={k} is above the {fewest} words of {corpus} for {lang!r}: K-means cannot "
+            "make more concepts than tokens; lower probe.k (or null to scale) or use more "
+            "sentences"
+        )
+
+
+def _check_sources(specs: Sequence[Mapping[str, Any]], wanted: Sequence[str]) -> None:
+    """Local source files exist; the sources cover every wanted language where the specs
+    tell (hub datasets tell only once loaded)."""
+    from xlprobe.data.probe_sources import expand_sources, source_languages
+
+    covered: set[str] = set()
+    known = True
+    for spec in specs:
+        langs = source_languages(spec, wanted)
+        known = known and langs is not None
+        covered.update(langs or ())
+    for spec in expand_sources(specs):
+        for lang, path in spec.get("files", {}).items():
+            if not Path(path).is_file():
+                raise InputError(
+                    f"probe.corpus.source: the {lang!r} file of a parallel source is missing "
+                    "(the probe corpus is built from it): add it, or set probe.corpus.dir to a "
+                    "built corpus",
+                    path=path,
+                )
+    missing = [lang for lang in wanted if lang not in covered]
+    if known and missing:
+        raise InputError(
+            f"lang.probe: no parallel source in probe.corpus.source covers {missing}: add a "
+            "source with them (e.g. a zero-shot pair) or remove them from lang.probe"
+        )
