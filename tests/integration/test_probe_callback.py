@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -38,20 +39,26 @@ SHRINK = (
 )
 
 
-def run_script(script: str, cwd: Path, *overrides: str) -> subprocess.CompletedProcess:
-    """Run ``train.py``/``probe.py`` as a user would; fail the test with its stderr tail."""
+def run_script(
+    script: str, cwd: Path, *overrides: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``train.py``/``probe.py`` as a user would (``env``: extra environment variables);
+    fail the test with its stderr tail."""
     result = subprocess.run(
         [sys.executable, str(ROOT / script), *overrides],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=cwd,
+        env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return result
 
 
-def train(output_dir: Path, cache_dir: Path, *overrides: str) -> Path:
+def train(
+    output_dir: Path, cache_dir: Path, *overrides: str, env: dict[str, str] | None = None
+) -> Path:
     """The real `train.py experiment=demo`, shrunk, writing into ``output_dir``."""
     run_script(
         "train.py",
@@ -60,6 +67,7 @@ def train(output_dir: Path, cache_dir: Path, *overrides: str) -> Path:
         f"paths.cache_dir={cache_dir}",
         f"hydra.run.dir={output_dir}",
         *overrides,
+        env=env,
     )
     return output_dir
 
@@ -203,6 +211,31 @@ def test_a_resumed_run_continues_the_same_wandb_run(resumed_pair):
         ids.append(offline[0].name.rsplit("-", 1)[1])
     assert ids[0] == ids[1]
     assert wandb_run_id(resumed_pair[1] / "checkpoints" / "last.ckpt") == ids[0]
+
+
+def test_a_wandb_server_that_never_answers_leaves_training_to_the_csv_logger(tmp_path, cache_dir):
+    # a server that accepts connections (the kernel queues them) and never answers: wandb.init
+    # hangs until logger.wandb.start_timeout
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        host, port = server.getsockname()
+        run = train(
+            tmp_path / "run",
+            cache_dir,
+            "probe=off",
+            "trainer.max_epochs=1",
+            "logger.wandb.start_timeout=2",
+            env={
+                "WANDB_MODE": "online",
+                "WANDB_BASE_URL": f"http://{host}:{port}",
+                "WANDB_API_KEY": "0" * 40,
+            },
+        )
+    log = (run / "demo.log").read_text(encoding="utf-8")
+    assert "W&B did not start within logger.wandb.start_timeout=2s" in log
+    rows = read_rows(run / "csv" / "metrics.csv")
+    assert [r["val/bleu/fr-en"] for r in rows if r.get("val/bleu/fr-en")]
+    assert (run / "checkpoints" / "last.ckpt").is_file()
+    assert wandb_run_id(run / "checkpoints" / "last.ckpt") is None
 
 
 def test_from_run_sweep_over_one_knob_keeps_the_runs_other_settings(resumed_pair, tmp_path):
