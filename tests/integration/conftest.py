@@ -47,6 +47,8 @@ def hub_root(tmp_path_factory) -> Iterator[Path]:
     from hub_fixtures import write_snapshots
 
     root = tmp_path_factory.mktemp("hub")
+    datasets.disable_progress_bars()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(datasets.config, "HF_DATASETS_CACHE", root / "datasets_cache")
         yield write_snapshots(root / "snapshots")
+    datasets.enable_progress_bars()

@@ -5,7 +5,8 @@ that ``datasets.load_dataset(<root>/<owner>/<name>, name=..., data_dir=..., spli
 configs, data directories and splits as it does on the hub (``data.hub_root=<root>``):
 
 - *repo* layout (the dataset's main branch): a README whose YAML lists ``configs`` (data files
-  per split) and ``dataset_info`` (features), files ``<dir>/<split>-00000-of-00001.parquet``;
+  per split) and ``dataset_info`` (features), files ``<dir>/<split>-00000-of-00001.parquet``, as
+  a partial download leaves it (the README also lists a config whose files are absent);
 - *export* layout (revision ``refs/convert/parquet``, the hub's parquet export of a script
   dataset): no README, files ``<config>/<split>/0000.parquet``, splits found by directory name.
 
@@ -30,6 +31,9 @@ SST2_LABELS = ["negative", "positive"]
 TWEET_LABELS = ["negative", "neutral", "positive"]
 TWEET_CONFIGS = {"ar": "arabic", "de": "german", "en": "english", "es": "spanish", "fr": "french"}
 IWSLT_PAIRS = ("fr-en", "de-en", "ar-en")
+# a config each repo's README lists before ours, whose files a partial download (README.md plus the
+# configs used) lacks: ``datasets`` resolves a local directory's first README config eagerly
+ABSENT_FIRST_CONFIG = {"google/xtreme": "MLQA.ar.ar", "Helsinki-NLP/opus-100": "af-en"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,34 @@ def _tweet_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
     return rows
 
 
+# neulab/ted_multi (TED Multi, Qi et al. 2018): the 60 languages of its TranslationVariableLanguages
+TED_LANGUAGES = (
+    "ar az be bg bn bs calv cs da de el en eo es et eu fa fi fr fr-ca gl he hi hr hu hy id it ja "
+    "ka kk ko ku lt mk mn mr ms my nb nl pl pt pt-br ro ru sk sl sq sr sv ta th tr uk ur vi zh "
+    "zh-cn zh-tw"
+).split()
+
+
+def _ted_features():
+    from datasets import Features, TranslationVariableLanguages, Value
+
+    return Features(
+        {
+            "translations": TranslationVariableLanguages(languages=TED_LANGUAGES),
+            "talk_name": Value("string"),
+        }
+    )
+
+
+def _ted_rows(corpus, split):
+    # every fourth talk sentence lacks Spanish (not every talk is translated into every language)
+    rows = []
+    for i in range(len(corpus.sentences["en"])):
+        langs = [lang for lang in corpus.languages if lang != "es" or i % 4]
+        rows.append({lang: corpus.sentences[lang][i] for lang in langs})
+    return {"translations": rows, "talk_name": [f"talk_{i // 3}" for i in range(len(rows))]}
+
+
 SNAPSHOTS: tuple[Snapshot, ...] = (
     *(
         Snapshot(
@@ -157,6 +189,7 @@ SNAPSHOTS: tuple[Snapshot, ...] = (
         )
         for lang, config in TWEET_CONFIGS.items()
     ),
+    Snapshot("neulab/ted_multi", "plain_text", "export", _ted_features, _ted_rows),
 )
 
 
@@ -164,6 +197,18 @@ def covers(spec: dict[str, Any]) -> bool:
     """Whether a ``data.hub`` entry names a dataset config written by :func:`write_snapshots`."""
     config = spec.get("name") or spec.get("data_dir") or "default"
     return any(s.repo == spec["path"] and s.config == config for s in SNAPSHOTS)
+
+
+def _card_of_partial_download(repo: str) -> dict[str, list]:
+    absent = ABSENT_FIRST_CONFIG.get(repo)
+    configs = (
+        []
+        if absent is None
+        else [
+            {"config_name": absent, "data_files": [{"split": "test", "path": f"{absent}/test-*"}]}
+        ]
+    )
+    return {"configs": configs, "dataset_info": []}
 
 
 def corpus_for(split: str, *, n_rows: int = N_ROWS, seed: int = 0) -> Any:
@@ -200,7 +245,7 @@ def write_snapshots(root: Path, *, n_rows: int = N_ROWS, seed: int = 0) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             Dataset.from_dict(snap.rows(corpora[split], split), features=features).to_parquet(path)
         if snap.layout == "repo":
-            card = cards.setdefault(snap.repo, {"configs": [], "dataset_info": []})
+            card = cards.setdefault(snap.repo, _card_of_partial_download(snap.repo))
             card["configs"].append(
                 {
                     "config_name": snap.config,

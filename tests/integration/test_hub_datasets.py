@@ -155,7 +155,7 @@ def probe_dir(tmp_path_factory) -> Path:
     from xlprobe.data.synthetic import generate_corpus, write_corpus
 
     out = tmp_path_factory.mktemp("probe")
-    write_corpus(generate_corpus(40, seed=7), out, "probe")
+    write_corpus(generate_corpus(20, seed=7), out, "probe")
     return out
 
 
@@ -201,7 +201,7 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(
         # the paper's K=600 and layers up to 12 are for the 12-layer models
         "probe.k=null",
         "probe.layers=null",
-        "trainer.max_steps=2",
+        "++trainer.limit_train_batches=2",
         "trainer.max_epochs=1",
         "data.batch_size=4",
         "task.module.max_new_tokens=8" if recipe.startswith("paper_mt5") else "data.max_length=32",
