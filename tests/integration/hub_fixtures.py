@@ -129,11 +129,68 @@ def _tweet_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
 
 
 # neulab/ted_multi (TED Multi, Qi et al. 2018): the 60 languages of its TranslationVariableLanguages
-TED_LANGUAGES = (
-    "ar az be bg bn bs calv cs da de el en eo es et eu fa fi fr fr-ca gl he hi hr hu hy id it ja "
-    "ka kk ko ku lt mk mn mr ms my nb nl pl pt pt-br ro ru sk sl sq sr sv ta th tr uk ur vi zh "
-    "zh-cn zh-tw"
-).split()
+TED_LANGUAGES = [
+    "ar",
+    "az",
+    "be",
+    "bg",
+    "bn",
+    "bs",
+    "calv",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "eo",
+    "es",
+    "et",
+    "eu",
+    "fa",
+    "fi",
+    "fr",
+    "fr-ca",
+    "gl",
+    "he",
+    "hi",
+    "hr",
+    "hu",
+    "hy",
+    "id",
+    "it",
+    "ja",
+    "ka",
+    "kk",
+    "ko",
+    "ku",
+    "lt",
+    "mk",
+    "mn",
+    "mr",
+    "ms",
+    "my",
+    "nb",
+    "nl",
+    "pl",
+    "pt",
+    "pt-br",
+    "ro",
+    "ru",
+    "sk",
+    "sl",
+    "sq",
+    "sr",
+    "sv",
+    "ta",
+    "th",
+    "tr",
+    "uk",
+    "ur",
+    "vi",
+    "zh",
+    "zh-cn",
+    "zh-tw",
+]
 
 
 def _ted_features():
