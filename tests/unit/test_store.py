@@ -65,6 +65,8 @@ def test_fits_float16_is_the_float16_range():
     assert fits_float16(np.array([65504.0, -65504.0, 0.0, np.nan]))
     assert not fits_float16(np.array([0.0, -65504.5]))
     assert not fits_float16(np.array([np.inf]))
+    assert not fits_float16(np.array([np.nan, 1e5]))  # a NaN does not hide a large value
+    assert fits_float16(np.zeros((0, 4)))
 
 
 def test_writer_rejects_values_of_the_wrong_shape(tmp_path):

@@ -356,7 +356,8 @@ def extract_view(
                         states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
                         vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
                         values = vectors.float().cpu().numpy()
-                        nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
+                        if not (np.isfinite(values.min()) and np.isfinite(values.max())):
+                            nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
                         writer.write(layer, rows, values)
         finally:
             model.train(was_training)

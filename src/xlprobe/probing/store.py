@@ -94,7 +94,12 @@ def cache_key(
 def fits_float16(values: np.ndarray) -> bool:
     """Whether float16 holds ``values`` without overflow: no |x| > 65504 (NaN and the values
     inside the range are representable; precision is float16's 11 significant bits)."""
-    return not bool(np.any(np.abs(values) > FLOAT16_MAX))
+    if values.size == 0:
+        return True
+    low, high = values.min(), values.max()  # two reductions, no temporary array
+    if np.isnan(low) or np.isnan(high):  # a NaN hides the extremes
+        return not bool(np.any(np.abs(values) > FLOAT16_MAX))
+    return bool(low >= -FLOAT16_MAX and high <= FLOAT16_MAX)
 
 
 class StoreWriter:
