@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -118,10 +119,39 @@ def test_unknown_choice_lists_the_options(override, group, listed):
         assert f"\t{option}\n" in message
 
 
-def test_joblib_launcher_composes():
-    cfg = compose_train("hydra/launcher=joblib", "hydra.launcher.n_jobs=2", hydra_config=True)
-    assert cfg.hydra.launcher._target_.endswith("JoblibLauncher")
-    assert cfg.hydra.launcher.n_jobs == 2
+def _seed_and_pid(cfg: DictConfig) -> tuple[int, int]:
+    """A sweep job's task: the seed it was composed with, and the process it ran in."""
+    return cfg.seed, os.getpid()
+
+
+@pytest.mark.slow
+def test_joblib_launcher_runs_each_job_in_a_worker_with_its_overrides(tmp_path):
+    from hydra._internal.callbacks import Callbacks
+    from hydra.core.plugins import Plugins
+    from hydra.types import HydraContext
+
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+        cfg = compose(
+            "train",
+            overrides=[
+                "hydra/launcher=joblib",
+                "hydra.launcher.n_jobs=2",
+                f"hydra.sweep.dir={tmp_path}",
+            ],
+            return_hydra_config=True,
+        )
+        context = HydraContext(
+            config_loader=GlobalHydra.instance().config_loader(), callbacks=Callbacks(cfg)
+        )
+        launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=context, task_function=_seed_and_pid, config=cfg
+        )
+        results = launcher.launch([["seed=1"], ["seed=2"]], initial_job_idx=0)
+    assert [r.return_value[0] for r in results] == [1, 2]
+    # the jobs ran in joblib's worker processes, each in its own sweep subdirectory
+    assert os.getpid() not in {r.return_value[1] for r in results}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["0", "1"]
 
 
 def test_callbacks_and_loggers_are_built_from_config(tmp_path, monkeypatch):
