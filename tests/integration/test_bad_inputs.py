@@ -167,6 +167,16 @@ def build(i: Inputs, src=None, tgt=None, *extra, out=None) -> list[str]:
     ]
 
 
+def corpus(i: Inputs, *extra: str, out=None) -> list[str]:
+    out = out or i.root / "corpus"
+    files = [f"de={i.par_de}", f"en={i.par_en}"]
+    return ["corpus", "build", "--out", str(out), "--files", *files, *extra]
+
+
+def missing_de(i: Inputs) -> list[str]:
+    return [f"de={i.root / 'nope'}", f"en={i.par_en}"]
+
+
 def bad_clusters(i: Inputs, line: str) -> Path:
     """A cluster file whose second line is ``line``."""
     return i.write("bad.clusters", f"Haus|||0|||0|||0|||1\n{line}\n")
@@ -342,6 +352,38 @@ XLPROBE_CASES = [
         "xlprobe",
         lambda i: (build(i, i.write("b.de", b"das Haus\n\xff\n")), "b.de:2: not UTF-8"),
     ),
+    # corpus build
+    Case(
+        "corpus-out-is-a-file",
+        "xlprobe",
+        lambda i: (corpus(i, out=i.afile), f"--out={i.afile} is a file, not a directory"),
+    ),
+    Case(
+        "corpus-out-below-a-file",
+        "xlprobe",
+        lambda i: (corpus(i, out=i.afile / "c"), f"{i.afile} is a file, not a directory"),
+    ),
+    Case(
+        "corpus-missing-source-file",
+        "xlprobe",
+        lambda i: (
+            ["corpus", "build", "--out", str(i.root / "c"), "--files", *missing_de(i)],
+            "nope",
+        ),
+    ),
+    Case(
+        "corpus-one-file-source",
+        "xlprobe",
+        lambda i: (
+            ["corpus", "build", "--out", str(i.root / "c"), "--files", f"de={i.par_de}"],
+            "--files",
+        ),
+    ),
+    Case(
+        "corpus-max-below-min-tokens",
+        "xlprobe",
+        lambda i: (corpus(i, "--min-tokens", "5", "--max-tokens", "2"), "--max-tokens 2"),
+    ),
     Case(
         "dict-min-count-0",
         "xlprobe",
@@ -430,7 +472,7 @@ HYDRA_CASES = [
     Case(
         "probe-language-not-in-corpus",
         "probe.py",
-        lambda i: (["lang.probe=[xx]"], "probe.corpus.dir="),
+        lambda i: (["lang.probe=[xx]", "probe.corpus.source=null"], "probe.corpus.dir="),
     ),
     Case(
         "probe-corpus-misaligned-before-truncation",
@@ -538,9 +580,9 @@ if cuml_installed():
     HYDRA_CASES = [c for c in HYDRA_CASES if "backend-not-installed" not in c.id]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
 def _lightning_imported():
-    """Lightning binds a log handler to ``sys.stderr`` when first imported: import it outside
+    """Lightning binds a log handler to ``sys.stderr`` when first imported: import it before
     any test's ``capsys`` capture, whose stream is closed after that test."""
     import lightning.pytorch  # noqa: F401
 
@@ -614,7 +656,7 @@ def run_in_process(entry: str, overrides: list[str]) -> None:
 
 
 @pytest.mark.parametrize("case", HYDRA_CASES, ids=lambda c: c.id)
-def test_entry_point_bad_input(_lightning_imported, case, inputs, tmp_path, capsys):
+def test_entry_point_bad_input(case, inputs, tmp_path, capsys):
     overrides, expected = case.make(inputs)
     before = inputs.snapshot()
     output_dir = (

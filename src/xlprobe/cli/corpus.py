@@ -115,7 +115,9 @@ def source_specs(args: argparse.Namespace) -> list[dict[str, Any]]:
 def _build(args: argparse.Namespace) -> int:
     from xlprobe.data.probe_corpus import BuildSettings
     from xlprobe.data.probe_sources import build_from_specs
+    from xlprobe.io import check_output_path
 
+    check_output_path(args.out, option="--out", directory=True)
     if args.max_tokens < args.min_tokens:
         raise InputError(f"--max-tokens {args.max_tokens} is below --min-tokens {args.min_tokens}")
     settings = BuildSettings(
