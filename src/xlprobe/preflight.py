@@ -7,7 +7,8 @@ and tokenized. Checked, in order:
 - output directories (``paths.output_dir``, ``paths.cache_dir``) writable;
 - ``ckpt_path`` (training) / ``ckpt`` (probe.py) an existing file;
 - every language of ``lang.train`` / ``lang.zero_shot`` valid for the task and covered by the data
-  config (a ``data.hub`` entry, or local files for every split);
+  config (a ``data.hub`` entry and, with ``data.hub_root``, its local snapshot; or local files
+  for every split);
 - when the probe runs: the probe settings (thresholds in range, ``ProbeSettings`` validation),
   the cluster backend importable, ``probe.layers`` within the model's layers (a local model's
   ``config.json``, or a tiny model's ``model.tiny.num_layers``), the probe corpus present and
@@ -98,8 +99,11 @@ def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
 
 def check_data_languages(cfg: DictConfig) -> None:
     """Every training and zero-shot language is valid for the task and has data: a
-    ``data.hub`` entry (hub) or the local files of every split (local)."""
+    ``data.hub`` entry (hub; with ``data.hub_root``, its local snapshot directory) or the local
+    files of every split (local)."""
     from hydra.utils import instantiate
+
+    from xlprobe.data.readers import hub_dataset_path
 
     if not cfg.get("data"):
         return
@@ -116,6 +120,8 @@ def check_data_languages(cfg: DictConfig) -> None:
                 f"{', '.join(data.hub) or 'none'}): add data.hub.{lang}, use data.source=local, "
                 f"or remove {lang!r}"
             )
+        if data.source == "hub" and data.hub_root is not None:
+            hub_dataset_path(data.hub[lang], data.hub_root)
     if data.source != "local":
         return
     for split in ("train", "validation", "test"):

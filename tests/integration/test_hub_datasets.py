@@ -134,10 +134,12 @@ def test_ner_tags_in_another_order_than_task_labels_fail(hub_root):
         dm.read_hub("train", "en")
 
 
-def test_missing_snapshot_says_how_to_download_it(tmp_path):
-    dm = datamodule(tmp_path, "mt")
+def test_missing_snapshot_fails_preflight_saying_how_to_download_it(tmp_path):
+    from xlprobe.preflight import preflight
+
+    cfg = recipe_config("paper_mt5_ted", tmp_path / "run", f"paths.hub_root={tmp_path}")
     with pytest.raises(InputError, match=r"hf download --repo-type dataset IWSLT/iwslt2017 "):
-        dm.read_hub("train", "fr-en")
+        preflight(cfg, for_training=True)
 
 
 # --- the paper recipes, two steps on tiny stand-ins -----------------------------------------
@@ -147,16 +149,6 @@ def test_missing_snapshot_says_how_to_download_it(tmp_path):
 def cache_dir(tmp_path_factory) -> Path:
     """Tiny models and dictionaries, built once for the module."""
     return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(scope="module")
-def probe_dir(tmp_path_factory) -> Path:
-    """A tiny multi-parallel probe corpus (``probe.<lang>.txt``) in the five languages."""
-    from xlprobe.data.synthetic import generate_corpus, write_corpus
-
-    out = tmp_path_factory.mktemp("probe")
-    write_corpus(generate_corpus(20, seed=7), out, "probe")
-    return out
 
 
 @pytest.fixture(autouse=True)
@@ -187,9 +179,8 @@ def recipe_config(recipe: str, output_dir: Path, *overrides: str) -> DictConfig:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("recipe", RECIPES)
-def test_paper_recipe_runs_two_steps_on_tiny_models(
-    recipe, hub_root, probe_dir, cache_dir, tmp_path
-):
+def test_paper_recipe_runs_two_steps_on_tiny_models(recipe, hub_root, cache_dir, tmp_path):
+    from xlprobe.preflight import preflight
     from xlprobe.training import train
 
     cfg = recipe_config(
@@ -197,7 +188,9 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(
         tmp_path,
         f"paths.hub_root={hub_root}",
         f"paths.cache_dir={cache_dir}",
-        f"probe.corpus.dir={probe_dir}",
+        # no probe corpus files: the probe builds one from the recipe's default parallel source
+        # (task.probe_source), read from the hub snapshots like the task data
+        f"probe.corpus.dir={tmp_path / 'no_probe_corpus'}",
         # the paper's K=600 and layers up to 12 are for the 12-layer models
         "probe.k=null",
         "probe.layers=null",
@@ -206,12 +199,19 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(
         "data.batch_size=4",
         "task.module.max_new_tokens=8" if recipe.startswith("paper_mt5") else "data.max_length=32",
     )
+    preflight(cfg, for_training=True)
     metrics = train(cfg)
 
     assert cfg.data.source == "hub"
     metric = cfg.task.monitor.split("/")[1]
     for lang in [*cfg.lang.train, *cfg.lang.zero_shot]:
         assert 0.0 <= metrics[f"test/{metric}/{lang}"] <= 100.0
+    built = tmp_path / "probe_corpus"
+    assert (built / "manifest.json").is_file()
+    lines = {
+        lang: (built / f"probe.{lang}.txt").read_text().splitlines() for lang in cfg.lang.probe
+    }
+    assert len({len(v) for v in lines.values()}) == 1 and lines[cfg.lang.probe[0]]
     rows = list(csv.DictReader((tmp_path / "probe_report.csv").open()))
     # the base model and the model after the two steps, for every probed language
     assert {row["model_state"] for row in rows} >= {"base", "finetuned"}
