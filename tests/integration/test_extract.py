@@ -332,3 +332,30 @@ def test_layers_beyond_float16_are_stored_exactly_in_float32(models, corpus, tmp
             np.testing.assert_array_equal(store.layer(0)[row], want[0])
             np.testing.assert_allclose(store.layer(1)[row], want[1], rtol=1e-5)
             np.testing.assert_allclose(store.layer(2)[row], want[2], rtol=1e-2, atol=1e-2)
+
+
+def test_a_store_is_rewritten_in_place_but_a_foreign_directory_is_kept(models, corpus, tmp_path):
+    model, tokenizer = models["bert"]
+
+    def extract(sentences, out_dir):
+        settings = ExtractionSettings()
+        return extract_view(
+            model,
+            tokenizer,
+            sentences,
+            side="encoder",
+            lang="de",
+            out_dir=out_dir,
+            settings=settings,
+        )
+
+    first = extract(corpus["de"][:2], tmp_path / "s")
+    again = extract(corpus["de"], tmp_path / "s")  # the same round probed again
+    assert len(again) > len(first)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    with pytest.raises(InputError, match="is an existing directory"):
+        extract(corpus["de"], foreign)
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
