@@ -110,3 +110,49 @@ def test_mt_run_builds_its_probe_corpus_from_the_task_pairs(task_dir, tmp_path):
     cached = list((tmp_path / "cache" / "probe_corpora").glob("*/manifest.json"))
     assert len(cached) == 1
     assert json.loads(cached[0].read_text(encoding="utf-8"))["digest"] == manifest["digest"]
+
+
+def configured_corpus(tmp_path: Path, hub_root: Path, *overrides: str) -> dict:
+    """The resolved ``probe.corpus`` node of a hub run, reading the hub snapshots."""
+    from omegaconf import OmegaConf
+
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+        cfg = compose(
+            "train",
+            overrides=[
+                "data.source=hub",
+                f"paths.hub_root={hub_root}",
+                f"paths.cache_dir={tmp_path / 'cache'}",
+                f"paths.data_dir={tmp_path / 'no-data'}",
+                *overrides,
+            ],
+        )
+    return OmegaConf.to_container(cfg.probe.corpus, resolve=True)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ("task=ner", "lang=en"),  # TED Multi: the documented default of a non-parallel task
+        ("task=mt", "lang=fr-en"),  # TED Multi on the hub (task_pairs.hub_source)
+        # the IWSLT 2017 and OPUS-100 pairs joined on English (hub_source=null)
+        ("task=mt", "lang=fr-en", "task.probe_source.0.task_pairs.hub_source=null"),
+    ],
+)
+def test_probe_corpus_from_the_hub_datasets(hub_root, tmp_path, overrides):
+    from xlprobe.data.probe_sources import RUN_SUBDIR, load_probe_corpus
+
+    corpus_cfg = configured_corpus(tmp_path, hub_root, *overrides)
+    corpus = load_probe_corpus(corpus_cfg, ["fr", "de", "es", "ar"], "en", run_dir=tmp_path)
+    manifest = json.loads((tmp_path / RUN_SUBDIR / "manifest.json").read_text(encoding="utf-8"))
+    assert len(corpus) == manifest["sentences"] > 0
+    assert {len(lines) for lines in corpus.sentences.values()} == {len(corpus)}
+    paths = {next(iter(s["spec"].values()))["path"] for s in manifest["sources"]}
+    if "hub_source=null" in overrides[-1]:
+        assert paths == {"IWSLT/iwslt2017", "Helsinki-NLP/opus-100"}
+        assert len(manifest["sources"]) == 8  # 4 pairs x (validation, test)
+    else:
+        assert paths == {"neulab/ted_multi"}
+        # every fourth fixture row has no Spanish translation
+        assert manifest["dropped"]["missing_language"] == 3

@@ -132,6 +132,7 @@ def test_cli_build_joins_on_the_pivot(bilingual, tmp_path: Path, capsys):
     assert manifest["sentences"] == 3
     assert manifest["languages"] == ["en", "fr", "de", "es", "ar"]
     assert manifest["dropped"] == {
+        "missing_language": 0,
         "empty": 1,
         "duplicate_pivot": 2,
         "no_match:fr": 2,

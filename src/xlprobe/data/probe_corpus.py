@@ -6,7 +6,8 @@ sets, for instance, are bilingual, but they translate the same TED talks, so the
 overlap. :func:`build_probe_corpus` joins such sources on the pivot-language side:
 
 1. *read*: every sentence is normalised and word-tokenized for its language
-   (:class:`WordTokenizer`); a row with an empty side is dropped (``empty``);
+   (:class:`WordTokenizer`); a row without one of the languages (``missing_language``, e.g. a
+   TED talk not translated into it) or with an empty side (``empty``) is dropped;
 2. *dedupe*: sources covering the same languages are concatenated (e.g. a dev and a test split)
    and only the first row of each pivot sentence is kept (``duplicate_pivot``);
 3. *join*: a pivot sentence is kept when every group of sources has it; the others are dropped
@@ -254,12 +255,13 @@ def _groups(
 
 def _tokenized_rows(
     source: ParallelSource, languages: Sequence[str]
-) -> tuple[list[dict[str, str]], int]:
-    """The source's rows with every language tokenized; rows with an empty side dropped."""
+) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """The source's rows with every language tokenized; rows without one of the languages
+    (``missing_language``) or with an empty side (``empty``) dropped."""
     from rich.progress import track
 
     tokenizers = {lang: word_tokenizer(lang) for lang in languages}
-    rows, empty = [], 0
+    rows, empty, missing = [], 0, 0
     for row in track(
         source.rows,
         description=f"tokenizing {source.name}",
@@ -267,12 +269,15 @@ def _tokenized_rows(
         disable=len(source.rows) < PROGRESS_MIN_ROWS,
         transient=True,
     ):
-        tokenized = {lang: tokenizers[lang](row.get(lang) or "") for lang in languages}
+        if any(row.get(lang) is None for lang in languages):
+            missing += 1
+            continue
+        tokenized = {lang: tokenizers[lang](row[lang]) for lang in languages}
         if all(tokenized.values()):
             rows.append(tokenized)
         else:
             empty += 1
-    return rows, empty
+    return rows, {"missing_language": missing, "empty": empty}
 
 
 def build_probe_corpus(
@@ -304,8 +309,8 @@ def build_probe_corpus(
         by_pivot: dict[str, dict[str, str]] = {}
         duplicates = 0
         for source in members:
-            rows, empty = _tokenized_rows(source, (pivot, *key))
-            stages.append(StageCount(f"read {source.name}", len(rows), {"empty": empty}))
+            rows, dropped = _tokenized_rows(source, (pivot, *key))
+            stages.append(StageCount(f"read {source.name}", len(rows), dropped))
             described.append(
                 {"name": source.name, "spec": dict(source.spec), "rows": len(source.rows)}
             )

@@ -5,14 +5,16 @@ A source spec is a one-key mapping (from the config's ``probe.corpus.source`` or
 
 - ``{files: {fr: dev.fr.txt, en: dev.en.txt}}``: local line-aligned files, two (bilingual) or
   more (multi-parallel);
-- ``{hub: {path, name, data_dir, revision, split, hub_root}}``: a hub translation dataset read with
-  ``datasets.load_dataset``; its ``translation`` column maps languages to sentences (IWSLT 2017,
-  OPUS-100, WMT);
+- ``{hub: {path, name, data_dir, revision, split, hub_root}}``: a hub translation dataset read
+  with ``datasets.load_dataset``: a ``translation`` column mapping languages to sentences (IWSLT
+  2017, OPUS-100, WMT), or a ``translations`` column of variable languages (multi-parallel TED
+  Multi, ``neulab/ted_multi``: rows lacking a language are dropped);
 - ``{flores: {path, split, codes, hub_root}}``: FLORES+ (``openlanguagedata/flores_plus``,
   gated), one config per language (``fra_Latn``) with a ``text`` column, rows joined on ``id``;
-- ``{task_pairs: {source, local_dir, hub, hub_root, splits, pairs}}``: a translation task's own
-  data (``task=mt``): for every pair and its validation and test splits, the local files
-  ``<split>.<src>.txt`` / ``<split>.<tgt>.txt`` or the pair's hub dataset.
+- ``{task_pairs: {source, local_dir, hub, hub_root, hub_source, splits, pairs}}``: a
+  translation task's own data (``task=mt``): for every pair and its validation and test splits,
+  the local files ``<split>.<src>.txt`` / ``<split>.<tgt>.txt`` or the pair's hub dataset; on the
+  hub, ``hub_source`` (a source spec) replaces the pairs' datasets when it is set.
 
 ``hub_root`` (optional) is a directory of local hub snapshots
 (:func:`xlprobe.data.readers.hub_dataset_path`).
@@ -89,10 +91,14 @@ def expand_sources(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             continue
         pairs = [p for group in value.get("pairs", []) for p in _as_list(group)]
         splits = {"validation": "validation", "test": "test", **dict(value.get("splits") or {})}
+        on_hub = value.get("source", "local") == "hub"
+        if on_hub and value.get("hub_source"):
+            expanded.extend(expand_sources([value["hub_source"]]))
+            continue
         for pair in dict.fromkeys(pairs):
             src, tgt = split_pair(pair)
             for split in TASK_SPLITS:
-                if value.get("source", "local") == "hub":
+                if on_hub:
                     hub = dict(value.get("hub") or {}).get(pair)
                     if hub is None:
                         raise InputError(
@@ -188,13 +194,18 @@ def load_source(spec: Mapping[str, Any], requested: Sequence[str]) -> ParallelSo
     if kind == "hub":
         split = value.get("split", "validation")
         data = _load_hub(value, split)
-        if "translation" not in data.column_names:
+        if "translation" in data.column_names:
+            rows = [dict(row) for row in data["translation"]]
+            languages = tuple(rows[0]) if rows else ()
+        elif "translations" in data.column_names:
+            rows = [_variable_languages(row) for row in data["translations"]]
+            present = sorted({lang for row in rows for lang in row})
+            languages = tuple(requested) if len(requested) > 1 else tuple(present)
+        else:
             raise InputError(
-                f"hub dataset {value['path']!r} has columns {data.column_names}, expected a "
-                "'translation' column mapping languages to sentences"
+                f"hub dataset {value['path']!r} has columns {data.column_names}, expected "
+                "'translation' (languages -> sentences) or 'translations' (variable languages)"
             )
-        rows = [dict(row) for row in data["translation"]]
-        languages = tuple(rows[0]) if rows else ()
         described = ", ".join(f"{k}={v}" for k, v in value.items() if k != "path")
         return ParallelSource(f"{value['path']} ({described})", languages, rows, {kind: value})
     split = value.get("split", "dev")
@@ -215,6 +226,15 @@ def load_source(spec: Mapping[str, Any], requested: Sequence[str]) -> ParallelSo
             by_id.setdefault(row_id, {})[lang] = text
     rows = [row for row in by_id.values() if len(row) == len(requested)]
     return ParallelSource(f"{path} ({split})", tuple(requested), rows, {kind: value})
+
+
+def _variable_languages(row: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """A ``TranslationVariableLanguages`` value (``{"language": [...], "translation": [...]}``)
+    as ``{lang: sentence}``, the first translation of each language."""
+    translations: dict[str, str] = {}
+    for lang, text in zip(row["language"], row["translation"], strict=True):
+        translations.setdefault(lang, text)
+    return translations
 
 
 def _spec_key(spec: Mapping[str, Any]) -> Any:
