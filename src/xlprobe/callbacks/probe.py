@@ -157,7 +157,10 @@ class ConceptProbeCallback(L.Callback):
             from xlprobe.data.probe_sources import load_probe_corpus
 
             self._corpus = load_probe_corpus(
-                self.corpus, self.settings.languages, self.settings.pivot, run_dir=self.output_dir
+                self.corpus,
+                self.settings.languages,
+                self.settings.pivot,
+                run_dir=self.output_dir if trainer.is_global_zero else None,
             )
 
     def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
