@@ -90,15 +90,11 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 def _probe_model(cfg: DictConfig):
     from xlprobe.data.base import ensure_synthetic
     from xlprobe.data.probe_sources import load_probe_corpus
-    from xlprobe.probing.cluster import resolve_backend
     from xlprobe.probing.pipeline import LanguageRoles, ProbeRound, ProbeSettings, run_probe
     from xlprobe.training import load_task_model
 
-    # Everything that can be checked without the model is checked before it loads.
+    # The corpus is read before the model loads (preflight has checked the options).
     settings = ProbeSettings.from_dict(_probe_values(cfg))
-    resolve_backend(settings.backend)
-    if cfg.get("ckpt") and not Path(cfg.ckpt).is_file():
-        raise InputError("checkpoint not found: set ckpt= to a .ckpt file of a run", path=cfg.ckpt)
     if cfg.data.source == "synthetic":
         ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
     corpus = load_probe_corpus(

@@ -125,11 +125,6 @@ def train(cfg: DictConfig) -> dict[str, float]:
         torch.set_num_threads(cfg.torch_threads)
 
     ckpt_path = cfg.get("ckpt_path")
-    if ckpt_path and not Path(ckpt_path).is_file():
-        raise InputError(
-            f"ckpt_path={ckpt_path}: no such checkpoint file; give a run's .ckpt "
-            "(<run>/checkpoints/last.ckpt) or ckpt_path=null"
-        )
     # Callbacks check their settings (the probe's thresholds...) before the model loads.
     callbacks = instantiate_callbacks(cfg.get("callbacks"))
     model, tokenizer = load_task_model(cfg)
