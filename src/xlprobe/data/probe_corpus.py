@@ -254,10 +254,11 @@ def _groups(
 
 
 def _tokenized_rows(
-    source: ParallelSource, languages: Sequence[str]
+    source: ParallelSource, languages: Sequence[str], pivot_memo: dict[str, str]
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
     """The source's rows with every language tokenized; rows without one of the languages
-    (``missing_language``) or with an empty side (``empty``) dropped."""
+    (``missing_language``) or with an empty side (``empty``) dropped. The pivot (first of
+    ``languages``), shared by every source, is tokenized once per sentence (``pivot_memo``)."""
     from rich.progress import track
 
     tokenizers = {lang: word_tokenizer(lang) for lang in languages}
@@ -272,7 +273,11 @@ def _tokenized_rows(
         if any(row.get(lang) is None for lang in languages):
             missing += 1
             continue
-        tokenized = {lang: tokenizers[lang](row[lang]) for lang in languages}
+        tokenized = {lang: tokenizers[lang](row[lang]) for lang in languages[1:]}
+        raw = row[languages[0]]
+        if raw not in pivot_memo:
+            pivot_memo[raw] = tokenizers[languages[0]](raw)
+        tokenized[languages[0]] = pivot_memo[raw]
         if all(tokenized.values()):
             rows.append(tokenized)
         else:
@@ -305,11 +310,12 @@ def build_probe_corpus(
     stages: list[StageCount] = []
     described: list[dict[str, Any]] = []
     joined_groups: list[tuple[tuple[str, ...], dict[str, dict[str, str]]]] = []
+    pivot_memo: dict[str, str] = {}
     for key, members in groups.items():
         by_pivot: dict[str, dict[str, str]] = {}
         duplicates = 0
         for source in members:
-            rows, dropped = _tokenized_rows(source, (pivot, *key))
+            rows, dropped = _tokenized_rows(source, (pivot, *key), pivot_memo)
             stages.append(StageCount(f"read {source.name}", len(rows), dropped))
             described.append(
                 {"name": source.name, "spec": dict(source.spec), "rows": len(source.rows)}
