@@ -220,3 +220,72 @@ def test_gated_hub_error_names_dataset_and_token():
     assert "openlanguagedata/flores_plus" in message and "HF_TOKEN" in message
     assert "huggingface-cli login" in message and "\n" not in message
     assert hub_error("x/y", ConnectionError("offline")) is None
+
+
+def write_flores_snapshot(root: Path, translations: dict[str, dict[str, str]]) -> Path:
+    """A local FLORES+ repository (openlanguagedata/flores_plus layout): one config per
+    language (``fra_Latn``), ``dev/<config>.parquet``, the dataset's columns."""
+    import yaml
+    from datasets import Dataset, Features, Value
+
+    codes = {"en": "eng_Latn", "fr": "fra_Latn", "de": "deu_Latn", "es": "spa_Latn"}
+    features = Features(
+        {
+            "id": Value("int64"),
+            "iso_639_3": Value("string"),
+            "iso_15924": Value("string"),
+            "glottocode": Value("string"),
+            "text": Value("string"),
+            "url": Value("string"),
+            "domain": Value("string"),
+            "topic": Value("string"),
+            "has_image": Value("string"),
+            "has_hyperlink": Value("string"),
+            "last_updated": Value("string"),
+        }
+    )
+    configs = []
+    for lang, code in codes.items():
+        ids = [i for i, en in enumerate(EN) if lang == "en" or lang in translations[en]]
+        # German lacks sentence 2: rows are joined on id, not on position
+        ids = [i for i in ids if not (lang == "de" and i == 2)]
+        texts = [EN[i] if lang == "en" else translations[EN[i]][lang] for i in ids]
+        n = len(ids)
+        columns = {
+            "id": ids,
+            "iso_639_3": [code[:3]] * n,
+            "iso_15924": [code[4:]] * n,
+            "glottocode": ["x"] * n,
+            "text": texts,
+            "url": ["https://example.org"] * n,
+            "domain": ["wikinews"] * n,
+            "topic": ["t"] * n,
+            "has_image": ["no"] * n,
+            "has_hyperlink": ["no"] * n,
+            "last_updated": ["1.0"] * n,
+        }
+        (root / "dev").mkdir(parents=True, exist_ok=True)
+        Dataset.from_dict(columns, features=features).to_parquet(root / "dev" / f"{code}.parquet")
+        configs.append(
+            {"config_name": code, "data_files": [{"split": "dev", "path": f"dev/{code}.parquet"}]}
+        )
+    (root / "README.md").write_text(
+        "---\n" + yaml.safe_dump({"configs": configs}) + "---\n", encoding="utf-8"
+    )
+    return root
+
+
+def test_cli_build_from_flores_joins_languages_on_id(tmp_path: Path, capsys, monkeypatch):
+    import datasets
+
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "datasets_cache")
+    flores = write_flores_snapshot(tmp_path / "flores_plus", TRANSLATIONS)
+    out = tmp_path / "probe"
+    args = ["corpus", "build", "--out", str(out), "--langs", "fr", "de", "es"]
+    assert main([*args, "--flores", "dev", "--flores-path", str(flores)]) == 0
+    en = (out / "probe.en.txt").read_text(encoding="utf-8").splitlines()
+    de = (out / "probe.de.txt").read_text(encoding="utf-8").splitlines()
+    assert en == [WordTokenizer("en")(s) for i, s in enumerate(EN) if i != 2]
+    assert de == [WordTokenizer("de")(TRANSLATIONS[s]["de"]) for i, s in enumerate(EN) if i != 2]
+    assert main([*args[:4], "--flores", "dev"]) == 2
+    assert "--flores needs --langs" in capsys.readouterr().err
