@@ -195,6 +195,7 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(recipe, hub_root, cache_dir,
         "probe.k=null",
         "probe.layers=null",
         "++trainer.limit_train_batches=2",
+        "trainer.log_every_n_steps=1",
         "trainer.max_epochs=1",
         "data.batch_size=4",
         "task.module.max_new_tokens=8" if recipe.startswith("paper_mt5") else "data.max_length=32",
@@ -212,7 +213,8 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(recipe, hub_root, cache_dir,
         lang: (built / f"probe.{lang}.txt").read_text().splitlines() for lang in cfg.lang.probe
     }
     assert len({len(v) for v in lines.values()}) == 1 and lines[cfg.lang.probe[0]]
-    rows = list(csv.DictReader((tmp_path / "probe_report.csv").open()))
+    with (tmp_path / "probe_report.csv").open() as f:
+        rows = list(csv.DictReader(f))
     # the base model and the model after the two steps, for every probed language
     assert {row["model_state"] for row in rows} >= {"base", "finetuned"}
     assert {row["lang_s"] for row in rows} >= set(cfg.lang.probe)
