@@ -192,3 +192,11 @@ def test_train_py_exits_2_with_one_line(tmp_path, task_dir):
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
     assert len(errors) == 1 and "probe.calign.theta" in errors[0]
+
+
+def test_corpus_build_settings_out_of_range(tmp_path, task_dir):
+    fails(
+        config(tmp_path, task_dir, "probe.corpus.build.min_tokens=0"),
+        "probe.corpus.build.min_tokens",
+    )
+    fails(config(tmp_path, task_dir, "+probe.corpus.build.lowercase=true"), "probe.corpus.build")

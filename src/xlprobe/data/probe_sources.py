@@ -290,13 +290,25 @@ def corpus_exists(corpus_cfg: Mapping[str, Any], languages: Sequence[str]) -> bo
     return all(path.is_file() for path in files.values())
 
 
-def build_settings(corpus_cfg: Mapping[str, Any], languages: Sequence[str], pivot: str):
-    """The :class:`BuildSettings` of ``probe.corpus.build`` for these languages."""
+def build_settings(
+    corpus_cfg: Mapping[str, Any], languages: Sequence[str], pivot: str
+) -> BuildSettings:
+    """The :class:`BuildSettings` of ``probe.corpus.build`` for these languages.
+
+    Raises:
+        InputError: An unknown or out-of-range ``probe.corpus.build`` setting (named).
+    """
     values = dict(corpus_cfg.get("build") or {})
+    known = {"min_tokens", "max_tokens", "max_sentences", "seed"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InputError(
+            f"probe.corpus.build: unknown setting(s) {unknown}; known: {sorted(known)}"
+        )
     try:
         return BuildSettings(pivot=pivot, languages=tuple(languages), **values)
-    except TypeError as err:
-        raise InputError(f"probe.corpus.build: {err}") from None
+    except InputError as err:
+        raise InputError(f"probe.corpus.build.{err.message}") from None
 
 
 def load_probe_corpus(
