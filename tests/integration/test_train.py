@@ -84,6 +84,7 @@ def test_demo_experiment_logs_every_language(experiment, tmp_path, cache_dir):
         for lang in langs:
             key = f"{split}/{METRIC[experiment]}/{lang}"
             assert key in metrics, sorted(metrics)
+            # in range; that each value is that language's own: the test after this one
             assert 0.0 <= metrics[key] <= 100.0
     assert "train/loss" in metrics
     # the whole resolved config went to the logger; metrics.csv holds the per-language keys
@@ -92,6 +93,118 @@ def test_demo_experiment_logs_every_language(experiment, tmp_path, cache_dir):
     columns = set(read_metrics_csv(tmp_path)[0])
     assert f"test/{METRIC[experiment]}/{langs[-1]}" in columns
     assert (tmp_path / "checkpoints" / "last.ckpt").is_file()
+
+
+def _test_predictions(cfg: DictConfig, ckpt: Path, lang: str) -> list:
+    """What the checkpoint's model predicts on the test split of ``lang``, batch by batch like
+    the test loop: translations (MT), word tags (NER, first subwords), class ids (SST-2)."""
+    import torch
+
+    from xlprobe.training import load_task_model
+    from xlprobe.utils.instantiate import instantiate
+
+    model, tokenizer = load_task_model(cfg)
+    task = instantiate(cfg.task.module, model=model, tokenizer=tokenizer)
+    task.load_state_dict(torch.load(ckpt, map_location="cpu", weights_only=False)["state_dict"])
+    task.eval()
+    datamodule = instantiate(cfg.data, tokenizer=tokenizer, _convert_="all")
+    datamodule.setup("test")
+    loader = datamodule.test_dataloader()[datamodule.eval_langs.index(lang)]
+    predictions = []
+    with torch.no_grad():
+        for batch in loader:
+            if cfg.task.head == "seq2seq":
+                hypotheses = task.translate(batch["input_ids"], batch["attention_mask"])
+                predictions += [h.strip() for h in hypotheses]
+                continue
+            ids = task.model(**task.model_inputs(batch)).logits.argmax(-1)
+            if cfg.task.head == "sequence_classification":
+                predictions += ids.tolist()
+                continue
+            id2label = task.model.config.id2label
+            for row, gold in zip(ids.tolist(), batch["labels"].tolist(), strict=True):
+                predictions.append([id2label[i] for i, g in zip(row, gold, strict=True) if g >= 0])
+    return predictions
+
+
+def _read_conll_words(path: Path) -> list[list[str]]:
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    return [[line.split("\t")[0] for line in b.splitlines()] for b in blocks if b.strip()]
+
+
+def _write_conll(path: Path, words: list[list[str]], tags: list[list[str]]) -> None:
+    blocks = [
+        "".join(f"{w}\t{t}\n" for w, t in zip(ws, ts, strict=True))
+        for ws, ts in zip(words, tags, strict=True)
+    ]
+    path.write_text("\n".join(blocks), encoding="utf-8")
+
+
+def _write_gold(
+    experiment: str, data: Path, split: str, lang: str, predicted: list, *, match: bool
+) -> None:
+    """Rewrite the gold of ``lang`` in the file of ``split`` (the one the test loop reads) in
+    ``data``: the model's predictions (``match``: its metric must be 100), or gold it cannot
+    match (metric 0: NER without entities, SST-2 with every predicted class flipped)."""
+    if experiment == "demo":  # lang is fr-de: the references are the German side
+        assert match
+        path = data / f"{split}.de.txt"
+        path.write_text("".join(f"{h}\n" for h in predicted), encoding="utf-8")
+    elif experiment == "demo_ner":
+        path = data / f"{split}.{lang}.conll"
+        words = _read_conll_words(path)[: len(predicted)]
+        assert [len(w) for w in words] == [len(t) for t in predicted]
+        tags = predicted if match else [["O"] * len(w) for w in words]
+        _write_conll(path, words, tags)
+    else:
+        path = data / f"{split}.{lang}.tsv"
+        texts = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+        labels = [y if match else 1 - y for y in predicted]
+        rows = zip(texts[: len(labels)], labels, strict=True)
+        path.write_text("".join(f"{t}\t{y}\n" for t, y in rows), encoding="utf-8")
+
+
+# Per task: the language scored against the model's own predictions, the language scored against
+# gold the model cannot match (MT: fr-en, its real references), and the lang overrides that give
+# them separate test files (MT pairs into English share test.en.txt, so fr-de is the matched pair).
+SCORED = {
+    "demo": ("fr-de", "fr-en", ("lang.zero_shot=[fr-de]",)),
+    "demo_ner": ("de", "en", ()),
+    "demo_sst2": ("de", "en", ()),
+}
+
+
+@pytest.mark.parametrize("experiment", sorted(METRIC))
+def test_each_language_is_scored_against_its_own_test_data(experiment, tmp_path, cache_dir):
+    """The model's own test predictions for one language become that language's gold, so its
+    metric is 100 while another language's is not: each value is computed per language from
+    that language's data (lr=0 keeps the base model, whose random NER head predicts entities)."""
+    import shutil
+
+    from xlprobe.training import train
+
+    matched, other, lang_overrides = SCORED[experiment]
+    common = ("task.module.optimizer.lr=0", *lang_overrides)
+    cfg = demo_config(experiment, tmp_path / "run", cache_dir, *common, "test=false")
+    train(cfg)
+    ckpt = tmp_path / "run" / "checkpoints" / "last.ckpt"
+    data = tmp_path / "data"
+    shutil.copytree(cfg.data.local_dir, data)
+    local = (*common, "data.source=local", f"data.local_dir={data}")
+    local_cfg = demo_config(experiment, tmp_path / "predict", cache_dir, *local)
+    for lang, match in ((matched, True), (other, False)):
+        if match or experiment != "demo":
+            predicted = _test_predictions(local_cfg, ckpt, lang)
+            split = local_cfg.data.splits.test
+            _write_gold(experiment, data, split, lang, predicted, match=match)
+    metrics = train(
+        demo_config(
+            experiment, tmp_path / "scored", cache_dir, *local, "train=false", f"ckpt_path={ckpt}"
+        )
+    )
+    metric = METRIC[experiment]
+    assert metrics[f"test/{metric}/{matched}"] == pytest.approx(100.0)
+    assert metrics[f"test/{metric}/{other}"] < 100.0
 
 
 def test_resume_from_checkpoint(tmp_path, cache_dir):
