@@ -156,6 +156,7 @@ def test_joblib_launcher_runs_each_job_in_a_worker_with_its_overrides(tmp_path):
 
 def test_callbacks_and_loggers_are_built_from_config(tmp_path, monkeypatch):
     from xlprobe.utils.instantiate import instantiate_callbacks, instantiate_loggers
+    from xlprobe.utils.runtime import finish_wandb
 
     monkeypatch.delenv("WANDB_API_KEY", raising=False)
     monkeypatch.delenv("WANDB_MODE", raising=False)
@@ -170,8 +171,10 @@ def test_callbacks_and_loggers_are_built_from_config(tmp_path, monkeypatch):
     loggers = instantiate_loggers(cfg.logger)
     assert sorted(type(lg).__name__ for lg in loggers) == ["CSVLogger", "WandbLogger"]
     wandb_logger = next(lg for lg in loggers if type(lg).__name__ == "WandbLogger")
-    # no API key, not logged in: offline
+    # no API key, not logged in: offline; the run is started when the logger is built
     assert wandb_logger._offline
+    assert wandb_logger.experiment.dir.startswith(str(tmp_path / "wandb"))
+    finish_wandb()
     assert instantiate_callbacks(None) == []
 
 
