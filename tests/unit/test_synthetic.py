@@ -1,88 +1,194 @@
 from __future__ import annotations
 
+import itertools
+import json
+import re
+
 import pytest
 
 from xlprobe.data import synthetic
-from xlprobe.data.synthetic import LANGUAGES, generate_corpus, write_synthetic_dataset
+from xlprobe.data import synthetic_lexicon as lex
+from xlprobe.data.base import ensure_synthetic
+from xlprobe.data.synthetic import (
+    LANGUAGES,
+    generate_corpus,
+    is_current_dataset,
+    write_synthetic_dataset,
+)
+
+PROBE_SEED = synthetic.SPLIT_SEED_OFFSETS["probe"]
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """The probe split of the default demo dataset (seed 0, 2,000 sentences)."""
+    return generate_corpus(2000, seed=PROBE_SEED)
+
+
+def _noun(key):
+    return next(n for n in lex.NOUNS if n.key == key)
+
+
+def _adjective(key):
+    return next(a for a in lex.ATTRIBUTES if a.key == key)
+
+
+def _words(phrase):
+    return {lang: " ".join(t.word for t in tokens) for lang, tokens in phrase.items()}
 
 
 def test_same_seed_same_corpus_other_seed_other_corpus():
     a, b, c = generate_corpus(50, seed=3), generate_corpus(50, seed=3), generate_corpus(50, seed=4)
-    assert a.sentences == b.sentences and a.sentiment == b.sentiment
+    assert a.sentences == b.sentences and a.sentiment == b.sentiment and a.ner_tags == b.ner_tags
+    assert a.lexicon("de", "en") == b.lexicon("de", "en")
     assert a.sentences["en"] != c.sentences["en"]
 
 
-def test_sentences_are_parallel_with_one_tag_per_word():
-    corpus = generate_corpus(200, seed=0)
+def test_at_least_1500_word_types_per_language(probe):
     for lang in LANGUAGES:
-        assert len(corpus.sentences[lang]) == 200
-        for sentence, tags in zip(corpus.sentences[lang], corpus.ner_tags[lang], strict=True):
+        types = {w for s in probe.sentences[lang] for w in s.split()}
+        assert len(types) >= 1500, (lang, len(types))
+
+
+def test_sentences_are_parallel_with_one_tag_per_word_and_the_same_entities(probe):
+    for lang in LANGUAGES:
+        assert len(probe.sentences[lang]) == 2000
+        for sentence, tags in zip(probe.sentences[lang], probe.ner_tags[lang], strict=True):
             assert sentence and sentence == sentence.strip()
             assert len(sentence.split()) == len(tags)
             assert set(tags) <= set(synthetic.NER_LABELS)
-    assert set(corpus.sentiment) == {0, 1}
+            assert not any(
+                tag.startswith("I-") and prev[2:] != tag[2:]
+                for prev, tag in zip(["O", *tags], tags, strict=False)
+            )
+    for i in range(2000):
+        counts = {
+            lang: sorted(t for t in probe.ner_tags[lang][i] if t.startswith("B-"))
+            for lang in LANGUAGES
+        }
+        assert len({tuple(c) for c in counts.values()}) == 1, i
+    assert set(probe.sentiment) == {0, 1}
 
 
-def test_every_template_orders_all_its_units_in_every_language():
-    import random
-
-    rng = random.Random(0)
-    for template in synthetic.TEMPLATES:
-        for _ in range(20):
-            sentence = template(rng)
-            for lang in LANGUAGES:
-                assert sorted(sentence.orders[lang]) == sorted(sentence.units)
-
-
-def test_word_order_differs_across_languages():
-    corpus = generate_corpus(400, seed=1)
-    en = corpus.sentences["en"]
-    fr = corpus.sentences["fr"]
-    i = next(i for i, s in enumerate(en) if " red " in f" {s} " and s.split()[0] != "the")
-    assert en[i].split().index("red") + 1 < len(en[i].split())
-    assert "rouge" in fr[i].split()
-    noun_fr = fr[i].split()[fr[i].split().index("rouge") - 1]
-    assert corpus.lexicon("fr", "en")[noun_fr] == {en[i].split()[en[i].split().index("red") + 1]}
+def test_every_linked_word_pair_occurs_in_one_sentence_pair(probe):
+    for src, tgt in (("de", "en"), ("fr", "ar"), ("es", "de")):
+        cooccurring = {
+            (s, t)
+            for a, b in zip(probe.sentences[src], probe.sentences[tgt], strict=True)
+            for s in a.split()
+            for t in b.split()
+        }
+        pairs = {(s, t) for s, ts in probe.lexicon(src, tgt).items() for t in ts}
+        assert len(pairs) > 1000 and pairs <= cooccurring
 
 
-def test_arabic_is_in_arabic_script():
-    corpus = generate_corpus(20, seed=0)
-    letters = [ch for s in corpus.sentences["ar"] for ch in s if ch.isalpha()]
-    assert letters and all("\u0600" <= ch <= "\u06ff" for ch in letters)
-
-
-def test_lexicon_translates_position_by_position_and_merges_multiword_units():
-    corpus = generate_corpus(500, seed=0)
-    de_en = corpus.lexicon("de", "en")
-    assert de_en["Katze"] == {"cat"}
-    assert de_en["der"] == {"the"} and de_en["einen"] == {"a"}
-    assert corpus.lexicon("fr", "en")["que"] == {"because"}
-    assert corpus.lexicon("en", "de")["the"] == {"der", "die", "das", "dem"}
-    assert "the" not in corpus.lexicon("en", "ar")
-    assert corpus.lexicon("ar", "en")["قط"] == {"cat"}
-    assert corpus.lexicon("ar", "en")["بنك"] == {"Bank"}
-    assert corpus.lexicon("en", "ar")["Nova"] == {"نوفا"}
-    assert corpus.lexicon("de", "en")["Weber"] == {"Weber"}
+def test_lexicon_links_inflected_forms_to_inflected_forms(probe):
+    de_en, ar_en, fr_en = (
+        probe.lexicon("de", "en"),
+        probe.lexicon("ar", "en"),
+        probe.lexicon("fr", "en"),
+    )
+    assert de_en["Katzen"] == {"cats"} and de_en["Katze"] == {"cat"}
+    assert de_en["Äpfel"] == {"apples"} and de_en["Apfel"] == {"apple"}
+    assert ar_en["القطط"] == {"cats"} and ar_en["الكلاب"] == {"dogs"}
+    assert de_en["roten"] == {"red"} and fr_en["rouges"] == {"red"}
+    assert de_en["kaufte"] == {"bought"} and de_en["kauft"] <= {"buys", "buying", "buy"}
+    assert fr_en["que"] == {"because"} and fr_en["parce"] == {"because"}
+    assert de_en["einundzwanzig"] == {"twenty-one"}
+    # treinta y uno: thirty-one (and, in "el puesto treinta y uno", thirty-first)
+    assert all(w.startswith("thirt") for w in probe.lexicon("es", "en")["treinta"])
+    assert "the" in probe.lexicon("en", "de") and "the" not in probe.lexicon("en", "ar")
+    assert "y" not in probe.lexicon("es", "fr") or "et" in probe.lexicon("es", "fr")["y"]
     with pytest.raises(ValueError, match="not in corpus languages"):
-        corpus.lexicon("de", "it")
+        probe.lexicon("de", "it")
 
 
-def test_sentiment_follows_the_emotion_word():
-    corpus = generate_corpus(300, seed=2)
-    positive = {
-        e["en"] for e, p in zip(synthetic.EMOTIONS, synthetic.EMOTION_POLARITY, strict=True) if p
+def test_noun_phrases_inflect_and_agree():
+    cat, dog, house = _noun("cat"), _noun("dog"), _noun("house")
+    red, small = _adjective("red"), _adjective("small")
+    np = synthetic._NounPhrase
+    assert _words(synthetic._np(np(cat, "def", True, red))) == {
+        "en": "the red cats",
+        "de": "die roten Katzen",
+        "fr": "les chats rouges",
+        "es": "los gatos rojos",
+        "ar": "القطط الحمراء",
     }
-    negative = {
-        e["en"]
-        for e, p in zip(synthetic.EMOTIONS, synthetic.EMOTION_POLARITY, strict=True)
-        if not p
+    assert _words(synthetic._np(np(dog, "indef", False, red), de_case="acc")) == {
+        "en": "a red dog",
+        "de": "einen roten Hund",
+        "fr": "un chien rouge",
+        "es": "un perro rojo",
+        "ar": "كلب أحمر",
     }
-    for sentence, label in zip(corpus.sentences["en"], corpus.sentiment, strict=True):
-        words = set(sentence.split())
-        if words & positive:
-            assert label == 1
-        if words & negative:
-            assert label == 0
+    three_houses = _words(synthetic._np(np(house, "count", True, small, 3), de_case="dat"))
+    assert three_houses == {
+        "en": "three small houses",
+        "de": "drei kleinen Häusern",
+        "fr": "trois petites maisons",
+        "es": "tres casas pequeñas",
+        "ar": "ثلاثة بيوت صغيرة",
+    }
+    # Arabic number-noun gender polarity: three (feminine) cats, three (masculine) dogs
+    assert _words(synthetic._np(np(cat, "count", True, None, 3)))["ar"] == "ثلاث قطط"
+    assert _words(synthetic._np(np(dog, "count", True, None, 3)))["ar"] == "ثلاثة كلاب"
+
+
+def test_verbs_agree_in_tense_person_and_number(probe):
+    assert lex.arabic_feminine_past("اشترى") == "اشترت"
+    assert lex.arabic_feminine_present("يشتري") == "تشتري"
+    buy = next(v for v in lex.TRANSITIVE if v.key == "buy")
+    assert buy.en == ("buy", "buys", "bought", "buying")
+    assert buy.de == ("kauft", "kaufen", "kaufte", "kauften")
+    en = " \n".join(probe.sentences["en"])
+    assert re.search(r"\b(are|is) \w+ing\b", en) and re.search(r"\bdid not \w+\b", en)
+    fr = "\n".join(probe.sentences["fr"])
+    assert re.search(r"\bsont (tombées|venues|restées)\b", fr)  # être + feminine plural
+
+
+def test_numbers_are_spelled_in_each_language():
+    assert [synthetic._number_en(n) for n in (7, 21, 99)] == ["seven", "twenty-one", "ninety-nine"]
+    assert [synthetic._number_de(n) for n in (1, 21, 77)] == [
+        "eins",
+        "einundzwanzig",
+        "siebenundsiebzig",
+    ]
+    assert [synthetic._number_fr(n) for n in (21, 71, 80, 91)] == [
+        "vingt-et-un",
+        "soixante-et-onze",
+        "quatre-vingts",
+        "quatre-vingt-onze",
+    ]
+    assert [synthetic._number_es(n) for n in (16, 22, 45)] == [
+        "dieciséis",
+        "veintidós",
+        "cuarenta y cinco",
+    ]
+    assert synthetic._number_ar(12) == "اثنا_عشر" and synthetic._number_ar(12, "gen") == "اثني_عشر"
+    assert synthetic._number_ar(21, "acc") == "واحدا_وعشرين"
+    assert synthetic._ordinal_ar(21) == "الحادي_والعشرين"
+    assert synthetic._ordinal_fr(5) == "cinquième" and synthetic._ordinal_en(42) == "forty-second"
+
+
+def test_orthography(probe):
+    fr = [w for s in probe.sentences["fr"] for w in s.split()]
+    assert "l'" in fr and "n'" in fr
+    assert not any(a in ("le", "la") and b[0] in "aeiouéè" for a, b in itertools.pairwise(fr))
+    en = [w for s in probe.sentences["en"] for w in s.split()]
+    assert not any(a == "a" and b[0] in "aeio" for a, b in itertools.pairwise(en))
+    assert "an" in en
+    ar = [w for s in probe.sentences["ar"] for w in s.split()]
+    assert "و" not in ar and any(w.startswith("و") for w in ar)
+    letters = [ch for w in ar for ch in w if ch.isalpha()]
+    assert all("\u0600" <= ch <= "\u06ff" for ch in letters)
+
+
+def test_sentiment_follows_the_emotion_or_quality_word(probe):
+    # the last evaluative word decides ("clean" is also a verb: "did not clean the boat")
+    polarity = {a.en: a.polarity for a in lex.EMOTIONS + lex.QUALITIES}
+    for sentence, label in zip(probe.sentences["en"], probe.sentiment, strict=True):
+        polar = [polarity[w] for w in sentence.split() if w in polarity]
+        assert polar and polar[-1] == label, sentence
 
 
 def test_unknown_language_is_rejected():
@@ -100,9 +206,26 @@ def test_dataset_files(tmp_path):
             for ext in ("txt", "conll", "tsv"):
                 assert f"{split}.{lang}.{ext}" in names
     assert "lexicon.ar-en.tsv" in names and "lexicon.en-ar.tsv" in names
+    stamp = json.loads((out / "world.json").read_text(encoding="utf-8"))
+    assert stamp["world_version"] == synthetic.WORLD_VERSION and stamp["sizes"]["probe"] == 10
     assert len((out / "train.en.txt").read_text(encoding="utf-8").splitlines()) == 30
     conll_sentences = (out / "probe.ar.conll").read_text(encoding="utf-8").split("\n\n")
     assert len([s for s in conll_sentences if s.strip()]) == 10
     train = (out / "train.en.txt").read_text(encoding="utf-8")
     assert train != (out / "test.en.txt").read_text(encoding="utf-8")[: len(train)]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_ensure_synthetic_replaces_a_copy_of_another_world_or_size(tmp_path):
+    sizes = {"n_train": 6, "n_val": 2, "n_test": 2, "n_probe": 3, "seed": 0}
+    out = ensure_synthetic(tmp_path / "synthetic", sizes)
+    assert is_current_dataset(out, **sizes)
+    (out / "world.json").write_text('{"world_version": 1}', encoding="utf-8")
+    (out / "probe.en.txt").write_text("stale\n", encoding="utf-8")
+    ensure_synthetic(out, sizes)
+    assert len((out / "probe.en.txt").read_text(encoding="utf-8").splitlines()) == 3
+    ensure_synthetic(out, {**sizes, "n_probe": 5})
+    assert len((out / "probe.en.txt").read_text(encoding="utf-8").splitlines()) == 5
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
+        "synthetic"
+    ]

@@ -29,7 +29,8 @@ _PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
 def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, int]) -> Path:
     """Write the bundled synthetic corpus into ``out_dir`` unless it is already there.
 
-    A file lock makes concurrent runs (parallel sweeps) write it once.
+    A copy written by another world version or with other sizes (its ``world.json`` differs)
+    is replaced. A file lock makes concurrent runs (parallel sweeps) write it once.
 
     Args:
         out_dir: Target directory (written atomically by the generator).
@@ -38,14 +39,14 @@ def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, int]) -> Path:
     """
     from filelock import FileLock
 
-    from xlprobe.data.synthetic import write_synthetic_dataset
+    from xlprobe.data.synthetic import is_current_dataset, write_synthetic_dataset
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(out_dir) + ".lock"):
-        if not out_dir.is_dir():
+        if not is_current_dataset(out_dir, **sizes):
             log.info("Writing the synthetic corpus to %s", out_dir)
-            write_synthetic_dataset(out_dir, **sizes)
+            write_synthetic_dataset(out_dir, **sizes, replace=out_dir.is_dir())
     return out_dir
 
 

@@ -117,9 +117,10 @@ def tiny_model_dir(
 ) -> Path:
     """Directory of a tiny ``arch`` model trained on the synthetic corpus, built on first use.
 
-    The directory is ``cache_dir/tiny_<arch>_<hash>`` where the hash covers every setting, so a
-    change of size or seed builds a new model and an existing one is reused as is (it is only
-    ever written atomically, so a present directory is complete).
+    The directory is ``cache_dir/tiny_<arch>_<hash>`` where the hash covers every setting and
+    the synthetic world's version, so a change of size, seed or world builds a new model and an
+    existing one is reused as is (it is only ever written atomically, so a present directory is
+    complete).
 
     Args:
         arch: ``mt5``, ``bert`` or ``xlmr``.
@@ -143,6 +144,8 @@ def tiny_model_dir(
             f"model.tiny.pretrain_epochs={pretrain_epochs}: denoising pretraining is for the "
             "seq2seq tiny_mt5 only; set it to 0 for tiny_bert and tiny_xlmr"
         )
+    from xlprobe.data.synthetic import WORLD_VERSION
+
     settings = {
         "arch": arch,
         "seed": seed,
@@ -153,6 +156,7 @@ def tiny_model_dir(
         "num_heads": num_heads,
         "pretrain_epochs": pretrain_epochs,
         "recipe": _TINY_RECIPE_VERSION,
+        "world": WORLD_VERSION,
     }
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     out_dir = Path(cache_dir) / f"tiny_{arch}_{digest}"
