@@ -52,6 +52,7 @@ from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictio
 from xlprobe.probing.extract import ExtractionSettings
 from xlprobe.probing.metrics import COVERAGE_WARNING, DictionaryCoverage
 from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
+from xlprobe.probing.sentence_probe import SentenceSettings, read_sentence_rows
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,8 @@ class ProbeSettings:
             probe corpus with eflomal.
         dictionary_cache: Directory caching built dictionaries per probe corpus (``None``: no
             cache, build in every run).
+        sentence: Sentence-level rows: retrieval, ABX form / meaning
+            (:mod:`xlprobe.probing.sentence_probe`).
     """
 
     languages: tuple[str, ...]
@@ -149,6 +152,7 @@ class ProbeSettings:
     keep_activations: bool = False
     dictionaries: Mapping[str, str] = field(default_factory=dict)
     dictionary_cache: str | None = None
+    sentence: SentenceSettings = field(default_factory=SentenceSettings)
 
     def __post_init__(self) -> None:
         languages = tuple(lang for lang in self.languages if lang != self.pivot)
@@ -183,6 +187,7 @@ class ProbeSettings:
             "extraction": ExtractionSettings,
             "calign": CalignSettings,
             "colap": ColapSettings,
+            "sentence": SentenceSettings,
         }
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
@@ -602,10 +607,13 @@ def run_probe(
 
     Returns:
         The round's report, with ``timings`` in seconds for ``<round>/dictionary``,
-        ``<round>/extract``, ``<round>/cluster``, ``<round>/metrics`` and ``<round>/total``.
+        ``<round>/extract``, ``<round>/cluster``, ``<round>/metrics``, ``<round>/total`` and,
+        with ``settings.sentence.enabled``, ``<round>/sentence`` (retrieval and ABX rows,
+        :mod:`~xlprobe.probing.sentence_probe`).
     """
     from xlprobe.probing.cluster import kmeans
     from xlprobe.probing.extract import extract_view
+    from xlprobe.probing.sentence_probe import sentence_report
 
     probe_round = probe_round or ProbeRound()
     probe_dir = Path(probe_dir)
@@ -680,6 +688,19 @@ def run_probe(
     tick = time.perf_counter()
     report = score_round(concepts, plan, layers, dictionaries, settings, probe_round)
     timings["metrics"] = time.perf_counter() - tick
+    if settings.sentence.enabled:
+        sentence = sentence_report(
+            model,
+            tokenizer,
+            corpus.sentences,
+            plan.joint_pairs,
+            layers,
+            settings.sentence,
+            probe_round,
+            round_dir,
+        )
+        report.extend(sentence)
+        timings.update(sentence.timings)
     timings["total"] = time.perf_counter() - start
     report.timings = {f"{probe_round.name}/{k}": v for k, v in timings.items()}
     _update_manifest(probe_dir, settings, plan, layers, probe_round, n_sentences, roles=roles)
@@ -841,6 +862,7 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
         load += time.perf_counter() - tick
         tick = time.perf_counter()
         report.extend(score_round(concepts, plan, layers, dictionaries, settings, probe_round))
+        report.extend(read_sentence_rows(round_dir))
         score += time.perf_counter() - tick
     report.timings = {"rescore/load": load, "rescore/metrics": score}
     return report

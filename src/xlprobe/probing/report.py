@@ -24,8 +24,12 @@ from typing import Any
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 
-METRICS = ("calign", "colap", "dict_coverage")
-CURVE_METRICS = ("calign", "colap")
+SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
+"""Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
+directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
+discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
+METRICS = ("calign", "colap", "dict_coverage", *SENTENCE_METRICS)
+CURVE_METRICS = ("calign", "colap", *SENTENCE_METRICS)
 """Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
 word types with an n-best translation among the target word types, see
 :func:`xlprobe.probing.metrics.dictionary_coverage`) depends on the dictionary and the probed
