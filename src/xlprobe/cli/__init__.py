@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import corpus, dictionary, metrics
+from . import corpus, dictionary, embeddings, metrics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.register(groups)
     dictionary.register(groups)
     corpus.register(groups)
+    embeddings.register(groups)
     return parser
 
 
