@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import corpus, dictionary, embeddings, metrics
+from . import corpus, dictionary, embeddings, langsim, metrics, sweep
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     dictionary.register(groups)
     corpus.register(groups)
     embeddings.register(groups)
+    langsim.register(groups)
+    sweep.register(groups)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Analyses over many runs: sweep summaries, language similarity, transfer vs similarity."""
