@@ -171,14 +171,25 @@ def probe(cfg: DictConfig) -> dict[str, float]:
         The scalars of the last probed round (``probe/calign/encoder/de-en/layer_06`` ...).
     """
     from xlprobe.preflight import preflight
+    from lightning.pytorch.loggers import WandbLogger
+
     from xlprobe.reporting.outputs import write_outputs
     from xlprobe.reporting.tables import summary_table
+    from xlprobe.reporting.wandb_payloads import report_payload
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
 
     preflight(cfg, for_training=False)
     report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
-    write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)
+    # a re-scored run's clusters stay in the source run (a re-clustered one has its own probe/)
+    rescored = cfg.get("from_run") and not (out / "probe").is_dir()
+    write_outputs(
+        report,
+        out,
+        train_langs=roles.train,
+        zero_shot_langs=roles.zero_shot,
+        probe_dir=Path(cfg.from_run) / "probe" if rescored else None,
+    )
     loggers = instantiate_loggers(cfg.get("logger"))
     log_config(cfg, loggers)
     for row_epoch in report.epochs():
@@ -187,6 +198,8 @@ def probe(cfg: DictConfig) -> dict[str, float]:
         for pl_logger in loggers:
             pl_logger.log_metrics({**scalars, "probe/epoch": float(row_epoch)}, step=step)
     for pl_logger in loggers:
+        if isinstance(pl_logger, WandbLogger):
+            pl_logger.experiment.log(report_payload(out))
         pl_logger.finalize("success")
     last = report.epochs()[-1] if report.rows else None
     log.info("Probe report\n%s", summary_table(report, last))

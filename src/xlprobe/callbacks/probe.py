@@ -239,6 +239,7 @@ class ConceptProbeCallback(L.Callback):
             train_langs=self.roles.train,
             zero_shot_langs=self.roles.zero_shot,
             task_metrics=self.task_metrics,
+            corpus=self._corpus.sentences,
         )
         self._log(trainer, report, probe_round)
 
@@ -254,12 +255,17 @@ class ConceptProbeCallback(L.Callback):
                 {**scalars, "probe/epoch": float(probe_round.epoch)}, step=trainer.global_step
             )
             if isinstance(pl_logger, L.pytorch.loggers.WandbLogger):
-                from xlprobe.reporting.wandb_payloads import examples_table, line_plots
+                from xlprobe.reporting.wandb_payloads import (
+                    examples_table,
+                    line_plots,
+                    report_payload,
+                )
 
                 pl_logger.experiment.log(
                     {
                         **line_plots(self.history, probe_round.epoch),
                         "probe/examples": examples_table(report),
+                        **report_payload(self.output_dir),
                     },
                     step=trainer.global_step,
                 )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import corpus, dictionary, embeddings, langsim, metrics, sweep
+from . import corpus, dictionary, embeddings, langsim, metrics, report, sweep
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     embeddings.register(groups)
     langsim.register(groups)
     sweep.register(groups)
+    report.register(groups)
     return parser
 
 

@@ -16,19 +16,25 @@ def write_outputs(
     train_langs: Sequence[str],
     zero_shot_langs: Sequence[str],
     task_metrics: Iterable[Mapping[str, Any]] = (),
+    probe_dir: str | Path | None = None,
+    corpus: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """Write the report's CSV/JSON files and its PNGs into ``run_dir``.
+    """Write the report's CSV/JSON files, its PNGs and ``report.html`` into ``run_dir``.
 
     ``probe_report.csv``, ``probe_examples.csv``, ``probe_timings.json``,
     ``plots/layers_<metric>_<sides>.png`` (metric per layer), ``plots/epochs_<metric>_<sides>.png``
     (metric per epoch at the last layer) and, when task metrics are given,
-    ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation).
+    ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation);
+    ``report.html`` (:mod:`xlprobe.reporting.html_report`) when the run has a probe directory:
+    ``probe_dir`` (default ``run_dir/probe``), with ``corpus`` (sentences per language) for
+    the keyword-in-context view (default: looked up in the run).
     """
     from xlprobe.reporting.curves import (
         plot_epoch_curves,
         plot_layer_curves,
         plot_zero_shot_correlation,
     )
+    from xlprobe.reporting.html_report import write_html_report
     from xlprobe.reporting.tables import write_report
 
     run_dir = Path(run_dir)
@@ -43,3 +49,6 @@ def write_outputs(
             run_dir / "plots" / "zero_shot_correlation.png",
             langs=zero_shot_langs,
         )
+    probe_dir = Path(probe_dir) if probe_dir is not None else run_dir / "probe"
+    if (probe_dir / "manifest.json").is_file():
+        write_html_report(run_dir, probe_dir=probe_dir, corpus=corpus)

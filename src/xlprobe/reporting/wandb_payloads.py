@@ -7,7 +7,9 @@ Nothing here logs: the probe callback passes the returned dicts to
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from xlprobe.probing.report import (
@@ -72,3 +74,22 @@ def examples_table(report: ProbeReport):
     import wandb
 
     return wandb.Table(columns=list(EXAMPLE_COLUMNS), data=[e.cells() for e in report.examples])
+
+
+def report_payload(run_dir: str | Path) -> dict[str, Any]:
+    """The run's ``report.html`` as a W&B HTML panel (``probe/report``) and its concept kinds
+    per layer (``concept_labels.csv``, the paper's Fig. 9) as a table (``probe/concept_labels``);
+    files the run does not have are left out."""
+    import wandb
+
+    from xlprobe.reporting.html_report import LABELS_CSV, REPORT_HTML
+
+    run_dir = Path(run_dir)
+    payload: dict[str, Any] = {}
+    if (run_dir / REPORT_HTML).is_file():
+        payload["probe/report"] = wandb.Html(str(run_dir / REPORT_HTML), inject=False)
+    if (run_dir / LABELS_CSV).is_file():
+        with open(run_dir / LABELS_CSV, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        payload["probe/concept_labels"] = wandb.Table(columns=rows[0], data=rows[1:])
+    return payload
