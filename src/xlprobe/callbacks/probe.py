@@ -176,7 +176,7 @@ class ConceptProbeCallback(L.Callback):
         names = {ProbeRound(r.epoch, r.step, r.model_state).name for r in self.history.rows}
         candidates = [self._resumed_probe_dir]
         if ckpt_path:
-            candidates.append(Path(ckpt_path).resolve().parents[1] / "probe")
+            candidates.append(Path(ckpt_path).resolve().parent.parent / "probe")
         for source in candidates:
             if source is None or not (source / MANIFEST).is_file():
                 continue
