@@ -112,6 +112,7 @@ def grid_multirun(tmp_path: Path) -> Path:
         f.write("0,0,finetuned,encoder,de")
     (root / "10").mkdir()
     (root / "multirun.yaml").write_text("hydra: {}\n")
+    (root / "summary").mkdir()  # an earlier summary's folder: not a job
     return root
 
 
@@ -238,3 +239,24 @@ def test_transfer_cli_writes_tables_and_heatmap(
 def test_spearman_bootstrap_undefined_for_constant_input() -> None:
     rho, low, high, valid = spearman_bootstrap([1, 1, 1, 1], [1, 2, 3, 4], n_boot=50)
     assert math.isnan(rho) and math.isnan(low) and math.isnan(high) and valid == 0
+
+
+def test_wandb_group_of_the_sweep(grid_multirun: Path) -> None:
+    from xlprobe.reporting.sweep import wandb_group
+
+    jobs = read_multirun(grid_multirun)
+    assert wandb_group(jobs) is None  # the jobs did not log to W&B
+    config = jobs[0].path / ".hydra" / "config.yaml"
+    config.write_text(config.read_text() + "logger:\n  wandb: {project: xlp, group: null}\n")
+    (jobs[0].path / ".hydra" / "hydra.yaml").write_text("hydra:\n  job:\n    name: train\n")
+    assert wandb_group(read_multirun(grid_multirun)) == ("xlp", "train/multirun")
+
+
+@pytest.mark.slow
+def test_wandb_summary_offline(grid_multirun: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    out = tmp_path / "summary"
+    assert main(["sweep", "summarize", str(grid_multirun), "--out", str(out), "--wandb"]) == 0
+    runs = list((out / "wandb").glob("offline-run-*/run-*.wandb"))
+    assert len(runs) == 1 and runs[0].stat().st_size > 0

@@ -77,7 +77,13 @@ class Job:
 
 
 def _job_dirs(multirun_dir: Path) -> list[Path]:
-    dirs = [p for p in multirun_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    """Job directories: children with ``.hydra`` or a numeric name (Hydra's default subdir);
+    other folders (e.g. this tool's ``summary/`` and ``transfer/``) are not jobs."""
+    dirs = [
+        p
+        for p in multirun_dir.iterdir()
+        if p.is_dir() and (p.name.isdigit() or (p / ".hydra").is_dir())
+    ]
     return sorted(
         dirs, key=lambda p: (not p.name.isdigit(), int(p.name) if p.name.isdigit() else 0, p.name)
     )

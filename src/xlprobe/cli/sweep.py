@@ -102,7 +102,7 @@ def run_transfer(args: argparse.Namespace) -> int:
 
     from xlprobe.analysis.langsim import language_distances
     from xlprobe.analysis.sweep import read_multirun
-    from xlprobe.analysis.transfer import analyse_transfer, source_of
+    from xlprobe.analysis.transfer import analyse_transfer, lang_of, source_of
     from xlprobe.cli.langsim import load_tokenize
     from xlprobe.reporting.sweep import correlation_text, write_transfer
 
@@ -111,13 +111,20 @@ def run_transfer(args: argparse.Namespace) -> int:
     for job in jobs:
         if job.status != "ok":
             print(f"skipped job {job.name} ({job.status}): {job.reason}")
-    langs = sorted({source_of(j) for j in usable})
-    if len(langs) < 3:
+    sources = sorted({source_of(j) for j in usable})
+    if len(sources) < 3:
         raise InputError(
-            f"{len(langs)} source language(s) {langs} among the usable jobs: the transfer "
+            f"{len(sources)} source language(s) {sources} among the usable jobs: the transfer "
             "analysis needs a sweep over at least 3 (e.g. -m lang=en,de,fr,es,ar)",
             path=args.multirun_dir,
         )
+    targets = {
+        lang_of(key.split("/")[2])
+        for job in usable
+        for key in job.task_metrics
+        if key.startswith("test/") and key.count("/") == 2
+    }
+    langs = sorted(set(sources) | targets)
     distances = language_distances(
         langs, _texts(args, usable, langs), tokenize=load_tokenize(args.tokenizer)
     )
@@ -126,6 +133,6 @@ def run_transfer(args: argparse.Namespace) -> int:
     )
     out = Path(args.out) if args.out else Path(args.multirun_dir) / "transfer"
     paths = write_transfer(analysis, out)
-    print(f"transfer of test/{analysis.metric} over sources {langs}: {paths['correlations']}")
+    print(f"transfer of test/{analysis.metric}, sources {sources}: {paths['correlations']}")
     print(correlation_text(analysis.correlations))
     return 0

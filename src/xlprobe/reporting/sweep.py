@@ -254,7 +254,12 @@ def log_wandb_summary(
             reinit="create_new",
         )
         with run:
-            run.log({name: wandb.Table(dataframe=frame) for name, frame in tables.items()})
+            run.log(
+                {
+                    name: wandb.Table(dataframe=frame.astype(object).where(frame.notna(), None))
+                    for name, frame in tables.items()
+                }
+            )
             run.log({f"plots/{p.parent.name}/{p.stem}": wandb.Image(str(p)) for p in images})
     except Exception as err:
         log.warning("W&B summary not logged (%s: %s)", type(err).__name__, err)
