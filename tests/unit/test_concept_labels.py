@@ -10,6 +10,7 @@ from xlprobe.probing.concept_labels import (
     concept_kind,
     kind_counts,
     label_concept,
+    synthetic_categories,
 )
 
 
@@ -103,3 +104,16 @@ def test_an_external_labeller_is_called_only_when_given():
     assert calls == []
     assert names(label_concept(words, labeller=labeller))[-1] == "llm:colours"
     assert calls == [words]
+
+
+def test_the_synthetic_lexicon_gives_categories_in_every_language():
+    categories = synthetic_categories()
+    concept = (
+        types("Katze Hunde", "de")
+        + types("chats", "fr")
+        + types("perro", "es")
+        + types("cat", "en")
+    )
+    assert names(label_concept(concept, categories=categories)) == ["category:animal"]
+    colours = types("rot roten", "de") + types("red blue", "en")
+    assert names(label_concept(colours, categories=categories)) == ["category:attribute"]

@@ -143,6 +143,16 @@ def find_corpus(run_dir: Path, languages: Sequence[str]) -> dict[str, list[str]]
     return None
 
 
+def _is_synthetic(run_dir: Path) -> bool:
+    """Whether the run's ``.hydra/config.yaml`` says ``data.source: synthetic``."""
+    config = run_dir / ".hydra" / "config.yaml"
+    if not config.is_file():
+        return False
+    from omegaconf import OmegaConf
+
+    return OmegaConf.select(OmegaConf.load(config), "data.source", default=None) == "synthetic"
+
+
 class _Words:
     """The word type table: ``(word, lang)`` -> id."""
 
@@ -194,12 +204,19 @@ def build_report_data(
             source run's).
         corpus: Probe sentences per language (default: :func:`find_corpus` in ``run_dir``, then
             in the probe directory's run).
-        categories: Word -> semantic category for the concept labels (optional).
+        categories: Word -> semantic category for the concept labels (default: the synthetic
+            lexicon's, :func:`~xlprobe.probing.concept_labels.synthetic_categories`, for a run
+            whose config says ``data.source: synthetic``; none otherwise).
 
     Raises:
         InputError: No probe manifest (not a run directory) or a malformed file.
     """
-    from xlprobe.probing.concept_labels import KINDS, concept_kind, label_concept
+    from xlprobe.probing.concept_labels import (
+        KINDS,
+        concept_kind,
+        label_concept,
+        synthetic_categories,
+    )
     from xlprobe.probing.concepts import read_clusters, read_sentence_langs
     from xlprobe.probing.dictionary import n_best, read_dictionary
     from xlprobe.probing.metrics import calign, colap
@@ -265,6 +282,8 @@ def build_report_data(
         for key, d in dictionaries.items()
     }
 
+    if categories is None and any(_is_synthetic(d) for d in (run_dir, probe_dir.parent)):
+        categories = synthetic_categories()
     if corpus is None:
         corpus = find_corpus(run_dir, langs)
         if corpus is None and probe_dir.parent != run_dir:
