@@ -10,9 +10,9 @@
   options A, B (e.g. ``probe.calign.theta`` × ``probe.calign.n_best``, the paper's Fig. 30), the
   probe metric at each job's last epoch and last layer, averaged over every other swept key;
 * ``curves/<metric>__vs__<option>.png``: each metric against each swept non-seed option, mean ±
-  sd over the jobs sharing a value (task metrics: ``test/`` keys; probe metrics at the last epoch
-  and layer, one line per language pair), and ``curves/layers__<metric>.png`` (mean ± sd over
-  jobs per layer) when only seeds are swept.
+  sd over the seeds, one line per value of the other swept options (task metrics: ``test/``
+  keys; probe metrics at the last epoch and layer, one line per language pair too), and
+  ``curves/layers__<metric>.png`` (mean ± sd over seeds per layer) when only seeds are swept.
 """
 
 from __future__ import annotations
@@ -140,39 +140,60 @@ def _mean_sd(frame, by: Sequence[str]):
     return stats.rename(columns={"std": "sd"})
 
 
+_PAIR = ["side_s", "side_t", "lang_s", "lang_t"]
+
+
+def _band_lines(rows, x: str, split: Sequence[str], default: str) -> dict[str, Any]:
+    """label -> mean/sd of ``value`` per ``x`` for each combination of the ``split`` columns."""
+    if not split:
+        return {default: _mean_sd(rows, [x]).rename(columns={x: "x"})}
+    lines = {}
+    for values, group in rows.groupby(list(split), dropna=False):
+        d = dict(zip(split, values if isinstance(values, tuple) else (values,), strict=True))
+        parts = (
+            [f"{d['lang_s']}-{d['lang_t']} ({d['side_s']}/{d['side_t']})"] if _PAIR[0] in d else []
+        )
+        parts += [f"{k}={d[k]}" for k in split if k not in _PAIR]
+        lines[", ".join(parts)] = _mean_sd(group, [x]).rename(columns={x: "x"})
+    return lines
+
+
 def write_curves(table, out_dir: Path, options: Sequence[str]) -> list[Path]:
-    """Error-band curves: each metric against each swept non-seed option; layers when only seeds."""
+    """Error-band curves (± sd over the seeds: one line per value of every other option).
+
+    Each task ``test/`` metric and each probe metric (last epoch and layer, one line per
+    language pair) against each swept non-seed option; per layer when only seeds are swept.
+    """
     paths = []
     task = table[(table["kind"] == "task") & table["metric"].str.startswith("test/")]
     probe = final_probe_rows(table)
     for option in options:
+        others = [o for o in options if o != option]
         for metric, group in task.groupby("metric"):
-            stats = _mean_sd(group, [option]).rename(columns={option: "x"})
-            fig = band_figure({metric: stats}, title=metric, xlabel=option, ylabel=metric)
+            fig = band_figure(
+                _band_lines(group, option, others, metric),
+                title=f"{metric}, mean ± sd over seeds",
+                xlabel=option,
+                ylabel=metric,
+            )
             name = f"{_safe(metric)}__vs__{_safe(option)}.png"
             paths.append(save_figure(fig, out_dir / "curves" / name))
         for metric, group in probe.groupby("metric"):
-            lines = {
-                f"{ls}-{lt} ({ss}/{st})": _mean_sd(g, [option]).rename(columns={option: "x"})
-                for (ss, st, ls, lt), g in group.groupby(["side_s", "side_t", "lang_s", "lang_t"])
-            }
             fig = band_figure(
-                lines, title=f"{metric}, last epoch and layer", xlabel=option, ylabel=metric
+                _band_lines(group, option, [*_PAIR, *others], metric),
+                title=f"{metric}, last epoch and layer, mean ± sd over seeds",
+                xlabel=option,
+                ylabel=metric,
             )
-            paths.append(
-                save_figure(fig, out_dir / "curves" / f"{metric}__vs__{_safe(option)}.png")
-            )
+            name = f"{metric}__vs__{_safe(option)}.png"
+            paths.append(save_figure(fig, out_dir / "curves" / name))
     if not options:
         rows = table[table["kind"] == "probe"]
         rows = rows[rows["epoch"] == rows.groupby("job")["epoch"].transform("max")]
         for metric, group in rows.groupby("metric"):
-            lines = {
-                f"{ls}-{lt} ({ss}/{st})": _mean_sd(g, ["layer"]).rename(columns={"layer": "x"})
-                for (ss, st, ls, lt), g in group.groupby(["side_s", "side_t", "lang_s", "lang_t"])
-            }
             fig = band_figure(
-                lines,
-                title=f"{metric} per layer, mean ± sd over seeds",
+                _band_lines(group, "layer", _PAIR, metric),
+                title=f"{metric} per layer, last epoch, mean ± sd over seeds",
                 xlabel="layer",
                 ylabel=metric,
             )
