@@ -222,6 +222,15 @@ def test_transfer_recovers_a_known_cause(transfer_multirun: Path) -> None:
     )
 
 
+def test_transfer_exclude_leaves_a_language_out(transfer_multirun: Path) -> None:
+    jobs = read_multirun(transfer_multirun)
+    analysis = analyse_transfer(jobs, uriel_distances(LANGS), exclude=["es"], n_boot=50)
+    assert "es" not in set(analysis.matrix.source) | set(analysis.matrix.target)
+    corr = analysis.correlations.set_index(["predictor", "transfer"])
+    assert corr.loc[("syntax", "raw"), "n_pairs"] == 6
+    assert corr.loc[("syntax", "raw"), "rho"] == pytest.approx(-1.0)
+
+
 def test_transfer_cli_writes_tables_and_heatmap(
     transfer_multirun: Path, tmp_path: Path, capsys
 ) -> None:

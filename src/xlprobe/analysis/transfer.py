@@ -164,6 +164,7 @@ def analyse_transfer(
     distances: Mapping[str, Mapping[str, float | None]],
     *,
     metric: str | None = None,
+    exclude: Sequence[str] = (),
     n_boot: int = 2000,
     seed: int = 0,
 ) -> TransferAnalysis:
@@ -173,6 +174,8 @@ def analyse_transfer(
         jobs: Usable jobs of the multirun (one or more per source language).
         distances: :func:`xlprobe.analysis.langsim.language_distances` for the languages.
         metric: Task metric; default per :func:`task_metric_name`.
+        exclude: Languages left out as source and as target (e.g. to see whether one outlier
+            language carries the correlations).
         n_boot: Bootstrap resamples.
         seed: Bootstrap seed.
     """
@@ -182,6 +185,8 @@ def analyse_transfer(
 
     name = task_metric_name(jobs, metric)
     matrix = transfer_matrix(jobs, name)
+    matrix = matrix[~matrix.source.isin(exclude) & ~matrix.target.isin(exclude)]
+    matrix = matrix.reset_index(drop=True)
     pairs = matrix[matrix.source != matrix.target][["source", "target", "value", "delta"]]
     predictors = pairs[["source", "target"]].copy()
     kinds: dict[str, str] = {}

@@ -63,6 +63,13 @@ def register(groups: argparse._SubParsersAction) -> None:
         "jobs trained on synthetic data)",
     )
     p.add_argument("--tokenizer", metavar="DIR", help="a saved tokenizer for the subword measure")
+    p.add_argument(
+        "--exclude",
+        nargs="+",
+        default=[],
+        metavar="LANG",
+        help="leave languages out as source and target (e.g. --exclude ar)",
+    )
     p.add_argument("--n-boot", type=positive_int, default=2000, help="bootstrap resamples (2000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
     p.set_defaults(func=run_transfer)
@@ -111,6 +118,7 @@ def run_transfer(args: argparse.Namespace) -> int:
     for job in jobs:
         if job.status != "ok":
             print(f"skipped job {job.name} ({job.status}): {job.reason}")
+    usable = [j for j in usable if source_of(j) not in args.exclude]
     sources = sorted({source_of(j) for j in usable})
     if len(sources) < 3:
         raise InputError(
@@ -124,12 +132,17 @@ def run_transfer(args: argparse.Namespace) -> int:
         for key in job.task_metrics
         if key.startswith("test/") and key.count("/") == 2
     }
-    langs = sorted(set(sources) | targets)
+    langs = sorted((set(sources) | targets) - set(args.exclude))
     distances = language_distances(
         langs, _texts(args, usable, langs), tokenize=load_tokenize(args.tokenizer)
     )
     analysis = analyse_transfer(
-        usable, distances, metric=args.metric, n_boot=args.n_boot, seed=args.seed
+        usable,
+        distances,
+        metric=args.metric,
+        exclude=args.exclude,
+        n_boot=args.n_boot,
+        seed=args.seed,
     )
     out = Path(args.out) if args.out else Path(args.multirun_dir) / "transfer"
     paths = write_transfer(analysis, out)
