@@ -1,4 +1,5 @@
-"""``probe.py``: probe a base model or a checkpoint, or re-score a run's cached clusters."""
+"""``probe.py``: probe a base model, a checkpoint or the random-weights control, re-score a run's
+cached clusters, or re-cluster its kept activations."""
 
 from __future__ import annotations
 
@@ -20,12 +21,15 @@ log = logging.getLogger(__name__)
 
 RESCORABLE = ("calign", "colap", "dictionaries", "n_examples")
 """Probe settings that re-scoring may change; everything else needs new clusters."""
+RECLUSTERABLE = ("k", "types_per_concept", "backend", "init", "n_iter", "seed", "n_seeds")
+"""Probe settings that re-clustering a run's kept activations may change (with the
+RESCORABLE ones); the others need a new extraction, i.e. the model."""
 
 
 def rescored_keys(overrides: Sequence[str]) -> list[str]:
-    """The probe settings that a ``from_run`` re-scoring changes: the ones the command line
-    names. Every other setting keeps the run's value (its manifest), so a sweep over one knob
-    leaves the others where the run had them.
+    """The probe settings that a ``from_run`` re-scoring (or re-clustering) changes: the ones the
+    command line names. Every other setting keeps the run's value (its manifest), so a sweep over
+    one knob leaves the others where the run had them.
 
     Args:
         overrides: The job's command-line overrides (Hydra's ``overrides.task``), e.g.
@@ -36,8 +40,8 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
         ``["calign"]`` for an override of the whole node (``probe.calign={theta:0.7}``).
 
     Raises:
-        InputError: An override of a probe setting that needs new clusters (``probe.k=50``,
-            ``probe=paper``).
+        InputError: An override of a probe setting that needs a new extraction
+            (``probe.layers=[1]``, ``probe=paper``).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -47,10 +51,11 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
         if key != "probe" and not key.startswith("probe."):
             continue
         sub = key.removeprefix("probe").removeprefix(".")
-        if sub.split(".")[0] not in RESCORABLE:
+        if sub.split(".")[0] not in RESCORABLE + RECLUSTERABLE:
+            names = ", ".join(f"probe.{name}" for name in RESCORABLE + RECLUSTERABLE)
             raise InputError(
-                f"{override.input_line}: from_run re-scores the run's cached clusters and can "
-                f"change only {', '.join(f'probe.{name}' for name in RESCORABLE)}; probe the "
+                f"{override.input_line}: from_run re-scores the run's cached clusters or "
+                f"re-clusters its kept activations and can change only {names}; probe the "
                 "model again (probe.py ckpt=... or train.py) to change anything else"
             )
         keys.append(sub)
@@ -103,8 +108,13 @@ def _probe_model(cfg: DictConfig):
         settings.pivot,
         run_dir=cfg.paths.output_dir,
     )
+    if cfg.model.get("random_init") and cfg.get("ckpt"):
+        raise InputError(
+            "model.random_init=true probes fresh random weights, ckpt= a trained checkpoint: "
+            "drop one of them"
+        )
     model, tokenizer = load_task_model(cfg)
-    probe_round = ProbeRound()
+    probe_round = ProbeRound(model_state="random_init" if cfg.model.get("random_init") else "base")
     if cfg.get("ckpt"):
         checkpoint = _load_checkpoint_weights(model, cfg.ckpt)
         probe_round = ProbeRound(
@@ -126,7 +136,10 @@ def _probe_model(cfg: DictConfig):
 
 def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
     """Re-score the run ``cfg.from_run`` with the settings in its manifest, changing only those
-    the command line names (:func:`rescored_keys`).
+    the command line names (:func:`rescored_keys`). A cluster setting among them
+    (RECLUSTERABLE: ``probe.k``, ``probe.seed``, ``probe.n_seeds``, ...) re-clusters the run's
+    kept activations into this run's ``probe/`` (:func:`~xlprobe.probing.pipeline.recluster`;
+    one-line InputError for a run made without ``probe.keep_activations``).
 
     Returns:
         The report over every cached round, and the run's training / zero-shot languages (from
@@ -134,7 +147,7 @@ def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
     """
     from hydra.core.hydra_config import HydraConfig
 
-    from xlprobe.probing.pipeline import LanguageRoles, read_roles, rescore
+    from xlprobe.probing.pipeline import LanguageRoles, read_roles, recluster, rescore
 
     overrides = HydraConfig.get().overrides.task if HydraConfig.initialized() else []
     changes: dict[str, Any] = {}
@@ -150,8 +163,14 @@ def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
             OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
         )
     probe_dir = Path(cfg.from_run) / "probe"
-    log.info("Re-scoring %s with the run's settings, changed: %s", cfg.from_run, changes or "none")
-    report = rescore(probe_dir, changes)
+    if set(changes) & set(RECLUSTERABLE):
+        log.info("Re-clustering %s's kept activations, changed: %s", cfg.from_run, changes)
+        report = recluster(probe_dir, Path(cfg.paths.output_dir) / "probe", changes)
+    else:
+        log.info(
+            "Re-scoring %s with the run's settings, changed: %s", cfg.from_run, changes or "none"
+        )
+        report = rescore(probe_dir, changes)
     roles = read_roles(probe_dir)
     if roles is None:
         log.warning(

@@ -69,7 +69,8 @@ def _locked_models_dir(cache_dir: str | Path, name: str) -> Iterator[Path]:
 
 
 def load_task_model(cfg: DictConfig) -> tuple[Any, Any]:
-    """Load the model with the task's head (``task.head``) and its tokenizer."""
+    """Load the model with the task's head (``task.head``) and its tokenizer; with
+    ``model.random_init`` the same architecture with fresh weights seeded by ``seed``."""
     from xlprobe.models import load_model
 
     head = cfg.task.head
@@ -84,7 +85,13 @@ def load_task_model(cfg: DictConfig) -> tuple[Any, Any]:
         labels = list(cfg.task.labels)
         kwargs = {"num_labels": len(labels), "id2label": dict(enumerate(labels))}
     log.info("Model %s (%s head)", path, head)
-    return load_model(path, head, **kwargs)
+    model, tokenizer = load_model(path, head, **kwargs)
+    if cfg.model.get("random_init"):
+        from xlprobe.models.random_init import random_weights
+
+        log.info("model.random_init: fresh random weights (seed %d), not %s", cfg.seed, path)
+        model = random_weights(model, cfg.seed)
+    return model, tokenizer
 
 
 def _test_checkpoint(cfg: DictConfig, trainer: Any) -> str | None:

@@ -459,9 +459,14 @@ HYDRA_CASES = [
         lambda i: ([f"from_run={i.run}", "probe.calign.theta=0"], "probe.calign.theta=0"),
     ),
     Case(
-        "probe-from-run-needs-new-clusters",
+        "probe-from-run-needs-new-activations",
         "probe.py",
-        lambda i: ([f"from_run={i.run}", "probe.k=50"], "probe.k=50"),
+        lambda i: ([f"from_run={i.run}", "probe.layers=[1]"], "probe.layers=[1]"),
+    ),
+    Case(
+        "probe-from-run-recluster-without-kept-activations",
+        "probe.py",
+        lambda i: ([f"from_run={i.run}", "probe.k=50"], "probe.keep_activations=true"),
     ),
     # probe.py: probing a model
     Case(

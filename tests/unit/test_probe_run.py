@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from xlprobe.errors import InputError
@@ -18,6 +20,8 @@ from xlprobe.probe_run import rescored_keys
             ["colap.theta", "calign.theta", "n_examples"],
         ),
         (["probe.calign={theta:0.7,n_best:3}"], ["calign"]),
+        # cluster settings re-cluster the run's kept activations
+        (["probe.k=50", "probe.n_seeds=3", "probe.seed=4"], ["k", "n_seeds", "seed"]),
         (["probe.dictionaries.de-en=/dicts/de-en.tsv"], ["dictionaries.de-en"]),
         # other groups and keys that merely start with "probe" are not probe settings
         (["probe_run.x=1", "cluster=sklearn", "hydra.sweep.dir=/tmp/s"], []),
@@ -28,9 +32,9 @@ def test_only_the_probe_settings_named_on_the_command_line_change(overrides, key
 
 
 @pytest.mark.parametrize(
-    "override", ["probe.k=50", "probe=paper", "probe.extraction.max_per_type=3"]
+    "override", ["probe.layers=[1]", "probe=paper", "probe.extraction.max_per_type=3"]
 )
 def test_a_setting_that_needs_new_clusters_is_an_error_naming_it(override):
-    with pytest.raises(InputError, match=f"^{override}: from_run re-scores") as err:
+    with pytest.raises(InputError, match=f"^{re.escape(override)}: from_run re-scores") as err:
         rescored_keys(["from_run=/runs/a", override])
     assert "\n" not in str(err.value)

@@ -209,11 +209,11 @@ def test_wrong_field_count_and_bad_number(tmp_path, report):
     report.to_csv(tmp_path / "ok.csv")
     lines = (tmp_path / "ok.csv").read_text().splitlines()
     short = _write_csv_lines(tmp_path, [*lines[:3], lines[3].rsplit(",", 1)[0]])
-    with pytest.raises(InputError, match="expected 12 comma-separated fields") as info:
+    with pytest.raises(InputError, match="expected 16 comma-separated fields") as info:
         ProbeReport.read_csv(short)
     assert info.value.line == 4
     bad = _write_csv_lines(tmp_path, [*lines[:2], lines[2].rsplit(",", 1)[0] + ",x"])
-    with pytest.raises(InputError, match="column 'denominator': expected an integer") as info:
+    with pytest.raises(InputError, match="column 'n_seeds': expected an integer") as info:
         ProbeReport.read_csv(bad)
     assert info.value.line == 3
 
@@ -225,3 +225,44 @@ def test_missing_columns_and_missing_file(tmp_path):
     assert info.value.line == 1
     with pytest.raises(InputError, match="cannot read"):
         ProbeReport.read_csv(tmp_path / "absent.csv")
+
+
+def test_a_csv_written_before_seed_columns_reads_as_one_seed(tmp_path):
+    path = _write_csv_lines(
+        tmp_path,
+        [",".join(ROW_COLUMNS[:12]), "0,10,finetuned,encoder,de,encoder,en,6,calign,75.0,3,4"],
+    )
+    (read,) = ProbeReport.read_csv(path).rows
+    assert (read.value, read.sd, read.ci_low, read.ci_high, read.n_seeds) == (
+        75.0,
+        0.0,
+        75.0,
+        75.0,
+        1,
+    )
+
+
+def test_seed_columns_round_trip_and_sd_is_logged_only_for_several_seeds(tmp_path):
+    spread = ProbeRow(
+        0, 10, "finetuned", "encoder", "de", "encoder", "en", 6, "calign", 50.0, 6, 12,
+        sd=10.0, ci_low=25.2, ci_high=74.8, n_seeds=3,
+    )  # fmt: skip
+    single = row(layer=5)
+    report = ProbeReport(rows=[spread, single])
+    report.to_csv(tmp_path / "r.csv")
+    assert ProbeReport.read_csv(tmp_path / "r.csv").rows == report.rows
+    scalars = report.scalars(0)
+    assert scalars["probe_sd/calign/encoder/de-en/layer_06"] == 10.0
+    assert "probe_sd/calign/encoder/de-en/layer_05" not in scalars
+    assert scalars["probe/calign/encoder/de-en/layer_06"] == 50.0
+
+
+def test_seed_agreement_is_an_index_and_random_init_is_untrained():
+    ari = ProbeRow(
+        -1, 0, "random_init", "encoder", "de", "encoder", "de", 2, "seed_ari", -0.2, 3, 3
+    )
+    assert ari.value == -0.2
+    with pytest.raises(ValueError, match="seed_ari value must be an ARI"):
+        ProbeRow(-1, 0, "base", "encoder", "de", "encoder", "de", 2, "seed_ari", 50.0, 3, 3)
+    with pytest.raises(ValueError, match="epoch must be -1"):
+        ProbeRow(0, 0, "random_init", "encoder", "de", "encoder", "en", 2, "calign", 5.0, 1, 20)

@@ -5,27 +5,33 @@ One *round* probes one model state (the base model, or the model after an epoch)
 1. extract, per view (side, language), the word representations of the probe corpus
    (:func:`~xlprobe.probing.extract.extract_view`, streamed to an ActivationStore);
 2. per layer, cluster each view on its own (independent discovery, for CALIGN) and the union of
-   each language with the pivot language (joint discovery, for COLAP) with K-means;
-3. score CALIGN for every configured pair and COLAP for every joint set
-   (:func:`score_round`, pure: it only needs the cluster assignments and the dictionaries).
+   each language with the pivot language (joint discovery, for COLAP) with K-means, once per
+   seed (``probe.n_seeds``, seeds ``seed, seed+1, ...``; :func:`cluster_round`);
+3. score CALIGN for every configured pair and COLAP for every joint set, their chance levels and
+   the seeds' agreement (:func:`score_round`, pure: it only needs the cluster assignments and
+   the dictionaries); values are means over the seeds with sd and a 95 % t-interval.
 
 Cluster assignments of every round are kept in the probe directory as ConceptX files with a
 ``manifest.json``; :func:`rescore` recomputes the whole report from them with other thresholds,
-without a model (Mousi et al., ACL 2024, Sec. 3–4).
+without a model (Mousi et al., ACL 2024, Sec. 3–4); :func:`recluster` clusters a run's kept
+activations again with other cluster settings (K, seeds), also without a model.
 
 Probe directory layout::
 
     manifest.json                      settings, plan, layers, rounds, language roles
     dictionaries/<src>-<tgt>.tsv       built once from the probe corpus (or given)
-    rounds/<round>/<set>/layer_XX.txt  ConceptX cluster files; joint sets also hold
+    rounds/<round>/<set>/layer_XX.txt  ConceptX cluster files of the first seed, and
+                  layer_XX.seedJ.txt   of seed + J for J = 1 .. n_seeds-1; joint sets also hold
                                        sentence_langs.txt (sentence ids offset per language)
-    activations/<round>/<view>/        only with keep_activations
+    activations/<round>/<view>/        only with keep_activations (a re-clustered run's
+                                       manifest names the run's activation_dir instead)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import shutil
@@ -120,7 +126,9 @@ class ProbeSettings:
         backend: K-means backend (``auto``, ``cuml``, ``faiss``, ``sklearn``).
         init: K-means initialisation, ``random`` or ``k-means++``.
         n_iter: K-means iterations.
-        seed: K-means seed.
+        seed: K-means seed (of the first run with ``n_seeds`` > 1).
+        n_seeds: K-means runs per set and layer, seeds ``seed .. seed + n_seeds - 1`` on the same
+            activations; values are their mean with sd and a 95 % t-interval.
         sides: Sides to probe; ``decoder`` applies to encoder-decoder models only.
         extraction: Word representation settings.
         calign: CALIGN thresholds.
@@ -144,6 +152,7 @@ class ProbeSettings:
     init: str = "random"
     n_iter: int = 20
     seed: int = 0
+    n_seeds: int = 1
     sides: tuple[str, ...] = SIDES
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     calign: CalignSettings = field(default_factory=CalignSettings)
@@ -168,6 +177,7 @@ class ProbeSettings:
             raise InputError(f"probe.k must be at least 2 (or null to scale), got {self.k}")
         _check_range("probe.types_per_concept", self.types_per_concept, 1, None)
         _check_range("probe.n_iter", self.n_iter, 1, None)
+        _check_range("probe.n_seeds", self.n_seeds, 1, None)
         if self.init not in INITS:
             raise InputError(f"probe.init={self.init!r}; expected one of {', '.join(INITS)}")
         if self.backend not in BACKENDS:
@@ -354,7 +364,8 @@ def plan_views(settings: ProbeSettings, *, seq2seq: bool) -> ProbePlan:
 
 @dataclass(frozen=True)
 class ProbeRound:
-    """Which model state a round probes: ``base`` (epoch -1) or ``finetuned`` after an epoch."""
+    """Which model state a round probes: ``base`` (epoch -1), ``random_init`` (the random-weights
+    control, epoch -1) or ``finetuned`` after an epoch."""
 
     epoch: int = BASE_EPOCH
     step: int = 0
@@ -362,7 +373,9 @@ class ProbeRound:
 
     @property
     def name(self) -> str:
-        return "base" if self.model_state == "base" else f"epoch_{self.epoch:03d}_step_{self.step}"
+        if self.model_state == "finetuned":
+            return f"epoch_{self.epoch:03d}_step_{self.step}"
+        return self.model_state
 
 
 def _num_clusters(tokens: TokenTable, settings: ProbeSettings) -> int:
@@ -374,8 +387,10 @@ def _num_clusters(tokens: TokenTable, settings: ProbeSettings) -> int:
     return int(min(max(2, round(n_types / settings.types_per_concept)), len(tokens)))
 
 
-def _layer_file(directory: Path, layer: int) -> Path:
-    return directory / f"layer_{layer:02d}.txt"
+def _layer_file(directory: Path, layer: int, run: int = 0) -> Path:
+    """Cluster file of ``layer`` from the K-means run with seed ``seed + run``."""
+    suffix = "" if run == 0 else f".seed{run}"
+    return directory / f"layer_{layer:02d}{suffix}.txt"
 
 
 def _joint_tokens(tables: Sequence[TokenTable], n_sentences: int) -> TokenTable:
@@ -486,27 +501,117 @@ def _examples_colap(result, joint: ConceptSet, n: int, **common):
     return examples
 
 
+def _runs(value: ConceptSet | Sequence[ConceptSet]) -> list[ConceptSet]:
+    """The K-means runs of one (set, layer): a single ConceptSet is one run."""
+    return [value] if isinstance(value, ConceptSet) else list(value)
+
+
+def _row(fields: Mapping[str, Any], step: int, scored: Sequence[Any], bounds=(0.0, 100.0)):
+    """One report row from per-seed results (each with ``percent``, ``numerator``,
+    ``denominator``): the mean with its spread (:func:`~xlprobe.probing.uncertainty.summarize`),
+    counts summed over the seeds."""
+    from xlprobe.probing.uncertainty import summarize
+
+    summary = summarize([value.percent for value in scored], bounds=bounds)
+    return ProbeRow(
+        step=step,
+        value=summary.mean,
+        numerator=sum(value.numerator for value in scored),
+        denominator=sum(value.denominator for value in scored),
+        sd=summary.sd,
+        ci_low=summary.ci_low,
+        ci_high=summary.ci_high,
+        n_seeds=summary.n,
+        **fields,
+    )
+
+
+@dataclass(frozen=True)
+class _Agreement:
+    """The ARI of one pair of seeds, shaped like a metric result for :func:`_row`."""
+
+    percent: float
+    numerator: int = 1
+    denominator: int = 1
+
+
+def _seed_agreement_rows(
+    runs: Mapping[tuple[str, int], list[ConceptSet]],
+    plan: ProbePlan,
+    layers: Sequence[int],
+    probe_round: ProbeRound,
+) -> list[ProbeRow]:
+    """``seed_ari`` per view and ``seed_ari_joint`` per joint set and layer: the mean pairwise
+    adjusted Rand index of the seeds' labelings (no rows with a single seed)."""
+    from xlprobe.probing.uncertainty import pairwise_ari
+
+    sets = [("seed_ari", v.name, v, View(v.side, v.source_lang or v.lang)) for v in plan.views]
+    sets += [("seed_ari_joint", plan.joint_name(p), *p) for p in plan.joint_pairs]
+    rows = []
+    for layer in layers:
+        for metric, name, view_s, view_t in sets:
+            labelings = [run.labels for run in runs[(name, layer)]]
+            if len(labelings) < 2:
+                continue
+            fields = {
+                "epoch": probe_round.epoch,
+                "model_state": probe_round.model_state,
+                "metric": metric,
+                "side_s": view_s.side,
+                "lang_s": view_s.lang,
+                "side_t": view_t.side,
+                "lang_t": view_t.lang,
+                "layer": layer,
+            }
+            scored = [_Agreement(ari) for ari in pairwise_ari(labelings)]
+            rows.append(_row(fields, probe_round.step, scored, bounds=(-1.0, 1.0)))
+    return rows
+
+
 def score_round(
-    concepts: Mapping[tuple[str, int], ConceptSet],
+    concepts: Mapping[tuple[str, int], ConceptSet | Sequence[ConceptSet]],
     plan: ProbePlan,
     layers: Sequence[int],
     dictionaries: Mapping[str, Dictionary],
     settings: ProbeSettings,
     probe_round: ProbeRound,
 ) -> ProbeReport:
-    """CALIGN, dictionary coverage and COLAP rows (and example concepts) of one round, from
-    cluster assignments only; logs each pair's coverage and warns below COVERAGE_WARNING %.
+    """CALIGN, dictionary coverage and COLAP rows (and example concepts) of one round, their
+    chance levels and the seeds' agreement, from cluster assignments only; logs each pair's
+    coverage and warns below COVERAGE_WARNING %.
+
+    Every value is the mean over the K-means runs (seeds ``settings.seed + j``) with its sd and
+    95 % t-interval. Chance levels (:data:`~xlprobe.probing.report.CHANCE_METRICS`, see
+    :mod:`xlprobe.probing.chance`) are scored per run on the same tokens: the run's labels
+    permuted over the tokens (``*_chance_partition``, seeded by seed + j, set name and layer)
+    and, for CALIGN, the run's concepts with the dictionary's translation lists permuted among
+    the source words (``calign_chance_dictionary``, seeded by seed + j and language pair).
+    Examples come from the first run.
 
     Args:
-        concepts: ``(set name, layer)`` -> concepts, set name = :attr:`View.name` for single
-            views and :meth:`ProbePlan.joint_name` for joint sets.
+        concepts: ``(set name, layer)`` -> concepts, one ConceptSet per K-means run (a single
+            ConceptSet: one run); set name = :attr:`View.name` for single views and
+            :meth:`ProbePlan.joint_name` for joint sets.
         plan: The views and pairs.
         layers: Layers to score.
         dictionaries: ``"<lang>-<pivot>"`` -> dictionary.
-        settings: Thresholds.
+        settings: Thresholds and the first seed.
         probe_round: Epoch / step / model state of the rows.
     """
+    from xlprobe.probing.chance import chance_rng, random_partition, shuffled_dictionary
     from xlprobe.probing.metrics import calign, colap
+
+    runs = {key: _runs(value) for key, value in concepts.items()}
+    seeds = [settings.seed + j for j in range(max(map(len, runs.values()), default=1))]
+    thresholds = dataclasses.asdict(settings.calign)
+    shuffled: dict[tuple[str, int], Dictionary] = {}
+    partitions: dict[tuple[str, int, int], ConceptSet] = {}
+
+    def partition(name: str, layer: int, j: int) -> ConceptSet:
+        if (name, layer, j) not in partitions:
+            rng = chance_rng(seeds[j], "partition", name, layer)
+            partitions[(name, layer, j)] = random_partition(runs[(name, layer)][j], rng)
+        return partitions[(name, layer, j)]
 
     coverage: dict[tuple[View, View], DictionaryCoverage] = {}
     rows: list[ProbeRow] = []
@@ -524,28 +629,48 @@ def score_round(
                     "lang_t": view_t.lang,
                     "layer": layer,
                 }
+                scored: dict[str, list[Any]] = {}
                 if metric == "calign":
-                    src, tgt = concepts[(view_s.name, layer)], concepts[(view_t.name, layer)]
-                    dictionary = dictionaries[f"{view_s.lang}-{view_t.lang}"]
-                    result = calign(src, tgt, dictionary, **dataclasses.asdict(settings.calign))
-                    examples += _examples_calign(result, src, tgt, settings.n_examples, **fields)
-                    coverage[(view_s, view_t)] = result.coverage
-                    scored = [(metric, result), ("dict_coverage", result.coverage)]
-                else:
-                    joint = concepts[(plan.joint_name((view_s, view_t)), layer)]
-                    result = colap(joint, theta=settings.colap.theta)
-                    examples += _examples_colap(result, joint, settings.n_examples, **fields)
-                    scored = [(metric, result)]
-                for name, value in scored:
-                    rows.append(
-                        ProbeRow(
-                            step=probe_round.step,
-                            value=value.percent,
-                            numerator=value.numerator,
-                            denominator=value.denominator,
-                            **{**fields, "metric": name},
+                    src, tgt = runs[(view_s.name, layer)], runs[(view_t.name, layer)]
+                    key = f"{view_s.lang}-{view_t.lang}"
+                    for j in range(len(src)):
+                        if (key, j) not in shuffled:
+                            rng = chance_rng(seeds[j], "dictionary", key)
+                            shuffled[(key, j)] = shuffled_dictionary(dictionaries[key], rng)
+                        real = calign(src[j], tgt[j], dictionaries[key], **thresholds)
+                        random = calign(
+                            partition(view_s.name, layer, j),
+                            partition(view_t.name, layer, j),
+                            dictionaries[key],
+                            **thresholds,
                         )
+                        wrong = calign(src[j], tgt[j], shuffled[(key, j)], **thresholds)
+                        for name, value in (
+                            (metric, real),
+                            ("dict_coverage", real.coverage),
+                            ("calign_chance_partition", random),
+                            ("calign_chance_dictionary", wrong),
+                        ):
+                            scored.setdefault(name, []).append(value)
+                        if j == 0:
+                            examples += _examples_calign(
+                                real, src[0], tgt[0], settings.n_examples, **fields
+                            )
+                            coverage[(view_s, view_t)] = real.coverage
+                else:
+                    name = plan.joint_name((view_s, view_t))
+                    joint = runs[(name, layer)]
+                    scored[metric] = [colap(run, theta=settings.colap.theta) for run in joint]
+                    scored["colap_chance_partition"] = [
+                        colap(partition(name, layer, j), theta=settings.colap.theta)
+                        for j in range(len(joint))
+                    ]
+                    examples += _examples_colap(
+                        scored[metric][0], joint[0], settings.n_examples, **fields
                     )
+                for name, values in scored.items():
+                    rows.append(_row({**fields, "metric": name}, probe_round.step, values))
+    rows += _seed_agreement_rows(runs, plan, layers, probe_round)
     _log_coverage(coverage, settings, probe_round)
     return ProbeReport(rows=rows, examples=examples)
 
@@ -611,7 +736,6 @@ def run_probe(
         with ``settings.sentence.enabled``, ``<round>/sentence`` (retrieval and ABX rows,
         :mod:`~xlprobe.probing.sentence_probe`).
     """
-    from xlprobe.probing.cluster import kmeans
     from xlprobe.probing.extract import extract_view
     from xlprobe.probing.sentence_probe import sentence_report
 
@@ -652,34 +776,10 @@ def run_probe(
                 ),
             )
         timings["extract"] = time.perf_counter() - tick
-        layers = sorted(set.intersection(*(set(store.layers) for store in stores.values())))
 
         tick = time.perf_counter()
         n_sentences = len(corpus)
-        cluster_sets = {view.name: (view,) for view in plan.views}
-        cluster_sets.update({plan.joint_name(pair): pair for pair in plan.joint_pairs})
-        tokens, ks = {}, {}
-        for name, views in cluster_sets.items():
-            tokens[name] = _joint_tokens([stores[v].tokens for v in views], n_sentences)
-            ks[name] = _num_clusters(tokens[name], settings)
-            if len(views) > 1:
-                langs = "".join(f"{v.lang}\n" for v in views for _ in range(n_sentences))
-                write_text_atomic(round_dir / name / "sentence_langs.txt", langs)
-        concepts: dict[tuple[str, int], ConceptSet] = {}
-        for layer in layers:
-            vectors = {v: np.asarray(stores[v].layer(layer), dtype=np.float32) for v in plan.views}
-            for name, views in cluster_sets.items():
-                x = np.concatenate([vectors[v] for v in views])
-                labels = kmeans(
-                    x,
-                    ks[name],
-                    backend=settings.backend,
-                    seed=settings.seed,
-                    n_iter=settings.n_iter,
-                    init=settings.init,
-                )
-                concepts[(name, layer)] = ConceptSet(tokens[name], np.asarray(labels, np.int64))
-                write_clusters(concepts[(name, layer)], _layer_file(round_dir / name, layer))
+        concepts, layers = cluster_round(stores, plan, settings, n_sentences, round_dir)
         timings["cluster"] = time.perf_counter() - tick
     finally:
         if not settings.keep_activations:
@@ -712,6 +812,59 @@ def run_probe(
     return report
 
 
+def cluster_round(
+    stores: Mapping[View, Any],
+    plan: ProbePlan,
+    settings: ProbeSettings,
+    n_sentences: int,
+    round_dir: Path,
+) -> tuple[dict[tuple[str, int], list[ConceptSet]], list[int]]:
+    """K-means of every view (alone) and joint set (the views together) at every layer the
+    stores share, ``settings.n_seeds`` times with seeds ``settings.seed + j``, each run written
+    to ``round_dir/<set>/`` (:func:`_layer_file`).
+
+    Args:
+        stores: View -> its :class:`~xlprobe.probing.store.ActivationStore`.
+        plan: The views and joint pairs.
+        settings: K (or types per concept), backend, init, iterations, seeds.
+        n_sentences: Probe sentences (joint sets offset sentence ids by it per view).
+        round_dir: The round's cluster directory.
+
+    Returns:
+        ``(set name, layer)`` -> one ConceptSet per seed, and the clustered layers.
+    """
+    from xlprobe.probing.cluster import kmeans
+
+    layers = sorted(set.intersection(*(set(store.layers) for store in stores.values())))
+    cluster_sets = {view.name: (view,) for view in plan.views}
+    cluster_sets.update({plan.joint_name(pair): pair for pair in plan.joint_pairs})
+    tokens, ks = {}, {}
+    for name, views in cluster_sets.items():
+        tokens[name] = _joint_tokens([stores[v].tokens for v in views], n_sentences)
+        ks[name] = _num_clusters(tokens[name], settings)
+        if len(views) > 1:
+            langs = "".join(f"{v.lang}\n" for v in views for _ in range(n_sentences))
+            write_text_atomic(round_dir / name / "sentence_langs.txt", langs)
+    concepts: dict[tuple[str, int], list[ConceptSet]] = {}
+    for layer in layers:
+        vectors = {v: np.asarray(stores[v].layer(layer), dtype=np.float32) for v in plan.views}
+        for name, views in cluster_sets.items():
+            x = np.concatenate([vectors[v] for v in views])
+            runs = concepts.setdefault((name, layer), [])
+            for j in range(settings.n_seeds):
+                labels = kmeans(
+                    x,
+                    ks[name],
+                    backend=settings.backend,
+                    seed=settings.seed + j,
+                    n_iter=settings.n_iter,
+                    init=settings.init,
+                )
+                runs.append(ConceptSet(tokens[name], np.asarray(labels, np.int64)))
+                write_clusters(runs[-1], _layer_file(round_dir / name, layer, j))
+    return concepts, layers
+
+
 def _update_manifest(
     probe_dir: Path,
     settings: ProbeSettings,
@@ -720,6 +873,7 @@ def _update_manifest(
     probe_round: ProbeRound,
     n_sentences: int,
     roles: LanguageRoles | None = None,
+    activation_dir: Path | None = None,
 ) -> None:
     path = probe_dir / MANIFEST
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"rounds": []}
@@ -736,6 +890,8 @@ def _update_manifest(
     )
     if roles is not None:
         manifest["roles"] = dataclasses.asdict(roles)
+    if activation_dir is not None:
+        manifest["activation_dir"] = str(activation_dir)
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
@@ -807,8 +963,40 @@ def import_rounds(source: str | Path, target: str | Path, names: Collection[str]
     return [info["name"] for info in copied]
 
 
+def _manifest_settings(manifest: Mapping[str, Any], overrides: Mapping[str, Any] | None):
+    """The manifest's probe settings with ``overrides`` (nested dicts) applied."""
+    values = dict(manifest["settings"])
+    for name, sub in (overrides or {}).items():
+        values[name] = {**values[name], **sub} if isinstance(sub, Mapping) else sub
+    return ProbeSettings.from_dict(values)
+
+
+def _manifest_plan(manifest: Mapping[str, Any]) -> ProbePlan:
+    return ProbePlan(
+        views=tuple(View(**v) for v in manifest["views"]),
+        calign_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["calign_pairs"]),
+        joint_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["joint_pairs"]),
+    )
+
+
+def _probe_dir_dictionaries(
+    probe_dir: Path, settings: ProbeSettings, plan: ProbePlan
+) -> dict[str, Dictionary]:
+    """The dictionaries a probe directory was scored with (or those ``settings`` names)."""
+    return {
+        f"{s.lang}-{t.lang}": read_dictionary(
+            settings.dictionaries.get(f"{s.lang}-{t.lang}")
+            or probe_dir / "dictionaries" / f"{s.lang}-{t.lang}.tsv"
+        )
+        for s, t in {(s, t) for s, t in plan.calign_pairs}
+    }
+
+
 def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> ProbeReport:
     """Recompute every round's CALIGN / COLAP from cached cluster files, with new thresholds.
+
+    Reads the ``n_seeds`` K-means runs the manifest records (one for a directory written
+    before seeds), so the means and spreads are those of the probe.
 
     Args:
         probe_dir: A probe directory written by :func:`run_probe`.
@@ -820,23 +1008,11 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
     """
     probe_dir = Path(probe_dir)
     manifest = _read_manifest(probe_dir)
-    values = manifest["settings"]
-    for name, sub in (overrides or {}).items():
-        values[name] = {**values[name], **sub} if isinstance(sub, Mapping) else sub
-    settings = ProbeSettings.from_dict(values)
-    plan = ProbePlan(
-        views=tuple(View(**v) for v in manifest["views"]),
-        calign_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["calign_pairs"]),
-        joint_pairs=tuple(tuple(View(**v) for v in p) for p in manifest["joint_pairs"]),
-    )
+    settings = _manifest_settings(manifest, overrides)
+    n_seeds = ProbeSettings.from_dict(manifest["settings"]).n_seeds
+    plan = _manifest_plan(manifest)
     layers = manifest["layers"]
-    dictionaries = {
-        f"{s.lang}-{t.lang}": read_dictionary(
-            settings.dictionaries.get(f"{s.lang}-{t.lang}")
-            or probe_dir / "dictionaries" / f"{s.lang}-{t.lang}.tsv"
-        )
-        for s, t in {(s, t) for s, t in plan.calign_pairs}
-    }
+    dictionaries = _probe_dir_dictionaries(probe_dir, settings, plan)
     report = ProbeReport()
     load = score = 0.0
     for info in manifest["rounds"]:
@@ -849,20 +1025,96 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
             )
             for pair in plan.joint_pairs
         }
-        concepts: dict[tuple[str, int], ConceptSet] = {}
+        concepts: dict[tuple[str, int], list[ConceptSet]] = {}
         for layer in layers:
             for view in plan.views:
-                concepts[(view.name, layer)] = read_clusters(
-                    _layer_file(round_dir / view.name, layer), lang=view.lang
-                )
+                concepts[(view.name, layer)] = [
+                    read_clusters(_layer_file(round_dir / view.name, layer, j), lang=view.lang)
+                    for j in range(n_seeds)
+                ]
             for name, langs in joint_langs.items():
-                concepts[(name, layer)] = read_clusters(
-                    _layer_file(round_dir / name, layer), sentence_langs=langs
-                )
+                concepts[(name, layer)] = [
+                    read_clusters(_layer_file(round_dir / name, layer, j), sentence_langs=langs)
+                    for j in range(n_seeds)
+                ]
         load += time.perf_counter() - tick
         tick = time.perf_counter()
         report.extend(score_round(concepts, plan, layers, dictionaries, settings, probe_round))
         report.extend(read_sentence_rows(round_dir))
         score += time.perf_counter() - tick
     report.timings = {"rescore/load": load, "rescore/metrics": score}
+    return report
+
+
+def recluster(
+    source_dir: str | Path, probe_dir: str | Path, overrides: Mapping[str, Any]
+) -> ProbeReport:
+    """Cluster every round of a probe directory again from its kept activations, with new
+    cluster settings (K, seeds, ...), and score it: a new probe without the model.
+
+    The activation stores are read where the source run kept them (``probe.keep_activations``;
+    a re-clustered run's manifest names them as ``activation_dir``, so it can be re-clustered
+    in turn). The new clusters, the dictionaries and a manifest go to ``probe_dir``; the source
+    is only read. With the source's K and seeds the clusters equal the source's.
+
+    Args:
+        source_dir: The probe directory of a run made with ``probe.keep_activations=true``.
+        probe_dir: This run's probe directory (not ``source_dir``).
+        overrides: Probe settings replacing the source's, as nested dicts, e.g.
+            ``{"k": 300, "n_seeds": 3}``; the extraction settings cannot change.
+
+    Returns:
+        The report over every round (timings ``recluster/<round>/cluster`` and
+        ``recluster/<round>/metrics``).
+
+    Raises:
+        InputError: A round without kept activations (one line naming probe.keep_activations).
+    """
+    from xlprobe.probing.store import ActivationStore
+
+    source_dir, probe_dir = Path(source_dir), Path(probe_dir)
+    if source_dir.resolve() == probe_dir.resolve():
+        raise InputError("from_run must name another run than this one", path=source_dir)
+    manifest = _read_manifest(source_dir)
+    settings = _manifest_settings(manifest, overrides)
+    plan = _manifest_plan(manifest)
+    activation_dir = Path(manifest.get("activation_dir") or source_dir / "activations")
+    rounds = [ProbeRound(i["epoch"], i["step"], i["model_state"]) for i in manifest["rounds"]]
+    for probe_round, view in itertools.product(rounds, plan.views):
+        path = activation_dir / probe_round.name / view.name
+        if not ActivationStore.is_complete(path):
+            raise InputError(
+                f"round {probe_round.name} of from_run kept no activations, so it can only be "
+                "re-scored (probe.calign, probe.colap, ...): probe the model again with "
+                "probe.keep_activations=true to re-cluster without it",
+                path=path,
+            )
+    dictionaries = _probe_dir_dictionaries(source_dir, settings, plan)
+    for key, dictionary in dictionaries.items():
+        write_dictionary(dictionary, probe_dir / "dictionaries" / f"{key}.tsv")
+    roles = manifest.get("roles")
+    report = ProbeReport()
+    for probe_round in rounds:
+        stores = {
+            view: ActivationStore.open(activation_dir / probe_round.name / view.name)
+            for view in plan.views
+        }
+        tick = time.perf_counter()
+        concepts, layers = cluster_round(
+            stores, plan, settings, manifest["n_sentences"], probe_dir / "rounds" / probe_round.name
+        )
+        report.timings[f"recluster/{probe_round.name}/cluster"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        report.extend(score_round(concepts, plan, layers, dictionaries, settings, probe_round))
+        report.timings[f"recluster/{probe_round.name}/metrics"] = time.perf_counter() - tick
+        _update_manifest(
+            probe_dir,
+            settings,
+            plan,
+            layers,
+            probe_round,
+            manifest["n_sentences"],
+            roles=None if roles is None else LanguageRoles(**roles),
+            activation_dir=activation_dir.resolve(),
+        )
     return report

@@ -24,18 +24,43 @@ from typing import Any
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 
+CHANCE_METRICS = {
+    "calign": ("calign_chance_partition", "calign_chance_dictionary"),
+    "colap": ("colap_chance_partition",),
+}
+"""Chance levels of each curve metric, computed on the same tokens with the same thresholds
+(:mod:`xlprobe.probing.chance`): ``*_chance_partition`` scores size-matched random concepts (the
+real labels permuted over the tokens), ``calign_chance_dictionary`` scores the real concepts
+with a dictionary whose translation lists are permuted among the source words. Drawn as a
+shaded band under the model's curve, never as a model value."""
+SEED_METRICS = ("seed_ari", "seed_ari_joint")
+"""Agreement of the K-means seeds: mean pairwise adjusted Rand index (in [-1, 1], not percent)
+of one clustered set's labelings, ``seed_ari`` for a single view (``side_s``/``lang_s`` the view,
+``side_t``/``lang_t`` the same side and the language the decoder was fed from, or the view's own
+language) and ``seed_ari_joint`` for a COLAP joint set (the two languages clustered together).
+Only with ``probe.n_seeds`` >= 2."""
 SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
 """Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
 directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
 discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
-METRICS = ("calign", "colap", "dict_coverage", *SENTENCE_METRICS)
+METRICS = (
+    "calign",
+    "colap",
+    "dict_coverage",
+    *(name for names in CHANCE_METRICS.values() for name in names),
+    *SEED_METRICS,
+    *SENTENCE_METRICS,
+)
 CURVE_METRICS = ("calign", "colap", *SENTENCE_METRICS)
 """Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
 word types with an n-best translation among the target word types, see
 :func:`xlprobe.probing.metrics.dictionary_coverage`) depends on the dictionary and the probed
 words only, so it is the same at every layer and epoch: a table value, not a curve."""
 SIDES = ("encoder", "decoder")
-MODEL_STATES = ("base", "finetuned")
+MODEL_STATES = ("base", "finetuned", "random_init")
+UNTRAINED_STATES = ("base", "random_init")
+"""Model states probed before any fine-tuning (epoch -1): the pretrained model and the
+random-weights control (the same architecture freshly initialised, ``model.random_init``)."""
 BASE_EPOCH = -1
 
 ROW_COLUMNS = (
@@ -51,8 +76,14 @@ ROW_COLUMNS = (
     "value",
     "numerator",
     "denominator",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "n_seeds",
 )
 ROW_KEY_COLUMNS = ROW_COLUMNS[:9]
+SEED_COLUMNS = ROW_COLUMNS[12:]
+"""Columns added with K-means seeds; a CSV written before them reads as one seed."""
 
 EXAMPLE_COLUMNS = (
     "epoch",
@@ -94,9 +125,9 @@ def _check_common(item: ProbeRow | ConceptExample) -> None:
     sides, langs = (item.side_s, item.side_t), (item.lang_s, item.lang_t)
     if model_state not in MODEL_STATES:
         raise ValueError(f"model_state must be one of {MODEL_STATES}, got {model_state!r}")
-    if (model_state == "base") != (epoch == BASE_EPOCH):
+    if (model_state in UNTRAINED_STATES) != (epoch == BASE_EPOCH):
         raise ValueError(
-            f"epoch must be {BASE_EPOCH} exactly for model_state 'base' "
+            f"epoch must be {BASE_EPOCH} exactly for model_state {' or '.join(UNTRAINED_STATES)} "
             f"and >= 0 for 'finetuned', got epoch {epoch} with {model_state!r}"
         )
     if epoch < BASE_EPOCH:
@@ -120,22 +151,33 @@ class ProbeRow:
     Attributes:
         epoch: 0-based training epoch after which the model was probed; -1 for the base model.
         step: Global optimizer step at probing time (0 for the base model).
-        model_state: ``"base"`` (untrained, epoch -1; the paper's dotted lines) or
-            ``"finetuned"``.
+        model_state: ``"base"`` (untrained, epoch -1; the paper's dotted lines),
+            ``"random_init"`` (the same architecture with fresh random weights, epoch -1: the
+            floor training starts from) or ``"finetuned"``.
         side_s: Source view side, ``"encoder"`` or ``"decoder"``.
         lang_s: Source view language. For COLAP: the first jointly clustered language.
         side_t: Target view side (== ``side_s`` for COLAP).
         lang_t: Target view language. For COLAP: the second jointly clustered language.
         layer: Layer index, 0 = embeddings.
-        metric: ``"calign"``, ``"colap"`` or ``"dict_coverage"`` (the dictionary's coverage of
-            a CALIGN pair's source words, the same at every layer).
-        value: Metric value in percent, ``100 * numerator / denominator`` (0 to 100; NaN when
-            the denominator is 0).
-        numerator: CALIGN: source concepts aligned to at least one target concept; COLAP:
-            overlapping concepts; dict_coverage: source word types with one of their n-best
-            translations among the target word types.
-        denominator: Non-empty source concepts (CALIGN) / non-empty concepts (COLAP) / source
-            word types (dict_coverage).
+        metric: ``"calign"``, ``"colap"``, ``"dict_coverage"`` (the dictionary's coverage of
+            a CALIGN pair's source words, the same at every layer), a chance level of
+            :data:`CHANCE_METRICS` or a seed agreement of :data:`SEED_METRICS`.
+        value: Metric value in percent, the mean over the K-means seeds of
+            ``100 * numerator_s / denominator_s`` (0 to 100; NaN when a denominator is 0); for
+            :data:`SEED_METRICS` the mean pairwise adjusted Rand index (-1 to 1).
+        numerator: Summed over the seeds. CALIGN: source concepts aligned to at least one
+            target concept; COLAP: overlapping concepts; dict_coverage: source word types with
+            one of their n-best translations among the target word types; SEED_METRICS: the
+            number of seed pairs compared.
+        denominator: Summed over the seeds. Non-empty source concepts (CALIGN) / non-empty
+            concepts (COLAP) / source word types (dict_coverage) / seed pairs (SEED_METRICS).
+            With one seed ``value == 100 * numerator / denominator``.
+        sd: Sample standard deviation of the per-seed values (0 with one seed).
+        ci_low, ci_high: 95 % Student-t interval of the mean over the seeds,
+            ``value ∓ t_{0.975, n_seeds-1} · sd / sqrt(n_seeds)``, clipped to the value's range
+            (:func:`xlprobe.probing.uncertainty.summarize`); both equal ``value`` with one seed
+            (the default when not given).
+        n_seeds: K-means seeds the value averages (``probe.n_seeds``).
     """
 
     epoch: int
@@ -150,8 +192,15 @@ class ProbeRow:
     value: float
     numerator: int
     denominator: int
+    sd: float = 0.0
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    n_seeds: int = 1
 
     def __post_init__(self) -> None:
+        for name in ("ci_low", "ci_high"):
+            if math.isnan(getattr(self, name)):
+                object.__setattr__(self, name, self.value)
         _coerce_fields(self)
         _check_common(self)
         if self.step < 0:
@@ -160,8 +209,14 @@ class ProbeRow:
             raise ValueError(
                 f"need 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
             )
-        if not (math.isnan(self.value) or 0.0 <= self.value <= 100.0):
-            raise ValueError(f"value must be a percentage in [0, 100] or NaN, got {self.value}")
+        low, high, unit = (-1.0, 1.0, "an ARI") if self.metric in SEED_METRICS else (0, 100, "")
+        if not (math.isnan(self.value) or low <= self.value <= high):
+            raise ValueError(
+                f"{self.metric} value must be {unit or 'a percentage'} in [{low}, {high}] or "
+                f"NaN, got {self.value}"
+            )
+        if self.n_seeds < 1 or self.sd < 0:
+            raise ValueError(f"need n_seeds >= 1 and sd >= 0, got {self.n_seeds} and {self.sd}")
         if self.metric == "colap" and self.side_s != self.side_t:
             raise ValueError(f"colap rows have side_s == side_t, got {self.side_s}/{self.side_t}")
 
@@ -234,14 +289,15 @@ class ConceptExample:
         return tuple(getattr(self, name) for name in EXAMPLE_GROUP_COLUMNS)
 
 
-def scalar_key(row: ProbeRow) -> str:
+def scalar_key(row: ProbeRow, section: str = "probe") -> str:
     """W&B scalar key of a row.
 
-    ``probe/<metric>/<side_s>[-<side_t> if different]/<lang_s>-<lang_t>/layer_<LL>``, e.g.
-    ``probe/calign/encoder/de-en/layer_06`` or ``probe/calign/encoder-decoder/de-en/layer_06``.
+    ``<section>/<metric>/<side_s>[-<side_t> if different]/<lang_s>-<lang_t>/layer_<LL>``, e.g.
+    ``probe/calign/encoder/de-en/layer_06`` or ``probe/calign/encoder-decoder/de-en/layer_06``;
+    the standard deviation over K-means seeds goes under the section ``probe_sd``.
     """
     sides = row.side_s if row.side_s == row.side_t else f"{row.side_s}-{row.side_t}"
-    return f"probe/{row.metric}/{sides}/{row.lang_pair}/layer_{row.layer:02d}"
+    return f"{section}/{row.metric}/{sides}/{row.lang_pair}/layer_{row.layer:02d}"
 
 
 @dataclass
@@ -299,12 +355,18 @@ class ProbeReport:
         return [r for r in self.rows if all(getattr(r, k) == v for k, v in columns.items())]
 
     def scalars(self, epoch: int, model_state: str | None = None) -> dict[str, float]:
-        """``{scalar_key(row): value}`` for the rows of one epoch (and model_state, if given).
+        """``{scalar_key(row): value}`` for the rows of one epoch (and model_state, if given),
+        and ``{scalar_key(row, "probe_sd"): sd}`` for rows that average several K-means seeds.
 
         If several steps of the same epoch were probed, the highest step wins.
         """
         rows = [r for r in self.rows if r.epoch == epoch and model_state in (None, r.model_state)]
-        return {scalar_key(r): r.value for r in sorted(rows, key=lambda r: r.step)}
+        scalars = {}
+        for r in sorted(rows, key=lambda r: r.step):
+            scalars[scalar_key(r)] = r.value
+            if r.n_seeds > 1:
+                scalars[scalar_key(r, "probe_sd")] = r.sd
+        return scalars
 
     def to_records(self) -> dict[str, Any]:
         """Plain Python data (lists of dicts of str/int/float) for checkpoints or JSON.
@@ -337,12 +399,13 @@ class ProbeReport:
 
     @classmethod
     def read_csv(cls, path: str | Path) -> ProbeReport:
-        """Read rows written by :meth:`to_csv` (examples and timings stay empty).
+        """Read rows written by :meth:`to_csv` (examples and timings stay empty); a CSV without
+        the SEED_COLUMNS (written before K-means seeds) reads as one seed.
 
         Raises:
             InputError: Missing file, missing columns (line 1) or a malformed row (its line).
         """
-        return cls(rows=_read_csv(path, ROW_COLUMNS, _parse_row))
+        return cls(rows=_read_csv(path, ROW_COLUMNS[: -len(SEED_COLUMNS)], _parse_row))
 
     def to_frame(self):
         """The rows as a ``pandas.DataFrame`` with columns ROW_COLUMNS."""
@@ -416,6 +479,11 @@ def _parse_row(cells: Mapping[str, str]) -> ProbeRow:
         value=_float(cells, "value"),
         numerator=_int(cells, "numerator"),
         denominator=_int(cells, "denominator"),
+        **{
+            name: (_int if name == "n_seeds" else _float)(cells, name)
+            for name in SEED_COLUMNS
+            if name in cells
+        },
     )
 
 

@@ -2,7 +2,9 @@
 
 Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces" (Sec. 3 metrics):
 CALIGN / COLAP per layer as in the paper's layer-wise figures (base model dotted, fine-tuned model
-solid for training language pairs and dashed for zero-shot pairs), and the zero-shot correlation
+solid for training language pairs and dashed for zero-shot pairs), each curve the mean over the
+K-means seeds with a ± sd band, over a lighter band spanning the chance levels of the same
+language pair (:data:`~xlprobe.probing.report.CHANCE_METRICS`), and the zero-shot correlation
 between CALIGN and task performance across languages and epochs. Every plot is built by a
 ``*_figure`` function that returns the ``matplotlib.figure.Figure`` (tests inspect ``ax.lines``);
 the ``plot_*`` functions save them atomically.
@@ -19,15 +21,68 @@ from typing import Any
 import numpy as np
 
 from xlprobe.io import atomic_path
-from xlprobe.probing.report import BASE_EPOCH, CURVE_METRICS, ProbeReport, ProbeRow
+from xlprobe.probing.report import (
+    BASE_EPOCH,
+    CHANCE_METRICS,
+    CURVE_METRICS,
+    ProbeReport,
+    ProbeRow,
+)
 
 log = logging.getLogger(__name__)
 
-LINESTYLES = {"base": ":", "train": "-", "zero_shot": "--", "other": "-."}
-"""Line style per curve role: base model dotted, fine-tuned training pair solid, fine-tuned
-zero-shot pair dashed, fine-tuned pair listed in neither language list dash-dotted."""
+LINESTYLES = {
+    "base": ":",
+    "random_init": (0, (1, 4)),
+    "train": "-",
+    "zero_shot": "--",
+    "other": "-.",
+}
+"""Line style per curve role: base model dotted, random-weights control sparsely dotted,
+fine-tuned training pair solid, fine-tuned zero-shot pair dashed, fine-tuned pair listed in
+neither language list dash-dotted."""
 
 ROLE_LABELS = {"train": "train", "zero_shot": "zero-shot", "other": "not trained"}
+SD_ALPHA = 0.25
+"""Opacity of the ± sd band around a curve (K-means seeds)."""
+CHANCE_ALPHA = 0.1
+"""Opacity of a language pair's chance band."""
+
+
+def _draw_curve(ax, x: Sequence[float], rows: Sequence[ProbeRow], **style: Any) -> None:
+    """The rows' values against ``x`` as a line, with a ``value ± sd`` band (same colour,
+    :data:`SD_ALPHA`, no legend entry) where the rows average several K-means seeds."""
+    value = np.array([r.value for r in rows], dtype=np.float64)
+    ax.plot(x, value, **style)
+    if any(r.n_seeds > 1 for r in rows):
+        sd = np.array([r.sd for r in rows], dtype=np.float64)
+        ax.fill_between(
+            x, value - sd, value + sd, color=style["color"], alpha=SD_ALPHA, linewidth=0,
+            label=f"_{style.get('label')} ± sd",
+        )  # fmt: skip
+
+
+def _draw_chance(ax, rows: Iterable[ProbeRow], x_of, colour: Any, lang_pair: str) -> None:
+    """One shaded band per language pair spanning its chance levels, ``min(value - sd)`` to
+    ``max(value + sd)`` over the chance metrics (and the drawn model states) at each x.
+
+    Args:
+        rows: The chance rows of one language pair.
+        x_of: Row -> its x coordinate (layer or epoch).
+    """
+    low: dict[float, float] = {}
+    high: dict[float, float] = {}
+    for r in rows:
+        x = x_of(r)
+        low[x] = min(low.get(x, np.inf), r.value - r.sd)
+        high[x] = max(high.get(x, -np.inf), r.value + r.sd)
+    if low:
+        xs = sorted(low)
+        ax.fill_between(
+            xs, [low[x] for x in xs], [high[x] for x in xs], color=colour, alpha=CHANCE_ALPHA,
+            linewidth=0, label=f"{lang_pair} chance",
+        )  # fmt: skip
+
 
 Pair = tuple[str, str, str]
 """A curve family ``(metric, side_s, side_t)``: one plot."""
@@ -94,9 +149,16 @@ def save_figure(fig, path: str | Path, *, dpi: int = 120) -> Path:
     return path
 
 
-def _rows_by_lang_pair(rows: Iterable[ProbeRow]) -> dict[str, list[ProbeRow]]:
-    """Rows grouped by language pair, sorted by layer; the highest step wins per layer."""
-    latest = {(r.lang_pair, r.layer): r for r in sorted(rows, key=lambda r: r.step)}
+def _rows_by_lang_pair(
+    rows: Iterable[ProbeRow], *, by_metric: bool = False
+) -> dict[str, list[ProbeRow]]:
+    """Rows grouped by language pair, sorted by layer; the highest step wins per layer (and per
+    metric and model state with ``by_metric``, for chance rows of several metrics)."""
+
+    def key(r: ProbeRow) -> tuple:
+        return (r.lang_pair, r.layer, *((r.metric, r.model_state) if by_metric else ()))
+
+    latest = {key(r): r for r in sorted(rows, key=lambda r: r.step)}
     grouped: dict[str, list[ProbeRow]] = {}
     for key in sorted(latest):
         grouped.setdefault(key[0], []).append(latest[key])
@@ -113,9 +175,11 @@ def layer_curves_figure(
 ):
     """Metric (%) against layer for one curve family, one colour per language pair.
 
-    Each language pair gets up to two lines: the base model (epoch -1, dotted) and the
-    fine-tuned model at ``epoch`` (solid for training pairs, dashed for zero-shot pairs, see
-    :data:`LINESTYLES`).
+    Each language pair gets up to three lines: the base model (epoch -1, dotted), the
+    random-weights control (``random_init``, sparsely dotted) and the fine-tuned model at
+    ``epoch`` (solid for training pairs, dashed for zero-shot pairs, see :data:`LINESTYLES`);
+    each with a ± sd band over the K-means seeds, over a band spanning the pair's chance levels
+    at the drawn model states.
 
     Args:
         report: The probe results.
@@ -138,10 +202,20 @@ def layer_curves_figure(
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     colours = _colours(sorted({r.lang_pair for r in report.rows}))
     fig, ax = _new_figure()
-    for state, wanted in (("base", BASE_EPOCH), ("finetuned", epoch)):
-        for lang_pair, lrows in _rows_by_lang_pair(r for r in rows if r.epoch == wanted).items():
-            if state == "base":
-                role, label = "base", f"{lang_pair} base"
+    drawn = (("base", BASE_EPOCH), ("random_init", BASE_EPOCH), ("finetuned", epoch))
+    chance = [
+        r
+        for name in CHANCE_METRICS.get(metric, ())
+        for r in report.select(metric=name, side_s=side_s, side_t=side_t)
+        if (r.model_state, r.epoch) in drawn
+    ]
+    for lang_pair, crows in _rows_by_lang_pair(chance, by_metric=True).items():
+        _draw_chance(ax, crows, lambda r: r.layer, colours[lang_pair], lang_pair)
+    for state, wanted in drawn:
+        selected = (r for r in rows if r.epoch == wanted and r.model_state == state)
+        for lang_pair, lrows in _rows_by_lang_pair(selected).items():
+            if state != "finetuned":
+                role, label = state, f"{lang_pair} {state.replace('_', ' ')}"
             else:
                 role = pair_role(
                     lrows[0].lang_s,
@@ -150,9 +224,10 @@ def layer_curves_figure(
                     zero_shot_langs=zero_shot_langs,
                 )
                 label = f"{lang_pair} epoch {epoch} ({ROLE_LABELS[role]})"
-            ax.plot(
+            _draw_curve(
+                ax,
                 [r.layer for r in lrows],
-                [r.value for r in lrows],
+                lrows,
                 linestyle=LINESTYLES[role],
                 color=colours[lang_pair],
                 marker="o" if state == "finetuned" else None,
@@ -203,7 +278,9 @@ def epoch_curves_figure(
     zero_shot_langs: Iterable[str],
     layer: int | None = None,
 ):
-    """Metric (%) against epoch at one layer, one line per language pair (base at x = -1).
+    """Metric (%) against epoch at one layer, one line per language pair (base at x = -1),
+    each with a ± sd band over the K-means seeds, over a band spanning the pair's chance levels
+    per epoch. The random-weights control (also epoch -1) is drawn in the layer curves only.
 
     Args:
         report: The probe results.
@@ -215,12 +292,23 @@ def epoch_curves_figure(
         The ``matplotlib.figure.Figure`` (one axes).
     """
     metric, side_s, side_t = pair
-    rows = report.select(metric=metric, side_s=side_s, side_t=side_t)
+    rows = [
+        r
+        for r in report.select(metric=metric, side_s=side_s, side_t=side_t)
+        if r.model_state != "random_init"
+    ]
     if layer is None and rows:
         layer = max(r.layer for r in rows)
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     colours = _colours(sorted({r.lang_pair for r in report.rows}))
     fig, ax = _new_figure()
+    chance: dict[str, list[ProbeRow]] = {}
+    for name in CHANCE_METRICS.get(metric, ()):
+        for r in report.select(metric=name, side_s=side_s, side_t=side_t, layer=layer):
+            if r.model_state != "random_init":
+                chance.setdefault(r.lang_pair, []).append(r)
+    for lang_pair, crows in sorted(chance.items()):
+        _draw_chance(ax, crows, lambda r: r.epoch, colours[lang_pair], lang_pair)
     by_pair: dict[str, list[ProbeRow]] = {}
     for r in sorted((r for r in rows if r.layer == layer), key=lambda r: (r.epoch, r.step)):
         by_pair.setdefault(r.lang_pair, []).append(r)
@@ -231,9 +319,10 @@ def epoch_curves_figure(
             train_langs=train_langs,
             zero_shot_langs=zero_shot_langs,
         )
-        ax.plot(
+        _draw_curve(
+            ax,
             [r.epoch for r in lrows],
-            [r.value for r in lrows],
+            lrows,
             linestyle=LINESTYLES[role],
             color=colours[lang_pair],
             marker="o",
