@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from xlprobe.analysis.langsim import uriel_distances
-from xlprobe.analysis.sweep import read_multirun
+from xlprobe.analysis.sweep import parse_overrides, read_job, read_multirun
 from xlprobe.analysis.transfer import analyse_transfer, spearman_bootstrap
 from xlprobe.cli import main
 
@@ -161,6 +161,32 @@ def test_summarize_fake_multirun(grid_multirun: Path, tmp_path: Path, capsys) ->
     assert heatmap.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "curves" / "calign__vs__probe.calign.theta.png").is_file()
     assert (out / "curves" / "test_acc_de__vs__probe.calign.n_best.png").is_file()
+
+
+def test_parse_overrides() -> None:
+    items = ["a=1", "+b.c=x", "++d=[1,2]", "~e", "lang.train=[de]"]
+    assert parse_overrides(items) == {
+        "a": "1",
+        "b.c": "x",
+        "d": "[1,2]",
+        "e": "~",
+        "lang.train": "[de]",
+    }
+    with pytest.raises(ValueError, match="has no '='"):
+        parse_overrides(["f"])
+
+
+def test_bad_input_failure_is_the_jobs_one_line_error(tmp_path: Path) -> None:
+    line = "probe.calign.theta: expected a number in [0, 1], got 2"
+    job = write_job(
+        tmp_path,
+        "0",
+        ["probe.calign.theta=2"],
+        metrics={"test/acc/en": 50.0},
+        log=f"[2026-01-01 00:00:00,000][xlprobe.utils.runtime][ERROR] - train.py: error: {line}\n",
+    )
+    record = read_job(job)
+    assert (record.status, record.reason) == ("failed", f"train.py: error: {line}")
 
 
 def test_multirun_without_jobs_is_one_line_error(tmp_path: Path, capsys) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ ROW_COLUMNS = (
 # columns of probe_report.csv summarised like `value` (mean over seeds) when present
 CARRIED_COLUMNS = ("sd", "ci_low", "ci_high")
 SEED_KEYS = ("seed",)
+# the one-line bad-input failure xlprobe.utils.runtime.run_job logs: "<prog>: error: <message>"
+_INPUT_ERROR = re.compile(r" - [\w.-]+\.py: error: ")
 
 
 @dataclass
@@ -96,17 +99,18 @@ def _read_yaml(path: Path) -> Any:
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, str]:
-    """Hydra override strings -> ``key -> value`` (``+``/``++``/``~`` prefixes dropped).
+    """Hydra override strings -> ``key -> value`` (``+``/``++``/``~`` prefixes dropped; a
+    deletion ``~key`` maps to ``~``).
 
     Raises:
-        ValueError: an item has no ``=``.
+        ValueError: an item other than a deletion has no ``=``.
     """
     out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = str(item).partition("=")
-        if not sep:
+    for item in map(str, items):
+        key, sep, value = item.partition("=")
+        if not sep and not item.startswith("~"):
             raise ValueError(f"override {item!r} has no '='")
-        out[key.lstrip("+~")] = value
+        out[key.lstrip("+~")] = value if sep else "~"
     return out
 
 
@@ -115,13 +119,11 @@ def _failure_line(job_dir: Path) -> str | None:
     for log in sorted(job_dir.glob("*.log")):
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         for i, line in enumerate(lines):
-            if ": error: " in line:
+            if _INPUT_ERROR.search(line):
                 return line.split(" - ", 1)[-1].strip()
             if " - Run failed" in line:
-                trace = [
-                    t for t in itertools.takewhile(lambda t: not t.startswith("["), lines[i + 1 :])
-                ]
-                last = next((t.strip() for t in reversed(trace) if t.strip()), "")
+                trace = itertools.takewhile(lambda t: not t.startswith("["), lines[i + 1 :])
+                last = next((t.strip() for t in reversed(list(trace)) if t.strip()), "")
                 return f"Run failed: {last}" if last else "Run failed"
     return None
 
