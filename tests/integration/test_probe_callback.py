@@ -22,6 +22,8 @@ pytestmark = pytest.mark.slow
 N_LAYERS = 3  # tiny mT5: embeddings + 2 layers per side
 # CALIGN and dict_coverage for enc-enc, dec-dec, enc-dec; COLAP enc, dec
 PAIRS_PER_LANG = 2 * 3 + 2
+CONCEPT = ("calign", "dict_coverage", "colap")
+SENTENCE = ("retrieval", "abx_form", "abx_meaning")
 
 
 SHRINK = (
@@ -103,9 +105,12 @@ def test_demo_run_holds_base_and_every_epoch_for_every_pair_and_layer(demo_run):
     rows = read_rows(demo_run / "probe_report.csv")
     assert sorted({int(r["epoch"]) for r in rows}) == [-1, 0, 1]
     for epoch in (-1, 0, 1):
-        round_rows = [r for r in rows if int(r["epoch"]) == epoch]
+        round_rows = [r for r in rows if int(r["epoch"]) == epoch and r["metric"] in CONCEPT]
         # lang=demo probes fr, de, es against en
         assert len(round_rows) == 3 * PAIRS_PER_LANG * N_LAYERS
+        sentence = [r for r in rows if int(r["epoch"]) == epoch and r["metric"] in SENTENCE]
+        # retrieval, abx_form, abx_meaning for the enc-enc and dec-dec pairs
+        assert len(sentence) == 3 * 3 * 2 * N_LAYERS
         keys = {
             (r["metric"], r["side_s"], r["side_t"], r["lang_s"], r["layer"]) for r in round_rows
         }
@@ -121,6 +126,7 @@ def test_demo_run_holds_base_and_every_epoch_for_every_pair_and_layer(demo_run):
 def test_demo_run_writes_plots_examples_timings_and_logs_keys(demo_run):
     plots = {p.name for p in (demo_run / "plots").glob("*.png")}
     assert {"layers_calign_encoder.png", "layers_colap_encoder.png"} <= plots
+    assert {"layers_retrieval_encoder.png", "layers_abx_meaning_decoder.png"} <= plots
     assert "layers_calign_encoder-decoder.png" in plots
     assert "zero_shot_correlation.png" in plots
     assert read_rows(demo_run / "probe_examples.csv")
@@ -129,6 +135,7 @@ def test_demo_run_writes_plots_examples_timings_and_logs_keys(demo_run):
     metrics = read_rows(demo_run / "csv" / "metrics.csv")
     columns = set(metrics[0])
     assert "probe/calign/encoder/de-en/layer_02" in columns
+    assert "probe/abx_form/encoder/de-en/layer_02" in columns
     assert "probe/colap/decoder/fr-en/layer_00" in columns
     assert "val/bleu/de-en" in columns
     manifest = json.loads((demo_run / "probe" / "manifest.json").read_text())

@@ -101,3 +101,46 @@ def test_sentence_report_rows_every_layer_and_metric(bert, sentences, tmp_path):
         assert row.denominator == (2 * n if row.metric == "retrieval" else 4 * n * (n - 1))
     assert report.timings["sentence"] > 0
     assert read_sentence_rows(tmp_path).rows == report.rows
+
+
+def test_experts_sweep_writes_tables_and_measures_both_conditions(bert, synthetic_corpus, tmp_path):
+    import csv
+
+    from xlprobe.probing.expert_probe import ExpertSettings, run_experts
+    from xlprobe.probing.experts import auroc
+
+    model, tokenizer = bert
+    langs = ("en", "de", "ar")
+    expert_split = {lang: list(synthetic_corpus.sentences[lang][:20]) for lang in langs}
+    eval_split = {lang: list(synthetic_corpus.sentences[lang][100:115]) for lang in langs}
+    settings = ExpertSettings(ks=(3, 1), batch_size=8)
+    results = run_experts(model, tokenizer, expert_split, eval_split, ["de"], settings, tmp_path)
+
+    with open(tmp_path / "experts_de.csv", encoding="utf-8") as handle:
+        experts = list(csv.DictReader(handle))
+    assert [int(e["rank"]) for e in experts] == [0, 1, 2]
+    scores = [float(e["auroc"]) for e in experts]
+    assert scores == sorted(scores, reverse=True)
+    # The top expert's AUROC and value are its pooled responses' on the expert split.
+    modules = list(layer_modules(model, hook_point(model, "ffn")))
+    top = experts[0]
+    responses = unit_responses(
+        model, tokenizer, [s for lang in langs for s in expert_split[lang]], [top["module"]]
+    )[:, int(top["unit"])]
+    positive = np.repeat([False, True, False], 20)
+    assert top["module"] in modules
+    assert float(top["auroc"]) == pytest.approx(auroc(responses[:, None], positive)[0])
+    assert float(top["value"]) == pytest.approx(responses[positive].mean(), rel=1e-5)
+
+    ordered, unordered = 3 * 2, 3
+    per_run = 2 * ordered + 2 * unordered  # retrieval, retrieval_mixed; d_centroid, d_parallel
+    assert len(results.rows) == 2 * 2 * per_run  # k in (1, 3) x conditions
+
+    def column(name, **where):
+        return {(r["metric"], r["lang_s"], r["lang_t"]): r[name] for r in results.select(**where)}
+
+    # One unintervened baseline for both conditions; the interventions move the space.
+    assert column("pre", condition="experts", k=3) == column("pre", condition="random", k=3)
+    assert column("post", condition="experts", k=3) != column("pre", condition="experts", k=3)
+    assert (tmp_path / "results.csv").is_file() and (tmp_path / "summary.json").is_file()
+    assert results.experts["de"]["auroc_mean"]["1"] == pytest.approx(scores[0])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import corpus, dictionary, embeddings, langsim, metrics, report, sweep
+from . import corpus, dictionary, embeddings, experts, langsim, metrics, report, sweep
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.register(groups)
     dictionary.register(groups)
     corpus.register(groups)
+    experts.register(groups)
     embeddings.register(groups)
     langsim.register(groups)
     sweep.register(groups)

@@ -1,0 +1,267 @@
+"""Steering by language experts: find them on one split, intervene, measure on another.
+
+Sundar et al., ACL 2025, "Steering into New Embedding Spaces" (Sec. 3-5), at small scale:
+
+1. pooled responses of every unit of a hook point (default: the FFN activation of every layer)
+   on the *expert* split of every language (:func:`~xlprobe.probing.sentences.unit_responses`);
+2. per target language t: AUROC of every unit at telling t's sentences from the other
+   languages' (:func:`~xlprobe.probing.experts.auroc`), ranked globally over layers; the top-k
+   are set to their mean (or median) response on t at every token
+   (:func:`~xlprobe.probing.hooks.set_units`);
+3. on the *evaluation* split, last-layer mean-pooled sentence vectors before and after:
+   retrieval top-1 for every ordered pair (query, candidate), the *mixed* retrieval (queries
+   unintervened, candidates intervened: did the space move?), and language distances
+   ``d_centroid(l1, l2) = 1 - cos(mu_l1, mu_l2)`` and
+   ``d_parallel(l1, l2) = mean_i (1 - cos(e_{i,l1}, e_{i,l2}))``;
+4. the same with k random units set to the experts' values (the control).
+
+Rows repeating a sentence of an earlier row in any language are left out of the evaluation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xlprobe.errors import InputError
+from xlprobe.io import atomic_path, write_text_atomic
+
+log = logging.getLogger(__name__)
+
+RESULT_COLUMNS = ("target", "k", "condition", "metric", "lang_s", "lang_t", "pre", "post", "delta")
+CONDITIONS = ("experts", "random")
+
+
+@dataclass(frozen=True)
+class ExpertSettings:
+    """How experts are found and applied.
+
+    Attributes:
+        ks: Expert counts to sweep.
+        point: Hook point name (:data:`xlprobe.probing.hooks.HOOK_POINTS`).
+        pool: Response pooling over a sentence's word positions, ``max`` or ``mean``.
+        value: Intervention value, ``mean`` or ``median`` response on the target.
+        seed: Seed of the random-unit control (``seed + k``).
+        batch_size: Sentences per forward pass.
+    """
+
+    ks: tuple[int, ...] = (2, 5, 10, 25, 50)
+    point: str = "ffn"
+    pool: str = "max"
+    value: str = "mean"
+    seed: int = 0
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        if not self.ks or min(self.ks) < 1:
+            raise InputError(f"k={list(self.ks)}; expected positive expert counts")
+        object.__setattr__(self, "ks", tuple(sorted({int(k) for k in self.ks})))
+
+
+@dataclass
+class ExpertResults:
+    """The sweep's long table (RESULT_COLUMNS) and the chosen experts' summary per target."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    experts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def write(self, out_dir: str | Path) -> None:
+        """``results.csv`` (the long table) and ``summary.json`` (experts, timings)."""
+        out_dir = Path(out_dir)
+        with atomic_path(out_dir / "results.csv") as tmp, open(tmp, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, RESULT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.rows)
+        summary = {"experts": self.experts, "timings": self.timings}
+        write_text_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
+
+    def select(self, **columns: Any) -> list[dict[str, Any]]:
+        """Rows whose named columns equal the given values."""
+        return [r for r in self.rows if all(r[k] == v for k, v in columns.items())]
+
+
+def _last_layer(model, tokenizer, sentences, settings) -> np.ndarray:
+    from xlprobe.probing.sentences import sentence_vectors
+
+    vectors = sentence_vectors(model, tokenizer, sentences, batch_size=settings.batch_size)
+    return vectors[max(vectors)]
+
+
+def space_rows(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray]) -> list[dict]:
+    """Retrieval, mixed retrieval and language distances before/after, as result rows without
+    ``target``, ``k``, ``condition``.
+
+    Args:
+        pre, post: Language -> [N x D] row-aligned sentence vectors, unintervened / intervened.
+    """
+    from xlprobe.probing.retrieval import cosine_similarity, normalize, retrieval_top1
+
+    rows = []
+
+    def add(metric, lang_s, lang_t, before, after):
+        rows.append(
+            {
+                "metric": metric,
+                "lang_s": lang_s,
+                "lang_t": lang_t,
+                "pre": before,
+                "post": after,
+                "delta": after - before,
+            }
+        )
+
+    langs = list(pre)
+    for q in langs:
+        for c in langs:
+            if q == c:
+                continue
+            before = retrieval_top1(pre[q], pre[c]).value
+            add("retrieval", q, c, before, retrieval_top1(post[q], post[c]).value)
+            add("retrieval_mixed", q, c, before, retrieval_top1(pre[q], post[c]).value)
+    for i, a in enumerate(langs):
+        for b in langs[i + 1 :]:
+            centroid = [
+                1.0
+                - float(
+                    cosine_similarity(x[a].mean(0, keepdims=True), x[b].mean(0, keepdims=True))[
+                        0, 0
+                    ]
+                )
+                for x in (pre, post)
+            ]
+            add("d_centroid", a, b, *centroid)
+            parallel = [
+                float(np.mean(1.0 - np.sum(normalize(x[a]) * normalize(x[b]), axis=1)))
+                for x in (pre, post)
+            ]
+            add("d_parallel", a, b, *parallel)
+    return rows
+
+
+def run_experts(
+    model: Any,
+    tokenizer: Any,
+    expert_split: Mapping[str, Sequence[str]],
+    eval_split: Mapping[str, Sequence[str]],
+    targets: Sequence[str],
+    settings: ExpertSettings,
+    out_dir: str | Path,
+) -> ExpertResults:
+    """Find experts per target on ``expert_split``, sweep k on ``eval_split``, write the tables.
+
+    Args:
+        model, tokenizer: An encoder (or encoder-decoder: its encoder) and its fast tokenizer.
+        expert_split: Language -> sentences used to rank and value the units (any sizes).
+        eval_split: Language -> line-aligned sentences for retrieval and distances.
+        targets: Languages whose experts are found (each must be in ``expert_split``).
+        settings: k sweep, hook point, pooling, value, seed.
+        out_dir: Gets ``experts_<target>.csv`` (:data:`~xlprobe.probing.experts.EXPERT_COLUMNS`,
+            the top max(k) units, best first), ``results.csv`` and ``summary.json``.
+
+    Returns:
+        The results (also written).
+    """
+    from xlprobe.probing.experts import (
+        UnitIndex,
+        auroc,
+        intervention_values,
+        random_units,
+        top_units,
+        write_experts,
+    )
+    from xlprobe.probing.hooks import hook_point, layer_modules, set_units
+    from xlprobe.probing.retrieval import distinct_rows
+    from xlprobe.probing.sentences import unit_responses
+
+    unknown = [t for t in targets if t not in expert_split]
+    if unknown or len(expert_split) < 2:
+        raise InputError(
+            f"expert targets {unknown or list(targets)} need sentences of themselves and of at "
+            f"least one other language; the expert split has {sorted(expert_split)}"
+        )
+    out_dir = Path(out_dir)
+    results = ExpertResults()
+    point = hook_point(model, settings.point)
+    modules = layer_modules(model, point)
+    tick = time.perf_counter()
+    langs = list(expert_split)
+    blocks = [
+        unit_responses(
+            model,
+            tokenizer,
+            list(expert_split[lang]),
+            list(modules),
+            read=point.read,
+            pool=settings.pool,
+            batch_size=settings.batch_size,
+        )
+        for lang in langs
+    ]
+    responses = np.concatenate(blocks)
+    labels = np.repeat(np.arange(len(langs)), [len(b) for b in blocks])
+    widths = _module_widths(model, modules, tokenizer, point.read)
+    index = UnitIndex.from_modules(modules, widths)
+    results.timings["responses"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    keep = distinct_rows(*eval_split.values())
+    pre = {
+        lang: _last_layer(model, tokenizer, [lines[i] for i in keep], settings)
+        for lang, lines in eval_split.items()
+    }
+    results.timings["eval_pre"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    for target in targets:
+        positive = labels == langs.index(target)
+        scores = auroc(responses, positive)
+        values = intervention_values(responses, positive, settings.value)
+        top = top_units(scores, max(settings.ks))
+        write_experts(out_dir / f"experts_{target}.csv", target, top, index, scores, values)
+        results.experts[target] = {
+            "n_units": len(scores),
+            "auroc_mean": {str(k): float(scores[top[:k]].mean()) for k in settings.ks},
+            "per_layer": {
+                str(layer): int(np.count_nonzero(index.layer[top] == layer))
+                for layer in sorted(set(modules.values()))
+            },
+        }
+        for k in settings.ks:
+            chosen = {
+                "experts": top[:k],
+                "random": random_units(len(scores), k, settings.seed + k),
+            }
+            for condition, units in chosen.items():
+                with set_units(model, index.by_module(units, values[top[:k]]), read=point.read):
+                    post = {
+                        lang: _last_layer(model, tokenizer, [lines[i] for i in keep], settings)
+                        for lang, lines in eval_split.items()
+                    }
+                for row in space_rows(pre, post):
+                    results.rows.append({"target": target, "k": k, "condition": condition, **row})
+        log.info("experts of %s: k=%s done", target, list(settings.ks))
+    results.timings["interventions"] = time.perf_counter() - tick
+    results.write(out_dir)
+    return results
+
+
+def _module_widths(model, modules: Mapping[str, int], tokenizer, read: str) -> list[int]:
+    """Units of each hooked module, read from one tiny forward pass."""
+    import torch
+
+    from xlprobe.probing.hooks import capture
+
+    encoded = tokenizer([["a"]], is_split_into_words=True, return_tensors="pt")
+    encoder = model.get_encoder() if model.config.is_encoder_decoder else model
+    device = next(model.parameters()).device
+    with torch.no_grad(), capture(model, list(modules), read=read) as cache:
+        encoder(**{k: v.to(device) for k, v in encoded.items()})
+    return [cache[name].shape[-1] for name in modules]
