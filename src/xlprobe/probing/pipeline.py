@@ -55,6 +55,7 @@ from xlprobe.probing.concepts import (
     write_clusters,
 )
 from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
+from xlprobe.probing.embedding_probe import EmbeddingSettings, read_geometry_rows
 from xlprobe.probing.extract import ExtractionSettings
 from xlprobe.probing.metrics import COVERAGE_WARNING, DictionaryCoverage
 from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
@@ -139,6 +140,7 @@ class ProbeSettings:
             probe corpus with eflomal.
         dictionary_cache: Directory caching built dictionaries per probe corpus (``None``: no
             cache, build in every run).
+        embeddings: Token-embedding geometry rows (:mod:`xlprobe.probing.embedding_probe`).
         sentence: Sentence-level rows: retrieval, ABX form / meaning
             (:mod:`xlprobe.probing.sentence_probe`).
     """
@@ -161,6 +163,7 @@ class ProbeSettings:
     keep_activations: bool = False
     dictionaries: Mapping[str, str] = field(default_factory=dict)
     dictionary_cache: str | None = None
+    embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     sentence: SentenceSettings = field(default_factory=SentenceSettings)
 
     def __post_init__(self) -> None:
@@ -197,6 +200,7 @@ class ProbeSettings:
             "extraction": ExtractionSettings,
             "calign": CalignSettings,
             "colap": ColapSettings,
+            "embeddings": EmbeddingSettings,
             "sentence": SentenceSettings,
         }
         known = {f.name for f in dataclasses.fields(cls)}
@@ -781,6 +785,20 @@ def run_probe(
         n_sentences = len(corpus)
         concepts, layers = cluster_round(stores, plan, settings, n_sentences, round_dir)
         timings["cluster"] = time.perf_counter() - tick
+        geometry = ProbeReport()
+        if settings.embeddings.enabled:
+            geometry = embedding_report(
+                model,
+                tokenizer,
+                corpus.sentences,
+                stores,
+                layers,
+                dictionaries,
+                settings.embeddings,
+                probe_round,
+                round_dir=round_dir,
+                base_dir=probe_dir / "rounds" / ProbeRound().name,
+            )
     finally:
         if not settings.keep_activations:
             shutil.rmtree(activation_root, ignore_errors=True)
@@ -788,6 +806,8 @@ def run_probe(
     tick = time.perf_counter()
     report = score_round(concepts, plan, layers, dictionaries, settings, probe_round)
     timings["metrics"] = time.perf_counter() - tick
+    report.extend(geometry)
+    timings.update(geometry.timings)
     if settings.sentence.enabled:
         sentence = sentence_report(
             model,
@@ -834,6 +854,7 @@ def cluster_round(
         ``(set name, layer)`` -> one ConceptSet per seed, and the clustered layers.
     """
     from xlprobe.probing.cluster import kmeans
+    from xlprobe.probing.embedding_probe import embedding_report
 
     layers = sorted(set.intersection(*(set(store.layers) for store in stores.values())))
     cluster_sets = {view.name: (view,) for view in plan.views}
@@ -1041,6 +1062,7 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
         tick = time.perf_counter()
         report.extend(score_round(concepts, plan, layers, dictionaries, settings, probe_round))
         report.extend(read_sentence_rows(round_dir))
+        report.extend(read_geometry_rows(round_dir))
         score += time.perf_counter() - tick
     report.timings = {"rescore/load": load, "rescore/metrics": score}
     return report

@@ -43,6 +43,23 @@ SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
 """Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
 directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
 discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
+GEOMETRY_METRICS = (
+    "emb_separability",
+    "emb_nn_other",
+    "emb_nn_entropy",
+    "emb_translation",
+    "emb_knn_overlap",
+    "emb_canon_cos",
+    "emb_canon_cos_random",
+    "lid_separability",
+    "lid_nn_entropy",
+)
+"""Token-embedding geometry (Wen-Yi & Mimno, EMNLP 2023; defined in
+:mod:`xlprobe.probing.embedding_probe`), in percent: ``emb_*`` on the input token-embedding
+matrix (layer 0, tokens labelled with a language by the probe corpus; drift from the base model
+as ``emb_knn_overlap`` and ``emb_canon_cos``), ``lid_*`` language identity of the word vectors
+per layer. ``emb_nn_entropy``, ``lid_nn_entropy`` and ``emb_canon_cos*`` are not count ratios
+(numerator and denominator 0). Tabled, not drawn as curves."""
 METRICS = (
     "calign",
     "colap",
@@ -50,6 +67,7 @@ METRICS = (
     *(name for names in CHANCE_METRICS.values() for name in names),
     *SEED_METRICS,
     *SENTENCE_METRICS,
+    *GEOMETRY_METRICS,
 )
 CURVE_METRICS = ("calign", "colap", *SENTENCE_METRICS)
 """Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
