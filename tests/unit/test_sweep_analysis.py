@@ -132,6 +132,8 @@ def test_summarize_fake_multirun(grid_multirun: Path, tmp_path: Path, capsys) ->
 
     long = pd.read_csv(out / "sweep_long.csv")
     assert list(long.columns[:4]) == ["job", "probe.calign.theta", "probe.calign.n_best", "seed"]
+    # θ = 0.9 was swept, but only its failed and half-written jobs had it
+    assert sorted(long["probe.calign.theta"].unique()) == [0.7, 0.8]
     assert sorted(long["job"].unique()) == list(range(8))
     # per job: 4 probe rows (2 epochs x 2 layers) and the last value of 3 task metrics
     assert len(long) == 8 * (4 + 3)

@@ -253,7 +253,8 @@ def _number(text: str | None) -> float:
 def long_table(jobs: Sequence[Job]):
     """One row per (usable job, task metric or probe row), the swept overrides as columns.
 
-    Columns: ``job``, each swept override key, ``kind`` (``task``/``probe``), ``metric``
+    Columns: ``job``, each swept override key (a key whose value differs between the jobs
+    whose overrides could be read, skipped ones included), ``kind`` (``task``/``probe``), ``metric``
     (``test/acc/de`` for task metrics), the probe row identity (``epoch``, ``step``,
     ``model_state``, ``side_s``, ``lang_s``, ``side_t``, ``lang_t``, ``layer``, ``condition``;
     empty for task rows), ``value``, and ``numerator``/``denominator`` plus any other numeric
@@ -265,7 +266,8 @@ def long_table(jobs: Sequence[Job]):
     import pandas as pd
 
     usable = [j for j in jobs if j.status == "ok"]
-    keys = swept_keys(usable)
+    # the sweep's keys, from every job whose overrides were read (failed ones too)
+    keys = swept_keys([j for j in jobs if j.overrides])
     records: list[dict[str, Any]] = []
     for job in usable:
         base = {"job": job.name} | {k: typed(job.overrides.get(k)) for k in keys}
