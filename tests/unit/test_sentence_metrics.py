@@ -92,3 +92,23 @@ def test_values_and_random_units():
     np.testing.assert_allclose(intervention_values(responses, positive, "median"), [2.0, 15.0])
     units = random_units(50, 10, seed=0)
     assert len(set(units.tolist())) == 10 and units.max() < 50
+
+
+def test_space_rows_retrieval_mixed_and_distances():
+    from xlprobe.probing.expert_probe import space_rows
+
+    rng = np.random.default_rng(6)
+    meaning = rng.normal(size=(8, 4))
+    pre = {"en": meaning, "de": meaning + 0.01}
+    # The intervention moves every German sentence onto one point: retrieval into German is lost.
+    post = {"en": meaning, "de": np.ones_like(meaning)}
+    rows = {(r["metric"], r["lang_s"], r["lang_t"]): r for r in space_rows(pre, post)}
+    assert rows[("retrieval", "en", "de")]["pre"] == 1.0
+    assert rows[("retrieval", "en", "de")]["post"] == 1 / 8  # all ties: the first row wins
+    assert rows[("retrieval_mixed", "de", "en")]["post"] == 1.0  # English did not move
+    centroid = rows[("d_centroid", "en", "de")]
+    mu = meaning.mean(0)
+    expected = 1 - mu @ np.ones(4) / (np.linalg.norm(mu) * 2)
+    assert centroid["post"] == pytest.approx(expected)
+    assert centroid["delta"] == pytest.approx(centroid["post"] - centroid["pre"])
+    assert rows[("d_parallel", "en", "de")]["pre"] == pytest.approx(0, abs=1e-3)
