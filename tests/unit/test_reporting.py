@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -268,7 +269,15 @@ def test_wandb_payloads_build_and_log_offline(tmp_path, monkeypatch, report):
 
 def test_dict_coverage_rows_are_tabled_and_logged_but_not_drawn(tmp_path, report):
     coverage = [
-        dataclasses.replace(r, metric="dict_coverage", value=75.0, numerator=15, denominator=20)
+        dataclasses.replace(
+            r,
+            metric="dict_coverage",
+            value=75.0,
+            numerator=15,
+            denominator=20,
+            ci_low=75.0,
+            ci_high=75.0,
+        )
         for r in report.select(metric="calign")
     ]
     full = ProbeReport(rows=[*report.rows, *coverage], examples=report.examples)
@@ -287,3 +296,55 @@ def test_dict_coverage_rows_are_tabled_and_logged_but_not_drawn(tmp_path, report
 
     assert line_plots(full).keys() == line_plots(report).keys()
     assert not [key for key in line_plots(full) if "dict_coverage" in key]
+
+
+def test_curves_draw_mean_with_sd_band_over_the_chance_band(report):
+    seeded = [
+        dataclasses.replace(r, sd=5.0, ci_low=r.value - 9, ci_high=r.value + 9, n_seeds=3)
+        for r in report.select(metric="calign")
+    ]
+    chance = [
+        dataclasses.replace(
+            r, metric=name, value=v, numerator=0, sd=1.0, n_seeds=3, ci_low=v - 1, ci_high=v + 1
+        )
+        for r in report.select(metric="calign")
+        for name, v in (("calign_chance_partition", 2.0), ("calign_chance_dictionary", 6.0))
+    ]
+    full = ProbeReport(rows=[*report.rows, *seeded, *chance])
+    pair = ("calign", "encoder", "encoder")
+    for ax, x in (
+        (layer_curves_figure(full, pair, **MT_LANGS).axes[0], list(LAYERS)),
+        (epoch_curves_figure(full, pair, **MT_LANGS).axes[0], [-1, 0, 1]),
+    ):
+        bands = {c.get_label(): c.get_paths()[0].vertices for c in ax.collections}
+        # the chance band of a language pair spans min(value - sd) .. max(value + sd)
+        de_chance = bands["de-en chance"]
+        assert sorted(set(de_chance[:, 0])) == x
+        assert de_chance[:, 1].min() == pytest.approx(1.0)
+        assert de_chance[:, 1].max() == pytest.approx(7.0)
+        # every model curve has a ± sd band of its own colour around its mean
+        for line in ax.lines:
+            band = bands[f"_{line.get_label()} ± sd"]
+            assert band[:, 1].max() == pytest.approx(max(line.get_ydata()) + 5.0)
+    assert [c for c in ax.collections if c.get_label() == "fr-en chance"]
+    assert re.search(r"\ncalign +encoder +de-en +10\.0±5\.0 ", summary_table(full, -1))
+    # one seed: no sd band, the curve as before
+    (ax,) = layer_curves_figure(report, pair, **MT_LANGS).axes
+    assert not ax.collections
+
+
+def test_random_init_rounds_are_drawn_in_the_layer_curves_only(report):
+    control = [
+        dataclasses.replace(
+            r, model_state="random_init", value=1.0, numerator=0, ci_low=1.0, ci_high=1.0
+        )
+        for r in report.select(metric="calign", epoch=-1)
+    ]
+    full = ProbeReport(rows=[*report.rows, *control])
+    pair = ("calign", "encoder", "encoder")
+    (ax,) = layer_curves_figure(full, pair, **MT_LANGS).axes
+    lines = {line.get_label(): line for line in ax.lines}
+    assert list(lines["de-en random init"].get_ydata()) == [1.0] * len(LAYERS)
+    assert lines["de-en base"].get_ydata()[0] == 100 * value(-1, 0, "de-en", "calign")[0] / 20
+    (ax,) = epoch_curves_figure(full, pair, **MT_LANGS).axes
+    assert all(1.0 not in line.get_ydata() for line in ax.lines)

@@ -39,10 +39,6 @@ of one clustered set's labelings, ``seed_ari`` for a single view (``side_s``/``l
 ``side_t``/``lang_t`` the same side and the language the decoder was fed from, or the view's own
 language) and ``seed_ari_joint`` for a COLAP joint set (the two languages clustered together).
 Only with ``probe.n_seeds`` >= 2."""
-SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
-"""Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
-directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
-discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
 GEOMETRY_METRICS = (
     "emb_separability",
     "emb_nn_other",
@@ -60,14 +56,18 @@ matrix (layer 0, tokens labelled with a language by the probe corpus; drift from
 as ``emb_knn_overlap`` and ``emb_canon_cos``), ``lid_*`` language identity of the word vectors
 per layer. ``emb_nn_entropy``, ``lid_nn_entropy`` and ``emb_canon_cos*`` are not count ratios
 (numerator and denominator 0). Tabled, not drawn as curves."""
+SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
+"""Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
+directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
+discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
 METRICS = (
     "calign",
     "colap",
     "dict_coverage",
     *(name for names in CHANCE_METRICS.values() for name in names),
     *SEED_METRICS,
-    *SENTENCE_METRICS,
     *GEOMETRY_METRICS,
+    *SENTENCE_METRICS,
 )
 CURVE_METRICS = ("calign", "colap", *SENTENCE_METRICS)
 """Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
@@ -235,6 +235,10 @@ class ProbeRow:
             )
         if self.n_seeds < 1 or self.sd < 0:
             raise ValueError(f"need n_seeds >= 1 and sd >= 0, got {self.n_seeds} and {self.sd}")
+        if not self.ci_low <= self.value <= self.ci_high and not math.isnan(self.value):
+            raise ValueError(
+                f"need ci_low <= value <= ci_high, got {self.ci_low}, {self.value}, {self.ci_high}"
+            )
         if self.metric == "colap" and self.side_s != self.side_t:
             raise ValueError(f"colap rows have side_s == side_t, got {self.side_s}/{self.side_t}")
 

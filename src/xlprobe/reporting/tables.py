@@ -14,7 +14,13 @@ from pathlib import Path
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.report import BASE_EPOCH, ProbeReport, read_examples_csv, write_examples_csv
+from xlprobe.probing.report import (
+    BASE_EPOCH,
+    SEED_METRICS,
+    ProbeReport,
+    read_examples_csv,
+    write_examples_csv,
+)
 
 REPORT_CSV = "probe_report.csv"
 EXAMPLES_CSV = "probe_examples.csv"
@@ -70,7 +76,8 @@ def summary_table(report: ProbeReport, epoch: int | None = None) -> str:
     """Plain-text table of one epoch's values (%), one line per curve family and language pair.
 
     Columns: metric, sides, language pair, then one column per layer (``L00`` ...). Values are
-    rounded to one decimal; ``-`` marks a missing layer, ``nan`` an undefined value.
+    rounded to one decimal (the seeds' ARI to two), followed by ``±sd`` when they average several
+    K-means seeds; ``-`` marks a missing layer, ``nan`` an undefined value.
 
     Args:
         report: The probe results.
@@ -90,7 +97,10 @@ def summary_table(report: ProbeReport, epoch: int | None = None) -> str:
     cells: dict[tuple[str, str, str], dict[int, str]] = {}
     for r in rows:
         sides = r.side_s if r.side_s == r.side_t else f"{r.side_s}-{r.side_t}"
-        value = "nan" if math.isnan(r.value) else f"{r.value:.1f}"
+        digits = 2 if r.metric in SEED_METRICS else 1
+        value = "nan" if math.isnan(r.value) else f"{r.value:.{digits}f}"
+        if r.n_seeds > 1 and not math.isnan(r.sd):
+            value += f"±{r.sd:.{digits}f}"
         cells.setdefault((r.metric, sides, r.lang_pair), {})[r.layer] = value
     header = ["metric", "sides", "pair", *(f"L{layer:02d}" for layer in layers)]
     body = [
