@@ -29,6 +29,7 @@ def write_job(
     metrics: dict[str, float] | None = None,
     probe: list[tuple] | None = None,
     log: str = "",
+    entry: str = "train",
 ) -> Path:
     """One job directory: .hydra files, csv/metrics.csv (a train row, then a test row),
     probe_report.csv rows (epoch, lang_s, lang_t, layer, metric, value, sd) and a log."""
@@ -36,6 +37,7 @@ def write_job(
     (job / ".hydra").mkdir(parents=True)
     (job / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in overrides))
     (job / ".hydra" / "config.yaml").write_text(config)
+    (job / ".hydra" / "hydra.yaml").write_text(f"hydra:\n  job:\n    name: {entry}\n")
     (job / "train.log").write_text(log)
     if metrics is not None:
         (job / "csv").mkdir()
@@ -191,6 +193,16 @@ def test_bad_input_failure_is_the_jobs_one_line_error(tmp_path: Path) -> None:
     assert (record.status, record.reason) == ("failed", f"train.py: error: {line}")
 
 
+def test_probe_job_needs_no_test_metrics(tmp_path: Path) -> None:
+    rows = [(0, "de", "en", 0, "calign", 50.0, "")]
+    kwargs = {"probe": rows, "config": "train: true\ntest: true\n"}
+    probe_job = write_job(tmp_path, "0", ["probe.calign.theta=0.7"], entry="probe", **kwargs)
+    train_job = write_job(tmp_path, "1", ["probe.calign.theta=0.8"], entry="train", **kwargs)
+    assert read_job(probe_job).status == "ok"
+    # a training job that probed but never reached its test
+    assert read_job(train_job).status == "incomplete"
+
+
 def test_multirun_without_jobs_is_one_line_error(tmp_path: Path, capsys) -> None:
     assert main(["sweep", "summarize", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -285,7 +297,6 @@ def test_wandb_group_of_the_sweep(grid_multirun: Path) -> None:
     assert wandb_group(jobs) is None  # the jobs did not log to W&B
     config = jobs[0].path / ".hydra" / "config.yaml"
     config.write_text(config.read_text() + "logger:\n  wandb: {project: xlp, group: null}\n")
-    (jobs[0].path / ".hydra" / "hydra.yaml").write_text("hydra:\n  job:\n    name: train\n")
     assert wandb_group(read_multirun(grid_multirun)) == ("xlp", "train/multirun")
 
 

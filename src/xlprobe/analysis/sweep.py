@@ -11,8 +11,8 @@ stops the summary:
 
 * ``failed``: the job's ``*.log`` has the failure line of :func:`xlprobe.utils.runtime.run_job`
   (``Run failed`` / ``<prog>: error: ...``);
-* ``incomplete``: no ``.hydra/overrides.yaml``, a malformed file, no results, or a training
-  config with ``test: true`` but no ``test/`` metric (killed or still running).
+* ``incomplete``: no ``.hydra/overrides.yaml``, a malformed file, no results, or a ``train.py``
+  job with ``train: true`` and ``test: true`` but no ``test/`` metric (killed or still running).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ METRICS_CSV = Path("csv") / "metrics.csv"
 REPORT_CSV = "probe_report.csv"
 OVERRIDES = Path(".hydra") / "overrides.yaml"
 CONFIG = Path(".hydra") / "config.yaml"
+HYDRA = Path(".hydra") / "hydra.yaml"
 # identity columns of a row in the long table (besides the swept overrides)
 ROW_COLUMNS = (
     "kind",
@@ -63,6 +64,7 @@ class Job:
         overrides: ``key -> value`` from ``.hydra/overrides.yaml`` (``+``/``++`` prefixes dropped),
             values as written on the command line.
         config: The job's composed config (``.hydra/config.yaml``), unresolved; empty if absent.
+        entry: Hydra's job name (``.hydra/hydra.yaml``): the entry point, ``train`` or ``probe``.
         status: ``ok``, ``failed`` or ``incomplete``.
         reason: Why the job is skipped (empty when ok).
         task_metrics: Last logged value of every ``train/``, ``val/``, ``test/`` key.
@@ -73,6 +75,7 @@ class Job:
     path: Path
     overrides: dict[str, str] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    entry: str = ""
     status: str = "ok"
     reason: str = ""
     task_metrics: dict[str, float] = field(default_factory=dict)
@@ -178,6 +181,9 @@ def read_job(job_dir: Path) -> Job:
         job.overrides = parse_overrides(_read_yaml(job_dir / OVERRIDES) or [])
         if (job_dir / CONFIG).is_file():
             job.config = _read_yaml(job_dir / CONFIG) or {}
+        if (job_dir / HYDRA).is_file():
+            hydra = (_read_yaml(job_dir / HYDRA) or {}).get("hydra") or {}
+            job.entry = str((hydra.get("job") or {}).get("name") or "")
     except FileNotFoundError:
         return _skip(job, "incomplete", f"no {OVERRIDES} (not started or half-written)")
     except (OSError, ValueError, TypeError, yaml.YAMLError) as err:
@@ -196,7 +202,9 @@ def read_job(job_dir: Path) -> Job:
                 return _skip(job, "incomplete", f"{name}: {err}")
     if not job.task_metrics and not job.probe_rows:
         return _skip(job, "incomplete", f"no results ({METRICS_CSV} / {REPORT_CSV})")
-    wants_test = job.config.get("test") is True and job.config.get("train") is True
+    # a training job with train and test on logs test/ metrics at its end (probe.py jobs do not)
+    wants_test = job.entry == "train" and job.config.get("test") is True
+    wants_test = wants_test and job.config.get("train") is True
     if wants_test and not any(k.startswith("test/") for k in job.task_metrics):
         return _skip(job, "incomplete", f"no test/ metric in {METRICS_CSV} (killed or running?)")
     return job

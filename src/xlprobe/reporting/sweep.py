@@ -231,20 +231,11 @@ def wandb_group(jobs) -> tuple[str, str] | None:
     The group is the job config's ``logger.wandb.group`` or, as the training jobs set it
     (:func:`xlprobe.utils.instantiate.wandb_settings`), ``<hydra job name>/<sweep dir name>``.
     """
-    import yaml
-
     for job in jobs:
         node = (job.config.get("logger") or {}).get("wandb")
         if not isinstance(node, dict):
             continue
-        group = node.get("group")
-        if group is None:
-            hydra_file = job.path / ".hydra" / "hydra.yaml"
-            name = "train"
-            if hydra_file.is_file():
-                hydra = (yaml.safe_load(hydra_file.read_text(encoding="utf-8")) or {}).get("hydra")
-                name = ((hydra or {}).get("job") or {}).get("name") or name
-            group = f"{name}/{job.path.parent.name}"
+        group = node.get("group") or f"{job.entry or 'train'}/{job.path.parent.name}"
         return str(node.get("project") or "xlprobe"), str(group)
     return None
 
