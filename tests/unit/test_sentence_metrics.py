@@ -112,3 +112,17 @@ def test_space_rows_retrieval_mixed_and_distances():
     assert centroid["post"] == pytest.approx(expected)
     assert centroid["delta"] == pytest.approx(centroid["post"] - centroid["pre"])
     assert rows[("d_parallel", "en", "de")]["pre"] == pytest.approx(0, abs=1e-3)
+
+
+def test_probe_sentence_settings_from_the_config_node():
+    from xlprobe.errors import InputError
+    from xlprobe.probing.pipeline import ProbeSettings
+
+    settings = ProbeSettings.from_dict({"languages": ["de"], "sentence": {"enabled": False}})
+    assert settings.sentence.enabled is False and settings.sentence.batch_size == 32
+    assert ProbeSettings.from_dict(settings.to_dict()) == settings
+    assert ProbeSettings(languages=("de",)).sentence.enabled  # on by default
+    with pytest.raises(InputError, match=r"probe\.sentence"):
+        ProbeSettings.from_dict({"languages": ["de"], "sentence": {"enable": True}})
+    with pytest.raises(InputError, match=r"probe\.sentence\.batch_size"):
+        ProbeSettings.from_dict({"languages": ["de"], "sentence": {"batch_size": 0}})
