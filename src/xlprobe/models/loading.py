@@ -127,15 +127,33 @@ def save_model(model: Any, tokenizer: Any, out_dir: str | Path) -> Path:
 
 def hub_model_available(name: str) -> bool:
     """Whether ``name`` loads: a local directory, or a hub id the hub or the warm Hugging Face
-    cache has (its config is fetched; with ``HF_HUB_OFFLINE=1`` only the cache is looked at,
-    otherwise an unreachable hub costs the hub client's retries, about 25 s)."""
+    cache has (its config is fetched). When the hub's host does not answer a TCP connect
+    within 3 s (an offline machine) only the cache is looked at, instead of paying the hub
+    client's retries (about 25 s); ``HF_HUB_OFFLINE=1`` skips the connect."""
     import transformers
 
     if Path(name).expanduser().exists():
         return True
     try:
-        transformers.AutoConfig.from_pretrained(name)
+        transformers.AutoConfig.from_pretrained(name, local_files_only=not _hub_reachable())
     except (OSError, ValueError):
+        return False
+    return True
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face endpoint (``HF_ENDPOINT``) accepts a TCP connection."""
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on"):
+        return False
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=timeout).close()
+    except OSError:
         return False
     return True
 
