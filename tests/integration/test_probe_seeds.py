@@ -209,3 +209,36 @@ def rescore_rounds(probe_dir: Path) -> list[dict]:
     import json
 
     return json.loads((probe_dir / "manifest.json").read_text())["rounds"]
+
+
+def test_probes_of_the_same_weights_share_content_addressed_stores(tiny, tmp_path, caplog):
+    from xlprobe.models.random_init import random_weights
+
+    cache = tmp_path / "cache"
+    first = _probe(tiny, tmp_path / "a", activation_cache=str(cache))
+    stores = sorted(cache.iterdir())
+    assert len(stores) == 2  # encoder.de, encoder.en
+    stamps = [(s / "meta.json").stat().st_mtime_ns for s in stores]
+    with caplog.at_level("INFO", logger="xlprobe.probing.pipeline"):
+        second = _probe(tiny, tmp_path / "b", activation_cache=str(cache), k=4)
+    assert caplog.text.count("reusing") == 2
+    assert sorted(cache.iterdir()) == stores
+    assert [(s / "meta.json").stat().st_mtime_ns for s in stores] == stamps
+    # a run without keep_activations re-clusters from the shared stores
+    again = recluster(tmp_path / "a", tmp_path / "c", {"k": 4})
+    assert _values(again) == _values(second)
+    assert _values(first) != _values(second)
+    # other weights, other stores
+    model, tokenizer, corpus, dictionary = tiny
+    settings = ProbeSettings.from_dict(
+        {
+            "languages": ("de",),
+            "k": 6,
+            "backend": "sklearn",
+            "dictionaries": {"de-en": str(dictionary)},
+            "sentence": {"enabled": False},
+            "activation_cache": str(cache),
+        }
+    )
+    run_probe(random_weights(model, 0), tokenizer, corpus, settings, probe_dir=tmp_path / "d")
+    assert len(list(cache.iterdir())) == 4

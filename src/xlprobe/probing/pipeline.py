@@ -23,15 +23,14 @@ Probe directory layout::
     rounds/<round>/<set>/layer_XX.txt  ConceptX cluster files of the first seed, and
                   layer_XX.seedJ.txt   of seed + J for J = 1 .. n_seeds-1; joint sets also hold
                                        sentence_langs.txt (sentence ids offset per language)
-    activations/<round>/<view>/        only with keep_activations (a re-clustered run's
-                                       manifest names the run's activation_dir instead)
+    activations/<round>/<view>/        only with keep_activations (the manifest names each
+                                       round's stores; with activation_cache they live there)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
 import json
 import logging
 import shutil
@@ -136,6 +135,9 @@ class ProbeSettings:
         colap: COLAP threshold.
         n_examples: Example concepts kept per (pair, layer) for the report tables.
         keep_activations: Keep the activation stores in the probe directory.
+        activation_cache: Directory of activation stores addressed by content (model digest,
+            sentences, extraction settings, view): a probe finds the stores an earlier probe of
+            the same model state extracted there and skips extraction; ``None``: no cache.
         dictionaries: ``"<src>-<tgt>"`` -> dictionary file; missing pairs are built from the
             probe corpus with eflomal.
         dictionary_cache: Directory caching built dictionaries per probe corpus (``None``: no
@@ -161,6 +163,7 @@ class ProbeSettings:
     colap: ColapSettings = field(default_factory=ColapSettings)
     n_examples: int = 3
     keep_activations: bool = False
+    activation_cache: str | None = None
     dictionaries: Mapping[str, str] = field(default_factory=dict)
     dictionary_cache: str | None = None
     embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)
@@ -737,10 +740,12 @@ def run_probe(
     Returns:
         The round's report, with ``timings`` in seconds for ``<round>/dictionary``,
         ``<round>/extract``, ``<round>/cluster``, ``<round>/metrics``, ``<round>/total`` and,
-        with ``settings.sentence.enabled``, ``<round>/sentence`` (retrieval and ABX rows,
-        :mod:`~xlprobe.probing.sentence_probe`).
+        with ``settings.embeddings.enabled``, ``<round>/embeddings/input`` and
+        ``<round>/embeddings/layers`` (the token-geometry rows of
+        :mod:`~xlprobe.probing.embedding_probe`) and, with ``settings.sentence.enabled``,
+        ``<round>/sentence`` (retrieval and ABX rows, :mod:`~xlprobe.probing.sentence_probe`).
     """
-    from xlprobe.probing.extract import extract_view
+    from xlprobe.probing.embedding_probe import embedding_report
     from xlprobe.probing.sentence_probe import sentence_report
 
     probe_round = probe_round or ProbeRound()
@@ -765,20 +770,9 @@ def run_probe(
         extraction = dataclasses.replace(
             settings.extraction, layers=None if settings.layers is None else list(settings.layers)
         )
-        stores = {}
-        for view in plan.views:
-            stores[view] = extract_view(
-                model,
-                tokenizer,
-                list(corpus.sentences[view.lang]),
-                side=view.side,
-                lang=view.lang,
-                out_dir=activation_root / view.name,
-                settings=extraction,
-                source_sentences=(
-                    list(corpus.sentences[view.source_lang]) if view.source_lang else None
-                ),
-            )
+        stores = _extract_views(
+            model, tokenizer, corpus, plan, extraction, activation_root, settings.activation_cache
+        )
         timings["extract"] = time.perf_counter() - tick
 
         tick = time.perf_counter()
@@ -823,13 +817,67 @@ def run_probe(
         timings.update(sentence.timings)
     timings["total"] = time.perf_counter() - start
     report.timings = {f"{probe_round.name}/{k}": v for k, v in timings.items()}
-    _update_manifest(probe_dir, settings, plan, layers, probe_round, n_sentences, roles=roles)
+    kept = settings.keep_activations or settings.activation_cache is not None
+    _update_manifest(
+        probe_dir,
+        settings,
+        plan,
+        layers,
+        probe_round,
+        n_sentences,
+        roles=roles,
+        stores={v.name: s.path.resolve() for v, s in stores.items()} if kept else None,
+    )
     logger.info(
         "probe round %s: %s",
         probe_round.name,
         ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
     )
     return report
+
+
+def _extract_views(
+    model: Any,
+    tokenizer: Any,
+    corpus: ProbeCorpus,
+    plan: ProbePlan,
+    extraction: ExtractionSettings,
+    activation_root: Path,
+    activation_cache: str | None,
+) -> dict[View, Any]:
+    """Every view's activation store: extracted into ``activation_root/<view>``, or, with an
+    ``activation_cache``, found or extracted under its content address there
+    (:mod:`~xlprobe.probing.activation_cache`: the same weights, sentences and settings are
+    extracted once)."""
+    from xlprobe.probing.activation_cache import model_digest, store_dir
+    from xlprobe.probing.extract import extract_view
+    from xlprobe.probing.store import ActivationStore
+
+    model_id = model_digest(model, tokenizer) if activation_cache else None
+    stores = {}
+    for view in plan.views:
+        sentences = list(corpus.sentences[view.lang])
+        source = list(corpus.sentences[view.source_lang]) if view.source_lang else None
+        out_dir = activation_root / view.name
+        if activation_cache:
+            out_dir = store_dir(
+                activation_cache, model_id, sentences, extraction, view.side, view.lang, source
+            )
+            if ActivationStore.is_complete(out_dir):
+                logger.info("activations of %s: reusing %s", view.name, out_dir)
+                stores[view] = ActivationStore.open(out_dir)
+                continue
+        stores[view] = extract_view(
+            model,
+            tokenizer,
+            sentences,
+            side=view.side,
+            lang=view.lang,
+            out_dir=out_dir,
+            settings=extraction,
+            source_sentences=source,
+        )
+    return stores
 
 
 def cluster_round(
@@ -854,7 +902,6 @@ def cluster_round(
         ``(set name, layer)`` -> one ConceptSet per seed, and the clustered layers.
     """
     from xlprobe.probing.cluster import kmeans
-    from xlprobe.probing.embedding_probe import embedding_report
 
     layers = sorted(set.intersection(*(set(store.layers) for store in stores.values())))
     cluster_sets = {view.name: (view,) for view in plan.views}
@@ -894,12 +941,18 @@ def _update_manifest(
     probe_round: ProbeRound,
     n_sentences: int,
     roles: LanguageRoles | None = None,
-    activation_dir: Path | None = None,
+    stores: Mapping[str, Path] | None = None,
 ) -> None:
+    """Record a finished round (with the paths of its kept activation stores, view name ->
+    store directory, when given) and the settings, plan and layers in ``probe_dir``'s
+    manifest."""
     path = probe_dir / MANIFEST
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"rounds": []}
     rounds = [r for r in manifest["rounds"] if r["name"] != probe_round.name]
-    rounds.append({**dataclasses.asdict(probe_round), "name": probe_round.name})
+    entry = {**dataclasses.asdict(probe_round), "name": probe_round.name}
+    if stores is not None:
+        entry["activations"] = {name: str(store) for name, store in stores.items()}
+    rounds.append(entry)
     manifest.update(
         settings=settings.to_dict(),
         views=[dataclasses.asdict(v) for v in plan.views],
@@ -911,8 +964,6 @@ def _update_manifest(
     )
     if roles is not None:
         manifest["roles"] = dataclasses.asdict(roles)
-    if activation_dir is not None:
-        manifest["activation_dir"] = str(activation_dir)
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
@@ -1074,10 +1125,12 @@ def recluster(
     """Cluster every round of a probe directory again from its kept activations, with new
     cluster settings (K, seeds, ...), and score it: a new probe without the model.
 
-    The activation stores are read where the source run kept them (``probe.keep_activations``;
-    a re-clustered run's manifest names them as ``activation_dir``, so it can be re-clustered
-    in turn). The new clusters, the dictionaries and a manifest go to ``probe_dir``; the source
-    is only read. With the source's K and seeds the clusters equal the source's.
+    The activation stores are read where the source run kept them (``probe.keep_activations``
+    or ``probe.activation_cache``; each round's manifest entry names them, and a re-clustered
+    run's manifest names the same stores, so it can be re-clustered in turn; a manifest from
+    before that names none: ``<source_dir>/activations/<round>/<view>``). The new clusters, the
+    dictionaries and a manifest go to ``probe_dir``; the source is only read. With the source's
+    K and seeds the clusters equal the source's.
 
     Args:
         source_dir: The probe directory of a run made with ``probe.keep_activations=true``.
@@ -1100,13 +1153,19 @@ def recluster(
     manifest = _read_manifest(source_dir)
     settings = _manifest_settings(manifest, overrides)
     plan = _manifest_plan(manifest)
-    activation_dir = Path(manifest.get("activation_dir") or source_dir / "activations")
     rounds = [ProbeRound(i["epoch"], i["step"], i["model_state"]) for i in manifest["rounds"]]
-    for probe_round, view in itertools.product(rounds, plan.views):
-        path = activation_dir / probe_round.name / view.name
+    paths = {
+        (probe_round.name, view.name): Path(
+            info.get("activations", {}).get(view.name)
+            or source_dir / "activations" / probe_round.name / view.name
+        )
+        for probe_round, info in zip(rounds, manifest["rounds"], strict=True)
+        for view in plan.views
+    }
+    for (name, _), path in paths.items():
         if not ActivationStore.is_complete(path):
             raise InputError(
-                f"round {probe_round.name} of from_run kept no activations, so it can only be "
+                f"round {name} of from_run kept no activations, so it can only be "
                 "re-scored (probe.calign, probe.colap, ...): probe the model again with "
                 "probe.keep_activations=true to re-cluster without it",
                 path=path,
@@ -1118,8 +1177,7 @@ def recluster(
     report = ProbeReport()
     for probe_round in rounds:
         stores = {
-            view: ActivationStore.open(activation_dir / probe_round.name / view.name)
-            for view in plan.views
+            view: ActivationStore.open(paths[(probe_round.name, view.name)]) for view in plan.views
         }
         tick = time.perf_counter()
         concepts, layers = cluster_round(
@@ -1137,6 +1195,6 @@ def recluster(
             probe_round,
             manifest["n_sentences"],
             roles=None if roles is None else LanguageRoles(**roles),
-            activation_dir=activation_dir.resolve(),
+            stores={view.name: store.path.resolve() for view, store in stores.items()},
         )
     return report
