@@ -199,3 +199,21 @@ def test_xlprobe_report_rebuilds_a_run_with_an_older_probe_report(probed_run, tm
     assert rebuilt["concepts"] == original["concepts"]
     ci = rebuilt["curves"]["cols"].index("ci_low")
     assert rebuilt["curves"]["rows"] and all(r[ci] is None for r in rebuilt["curves"]["rows"])
+
+
+def test_the_report_is_logged_to_wandb_as_an_html_panel(probed_run, tmp_path, monkeypatch):
+    import wandb
+
+    from xlprobe.reporting.wandb_payloads import report_payload
+
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    run = wandb.init(mode="offline", dir=tmp_path, project="xlprobe-test")
+    try:
+        run.log(report_payload(probed_run))
+    finally:
+        run.finish()
+    (offline,) = (tmp_path / "wandb").glob("offline-run-*")
+    (html,) = (offline / "files" / "media" / "html" / "probe").glob("report_*.html")
+    assert read_report_data(html) == read_report_data(probed_run / REPORT_HTML)
+    (table,) = (offline / "files" / "media" / "table" / "probe").glob("concept_labels_*.json")
+    assert '"semantic"' in table.read_text(encoding="utf-8")

@@ -41,6 +41,7 @@ unless a caller passes one.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -90,20 +91,41 @@ def _is_punctuation(word: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in word)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _substrings(word: str) -> frozenset[str]:
+    """Distinct alphabetic substrings of ``word`` with MIN_AFFIX..MAX_AFFIX characters (cached:
+    a report labels the same words at every layer and round)."""
+    return frozenset(
+        sub
+        for k in range(MIN_AFFIX, min(MAX_AFFIX, len(word)) + 1)
+        for i in range(len(word) - k + 1)
+        if (sub := word[i : i + k]).isalpha()
+    )
+
+
+_SHAPE_RULES = ("number", "punctuation", "casing:upper", "casing:title")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shape(word: str) -> tuple[bool, bool, bool, bool]:
+    """Whether ``word`` is a numeral, punctuation, ALL CAPS, title case (_SHAPE_RULES order)."""
+    return (
+        _NUMERAL.fullmatch(word) is not None,
+        _is_punctuation(word),
+        _is_upper(word),
+        _is_title(word),
+    )
+
+
 def _shared_substring(words: Sequence[str], need: int) -> tuple[str, int] | None:
     """The substring (MIN_AFFIX..MAX_AFFIX letters) found in the most of the distinct
     lower-cased ``words``, at least ``need``, with its count; ties: longer, then alphabetical."""
     counts: Counter[str] = Counter()
     for word in {w.lower() for w in words}:
-        subs = {
-            word[i : i + k]
-            for k in range(MIN_AFFIX, min(MAX_AFFIX, len(word)) + 1)
-            for i in range(len(word) - k + 1)
-        }
-        counts.update(s for s in subs if s.isalpha())
-    best = [(s, c) for s, c in counts.items() if c >= need]
-    if not best:
+        counts.update(_substrings(word))
+    if not counts or max(counts.values()) < need:
         return None
+    best = [(s, c) for s, c in counts.items() if c >= need]
     return min(best, key=lambda sc: (-sc[1], -len(sc[0]), sc[0]))
 
 
@@ -130,15 +152,17 @@ def lexical_labels(
     words = [w for w, _ in types]
     n = len(words)
     need = math.ceil(min_share * n)
-    tests: list[tuple[str, Callable[[str], bool]]] = [
-        ("number", lambda w: _NUMERAL.fullmatch(w) is not None),
-        ("punctuation", _is_punctuation),
-    ]
+    shapes = [_shape(w) for w in words]
+    counts = [sum(column) for column in zip(*shapes, strict=True)]
     if vocabulary:
-        tests.append(("name", lambda w: _is_title(w) and w.lower() not in vocabulary))
-    tests += [("casing:upper", _is_upper), ("casing:title", _is_title)]
-    for name, test in tests:
-        count = sum(map(test, words))
+        names = sum(
+            1
+            for w, shape in zip(words, shapes, strict=True)
+            if shape[3] and w.lower() not in vocabulary
+        )
+        counts.insert(2, names)
+    rules = _SHAPE_RULES[:2] + ("name",) * bool(vocabulary) + _SHAPE_RULES[2:]
+    for name, count in zip(rules, counts, strict=True):
         if count >= need:
             return [ConceptLabel("lexical", name, count / n)]
     affix = _affix_label(words, need, n)

@@ -472,7 +472,9 @@ def render_html(data: Mapping[str, Any]) -> str:
     """The self-contained page: the template with ``data`` as gzip + base64 JSON inline."""
     template = resources.files("xlprobe.reporting").joinpath("report_template.html")
     payload = gzip.compress(
-        json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), mtime=0
+        json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
+        compresslevel=6,
+        mtime=0,
     )
     return template.read_text(encoding="utf-8").replace(
         _DATA_MARK, base64.b64encode(payload).decode("ascii")
