@@ -33,6 +33,7 @@ import gzip
 import json
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import resources
@@ -507,6 +508,7 @@ def write_html_report(
 
     Arguments as in :func:`build_report_data`. Returns the report's path.
     """
+    start = time.perf_counter()
     data = build_report_data(run_dir, probe_dir=probe_dir, corpus=corpus, categories=categories)
     path = Path(run_dir) / REPORT_HTML
     text = render_html(data)
@@ -518,11 +520,12 @@ def write_html_report(
         lines.append(",".join(map(str, (*cells, *counts))))
     write_text_atomic(Path(run_dir) / LABELS_CSV, "\n".join(lines) + "\n")
     log.info(
-        "report: %s (%.1f KiB; %d rounds, %d layers, %d word types)",
+        "report: %s (%.1f KiB; %d rounds, %d layers, %d word types; built in %.1f s)",
         path,
         len(text.encode("utf-8")) / 1024,
         len(data["rounds"]),
         len(data["layers"]),
         len(data["words"]),
+        time.perf_counter() - start,
     )
     return path
