@@ -189,9 +189,9 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     Returns:
         The scalars of the last probed round (``probe/calign/encoder/de-en/layer_06`` ...).
     """
-    from xlprobe.preflight import preflight
     from lightning.pytorch.loggers import WandbLogger
 
+    from xlprobe.preflight import preflight
     from xlprobe.reporting.outputs import write_outputs
     from xlprobe.reporting.tables import summary_table
     from xlprobe.reporting.wandb_payloads import report_payload
