@@ -73,11 +73,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     stats = commands.add_parser(
         "stats",
         help="separability and neighbour diversity of one model's token embeddings",
-        description="Label every token by the Unicode script of its letters (or, with "
-        "--lang-text, by the language whose text uses it), then (1) per category with at least "
-        "--min-size tokens, balanced one-vs-rest logistic regression, --folds-fold cross-"
-        "validated accuracy; (2) for a seeded --sample of tokens, the categories among their "
-        "--k nearest neighbours by cosine (self excluded).",
+        description=_wrap(
+            "Label every token by the Unicode script of its letters (or, with "
+            "--lang-text, by the language whose text uses it), then (1) per category with at least "
+            "--min-size tokens, balanced one-vs-rest logistic regression, --folds-fold cross-"
+            "validated accuracy; (2) for a seeded --sample of tokens, the categories among their "
+            "--k nearest neighbours by cosine (self excluded)."
+        ),
         epilog=STATS_KEYS,
         formatter_class=formatter,
     )
@@ -115,10 +117,12 @@ def register(groups: argparse._SubParsersAction) -> None:
     compare = commands.add_parser(
         "compare",
         help="geometry similarity of two models on their shared tokens",
-        description="On the token strings both vocabularies hold: the mean overlap of each "
-        "token's --k nearest neighbours in the two models, and the largest canonical-angle "
-        "cosine of the two embedding matrices; both also against a random matrix of the same "
-        "shape.",
+        description=_wrap(
+            "On the token strings both vocabularies hold: the mean overlap of each "
+            "token's --k nearest neighbours in the two models, and the largest canonical-angle "
+            "cosine of the two embedding matrices; both also against a random matrix of the same "
+            "shape."
+        ),
         epilog=COMPARE_KEYS,
         formatter_class=formatter,
     )
@@ -147,6 +151,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     neighbours.add_argument("token", metavar="TOKEN", help="a vocabulary piece or a word")
     neighbours.add_argument("--k", type=positive_int, default=20, help="neighbours (20)")
     neighbours.set_defaults(func=run_neighbours)
+
+
+def _wrap(text: str) -> str:
+    """``text`` filled to 80 columns (the raw formatter that keeps the key lists does not)."""
+    import textwrap
+
+    return textwrap.fill(text, 80)
 
 
 def _model_arguments(parser: argparse.ArgumentParser, dest: str, metavar: str) -> None:
