@@ -34,7 +34,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -212,12 +212,7 @@ def build_report_data(
     Raises:
         InputError: No probe manifest (not a run directory) or a malformed file.
     """
-    from xlprobe.probing.concept_labels import (
-        KINDS,
-        concept_kind,
-        label_concept,
-        synthetic_categories,
-    )
+    from xlprobe.probing.concept_labels import KINDS, synthetic_categories
     from xlprobe.probing.concepts import read_clusters, read_sentence_langs
     from xlprobe.probing.dictionary import n_best, read_dictionary
     from xlprobe.probing.metrics import calign, colap
@@ -342,22 +337,14 @@ def build_report_data(
                     ):
                         if occ < KWIC_PER_WORD:
                             kwic.setdefault(code, []).append((s["langs"][0], sent, pos))
-                flat: list[int] = []
-                kinds = {k: 0 for k in KINDS}
-                for cid, types in _concept_types(cs.labels, codes).items():
-                    labels = label_concept(
-                        [words.keys[w] for w, _ in types],
-                        vocabulary=vocabulary,
-                        translations=translations,
-                        categories=categories,
-                    )
-                    kind = concept_kind(labels)
-                    kinds[kind] += 1
-                    name = " · ".join(lab.name for lab in labels) or None
-                    label = -1 if name is None else label_names.setdefault(name, len(label_names))
-                    flat += [cid, len(types), label, KINDS.index(kind)]
-                    for w, c in types:
-                        flat += [w, c]
+                flat, kinds = _labelled_concepts(
+                    _concept_types(cs.labels, codes),
+                    words.keys,
+                    label_names,
+                    vocabulary=vocabulary,
+                    translations=translations,
+                    categories=categories,
+                )
                 concepts_out[f"{ri}|{si}|{layer}"] = flat
                 fig9.append([ri, si, layer, *(kinds[k] for k in KINDS)])
             for pi, pair in enumerate(pairs):
@@ -368,65 +355,26 @@ def build_report_data(
                     d = dictionaries.get(f"{pair['lang_s']}-{pair['lang_t']}")
                     if d is None:
                         continue
-                    src, tgt = loaded[pair["s"]], loaded[pair["t"]]
-                    result = calign(src, tgt, d, **calign_settings)
-                    target_types = tgt.word_types()
-                    flat = []
-                    by_score = sorted(
-                        result.pairs,
-                        key=lambda p: (-len(result.matched[p]) / result.source_sizes[p[0]], p),
+                    tgt = loaded[pair["t"]]
+                    result = calign(loaded[pair["s"]], tgt, d, **calign_settings)
+                    aligned_out[key] = _aligned_flat(
+                        result,
+                        tgt.word_types(),
+                        translations[(pair["lang_s"], pair["lang_t"])],
+                        words.ids,
+                        (pair["lang_s"], pair["lang_t"]),
                     )
-                    for cs_id, ct_id in by_score:
-                        matched = result.matched[(cs_id, ct_id)]
-                        hits = sorted(
-                            set().union(
-                                *(
-                                    translations[(pair["lang_s"], pair["lang_t"])].get(w, ())
-                                    for w in matched
-                                )
-                            )
-                            & target_types[ct_id]
-                        )
-                        score = len(matched) / result.source_sizes[cs_id]
-                        flat += [cs_id, ct_id, round(1000 * score), len(matched)]
-                        flat += [words.ids[(w, pair["lang_s"])] for w in matched]
-                        flat += [len(hits), *(words.ids[(w, pair["lang_t"])] for w in hits)]
-                    aligned_out[key] = flat
                     shown = len(result.aligned_ids)
                 elif pair["metric"] == "colap" and pair["joint"] in loaded:
                     result = colap(loaded[pair["joint"]], theta=colap_theta)
-                    flat = []
-                    for cid in result.overlapping_ids:
-                        counts = result.language_counts[cid]
-                        total = sum(counts.values())
-                        flat += [cid] + [
-                            round(1000 * counts.get(lang, 0) / total)
-                            for lang in (pair["lang_s"], pair["lang_t"])
-                        ]
-                    overlap_out[key] = flat
+                    overlap_out[key] = _overlap_flat(result, (pair["lang_s"], pair["lang_t"]))
                     shown = len(result.overlapping_ids)
                 else:
                     continue
                 if numerators.get(row_key, shown) != shown:
                     mismatched.append(f"{pair['metric']} {info['name']} layer {layer}")
     word_list, word_langs = words.table()
-    sentences: list[list[Any]] = []
-    sentence_index: dict[tuple[str, int], int] = {}
-    kwic_out: list[int] = []
-    if corpus is not None:
-        lang_index = {lang: i for i, lang in enumerate(langs)}
-        for code, refs in sorted(kwic.items()):
-            found = []
-            for lang, sent, pos in refs[:KWIC_PER_WORD]:
-                if lang not in corpus or not 0 <= sent < len(corpus[lang]):
-                    continue
-                key = (lang, sent)
-                if key not in sentence_index:
-                    sentence_index[key] = len(sentences)
-                    sentences.append([lang_index[lang], corpus[lang][sent]])
-                found += [sentence_index[key], pos]
-            if found:
-                kwic_out += [code, len(found) // 2, *found]
+    kwic_out, sentences = _kwic_flat(kwic, corpus or {}, langs)
     return {
         "run": str(run_dir.resolve().name),
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -454,6 +402,100 @@ def build_report_data(
         "sentences": sentences,
         "has_corpus": corpus is not None,
     }
+
+
+def _labelled_concepts(
+    concepts: Mapping[int, Sequence[tuple[int, int]]],
+    keys: Sequence[tuple[str, str]],
+    label_names: dict[str, int],
+    **label_args: Any,
+) -> tuple[list[int], dict[str, int]]:
+    """The ``concepts`` entry of one set and layer (module docstring) and its concept kinds.
+
+    Args:
+        concepts: Concept id -> ``[(word id, count)]`` (:func:`_concept_types`).
+        keys: Word id -> ``(word, lang)``.
+        label_names: Label text -> index, extended with new labels.
+        label_args: Passed to :func:`~xlprobe.probing.concept_labels.label_concept`.
+
+    Returns:
+        (flat ints, ``{kind: number of concepts}``).
+    """
+    from xlprobe.probing.concept_labels import KINDS, concept_kind, label_concept
+
+    flat: list[int] = []
+    kinds = dict.fromkeys(KINDS, 0)
+    for cid, types in concepts.items():
+        labels = label_concept([keys[w] for w, _ in types], **label_args)
+        kind = concept_kind(labels)
+        kinds[kind] += 1
+        name = " · ".join(label.name for label in labels)
+        label = label_names.setdefault(name, len(label_names)) if name else -1
+        flat += [cid, len(types), label, KINDS.index(kind)]
+        for w, c in types:
+            flat += [w, c]
+    return flat, kinds
+
+
+def _aligned_flat(
+    result: Any,
+    target_types: Mapping[int, Collection[str]],
+    translations: Mapping[str, Collection[str]],
+    ids: Mapping[tuple[str, str], int],
+    langs: tuple[str, str],
+) -> list[int]:
+    """The ``aligned`` entry of a CALIGN result (module docstring), best score first: per pair
+    the matched source words and the target words that are n-best translations of them."""
+    lang_s, lang_t = langs
+
+    def score(pair: tuple[int, int]) -> float:
+        return len(result.matched[pair]) / result.source_sizes[pair[0]]
+
+    flat: list[int] = []
+    for cs, ct in sorted(result.pairs, key=lambda p: (-score(p), p)):
+        matched = result.matched[(cs, ct)]
+        translated = set().union(*(translations.get(w, ()) for w in matched))
+        hits = sorted(translated & set(target_types[ct]))
+        flat += [cs, ct, round(1000 * score((cs, ct))), len(matched)]
+        flat += [ids[(w, lang_s)] for w in matched]
+        flat += [len(hits), *(ids[(w, lang_t)] for w in hits)]
+    return flat
+
+
+def _overlap_flat(result: Any, langs: tuple[str, str]) -> list[int]:
+    """The ``overlap`` entry of a COLAP result: per overlapping concept its id and the shares
+    (per mille) of the two languages."""
+    flat: list[int] = []
+    for cid in result.overlapping_ids:
+        counts = result.language_counts[cid]
+        total = sum(counts.values())
+        flat += [cid, *(round(1000 * counts.get(lang, 0) / total) for lang in langs)]
+    return flat
+
+
+def _kwic_flat(
+    refs: Mapping[int, Sequence[tuple[str, int, int]]],
+    corpus: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+) -> tuple[list[int], list[list[Any]]]:
+    """The ``kwic`` ints and the ``sentences`` they index, from word id -> ``(lang, sentence,
+    position)`` occurrences; sentences outside ``corpus`` are left out."""
+    lang_index = {lang: i for i, lang in enumerate(langs)}
+    sentences: list[list[Any]] = []
+    index: dict[tuple[str, int], int] = {}
+    flat: list[int] = []
+    for code, occurrences in sorted(refs.items()):
+        found = []
+        for lang, sentence, position in occurrences[:KWIC_PER_WORD]:
+            if lang not in corpus or not 0 <= sentence < len(corpus[lang]):
+                continue
+            if (lang, sentence) not in index:
+                index[(lang, sentence)] = len(sentences)
+                sentences.append([lang_index[lang], corpus[lang][sentence]])
+            found += [index[(lang, sentence)], position]
+        if found:
+            flat += [code, len(found) // 2, *found]
+    return flat, sentences
 
 
 def _notes(mismatched: Sequence[str]) -> list[str]:
