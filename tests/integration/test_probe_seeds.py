@@ -131,7 +131,9 @@ def test_three_seeds_average_the_single_seed_runs_and_rescore_reproduces_them(
     # the seeds' agreement: one row per view and joint set and layer, an index below 1 somewhere
     assert len(report.select(metric="seed_ari")) == 2 * len(LAYERS)
     assert len(report.select(metric="seed_ari_joint")) == len(LAYERS)
-    assert min(r.value for r in report.rows if r.metric.startswith("seed_ari")) < 1
+    agreement = [r for r in report.rows if r.metric.startswith("seed_ari")]
+    assert min(r.value for r in agreement) < 1
+    assert {(r.n_seeds, r.denominator) for r in agreement} == {(3, 3)}  # 3 seeds, 3 pairs
     # seed j's cluster file is the cluster file of a 1-seed probe with seed j
     for j, single_dir in enumerate((kept[0], tmp_path / "seed1", tmp_path / "seed2")):
         ours = _layer_file(probe_dir / "rounds/base/encoder.de", 1, j)

@@ -549,7 +549,8 @@ def _seed_agreement_rows(
     probe_round: ProbeRound,
 ) -> list[ProbeRow]:
     """``seed_ari`` per view and ``seed_ari_joint`` per joint set and layer: the mean pairwise
-    adjusted Rand index of the seeds' labelings (no rows with a single seed)."""
+    adjusted Rand index of the seeds' labelings, its sd and t-interval over the S (S - 1) / 2
+    seed pairs (numerator = denominator = pairs; ``n_seeds`` = S; no rows with a single seed)."""
     from xlprobe.probing.uncertainty import pairwise_ari
 
     sets = [("seed_ari", v.name, v, View(v.side, v.source_lang or v.lang)) for v in plan.views]
@@ -571,7 +572,8 @@ def _seed_agreement_rows(
                 "layer": layer,
             }
             scored = [_Agreement(ari) for ari in pairwise_ari(labelings)]
-            rows.append(_row(fields, probe_round.step, scored, bounds=(-1.0, 1.0)))
+            row = _row(fields, probe_round.step, scored, bounds=(-1.0, 1.0))
+            rows.append(dataclasses.replace(row, n_seeds=len(labelings)))
     return rows
 
 

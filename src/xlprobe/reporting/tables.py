@@ -15,7 +15,6 @@ from pathlib import Path
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
 from xlprobe.probing.report import (
-    BASE_EPOCH,
     SEED_METRICS,
     ProbeReport,
     read_examples_csv,
@@ -114,6 +113,6 @@ def summary_table(report: ProbeReport, epoch: int | None = None) -> str:
         right = [c.rjust(w) for c, w in zip(line[3:], widths[3:], strict=True)]
         return "  ".join(left + right)
 
-    state = "base" if epoch == BASE_EPOCH else "finetuned"
+    state = ", ".join(sorted({r.model_state for r in rows}))
     title = f"probe results, epoch {epoch} ({state}), values in %"
     return "\n".join([title, fmt(header), *(fmt(line) for line in body)])
