@@ -144,3 +144,42 @@ def test_experts_sweep_writes_tables_and_measures_both_conditions(bert, syntheti
     assert column("post", condition="experts", k=3) != column("pre", condition="experts", k=3)
     assert (tmp_path / "results.csv").is_file() and (tmp_path / "summary.json").is_file()
     assert results.experts["de"]["auroc_mean"]["1"] == pytest.approx(scores[0])
+
+
+def test_extraction_pools_the_same_sentence_vectors_in_its_forward_pass(bert, sentences, tmp_path):
+    from xlprobe.probing.extract import ExtractionSettings, extract_view
+
+    model, tokenizer = bert
+    lines = list(sentences["de"]) + list(sentences["de"][:6])
+    lines[5] = " ".join([lines[5]] * 12)  # too long: skipped, a NaN row
+    # With max_per_type=1 the repeated sentences hold no kept word: they still run.
+    settings = ExtractionSettings(max_per_type=1, max_subwords=60, batch_size=4)
+    pooled: dict = {}
+    store = extract_view(
+        model,
+        tokenizer,
+        lines,
+        side="encoder",
+        lang="de",
+        out_dir=tmp_path / "store",
+        settings=settings,
+        sentence_vectors=pooled,
+    )
+    plain = extract_view(
+        model,
+        tokenizer,
+        lines,
+        side="encoder",
+        lang="de",
+        out_dir=tmp_path / "p",
+        settings=settings,
+    )
+    np.testing.assert_array_equal(store.layer(2), plain.layer(2))  # words unchanged
+    assert set(store.tokens.sentence.tolist()) <= (set(range(30)) - {5}) | {35}
+    expected = sentence_vectors(model, tokenizer, lines[:5] + lines[6:])
+    assert sorted(pooled) == sorted(expected)
+    assert np.isnan(pooled[1][5]).all()
+    for layer, vectors in expected.items():
+        np.testing.assert_allclose(
+            np.delete(pooled[layer], 5, axis=0), vectors, rtol=1e-4, atol=1e-5
+        )

@@ -187,9 +187,14 @@ def _plan(
     return _Plan(tokens, lengths, skipped, dropped, capped)
 
 
-def _batches(plan: _Plan, batch_size: int) -> Iterator[np.ndarray]:
-    """Sentence indices holding a kept word, sorted by length, in batches."""
-    needed = np.unique(plan.tokens.sentence)
+def _batches(plan: _Plan, settings: ExtractionSettings, every: bool) -> Iterator[np.ndarray]:
+    """Sentence indices holding a kept word (``every``: all not too long), sorted by length, in
+    batches."""
+    batch_size = settings.batch_size
+    if every:
+        needed = np.flatnonzero(plan.lengths <= settings.max_subwords)
+    else:
+        needed = np.unique(plan.tokens.sentence)
     order = needed[np.argsort(plan.lengths[needed], kind="stable")]
     for start in range(0, len(order), batch_size):
         yield order[start : start + batch_size]
@@ -205,6 +210,12 @@ def _row_keys(plan: _Plan, batch: np.ndarray, word_ids: list[list[int | None]]) 
         row_of_word = dict(zip(position_col[lo:hi].tolist(), range(lo, hi), strict=True))
         keys[b] = [-1 if w is None else row_of_word.get(w, -1) for w in word_ids[b]]
     return keys.reshape(-1)
+
+
+def masked_mean(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the masked positions: [B x T x D] states, [B x T] bool mask -> [B x D]."""
+    weights = mask.to(states.dtype).unsqueeze(-1)
+    return (states * weights).sum(1) / weights.sum(1).clamp(min=1)
 
 
 def _forward(model, tokenizer, side: Side, words, source_words, device):
@@ -292,6 +303,7 @@ def extract_view(
     out_dir: str | Path,
     settings: ExtractionSettings,
     source_sentences: list[str] | None = None,
+    sentence_vectors: dict[int, np.ndarray] | None = None,
 ) -> ActivationStore:
     """Extract word-level activations of one view (side, language) into a store.
 
@@ -306,6 +318,10 @@ def extract_view(
             replaced, any other existing directory is an error.
         settings: Layers, aggregation, caps and batch size.
         source_sentences: Encoder input of the decoder view, line-aligned with ``sentences``.
+        sentence_vectors: If given, filled from the same forward pass with ``{layer: [S x D]
+            float32}``, the mean of each sentence's states over its words' subword positions
+            (:mod:`xlprobe.probing.sentences`); every sentence is then run, NaN rows for the
+            sentences longer than ``max_subwords``.
 
     Returns:
         The finished store: ``layer(l)`` is [N x D] for each selected layer l (0 = embeddings,
@@ -339,7 +355,7 @@ def extract_view(
         model.eval()
         try:
             with torch.no_grad():
-                batches = list(_batches(plan, settings.batch_size))
+                batches = list(_batches(plan, settings, sentence_vectors is not None))
                 for batch in _progress(batches, f"extract {side}/{lang}"):
                     words = [sentences[i].split() for i in batch.tolist()]
                     source_words = (
@@ -352,13 +368,16 @@ def extract_view(
                     if writer is None:
                         layers = _select_layers(settings.layers, len(hidden))
                         writer = StoreWriter(tmp, layers, n_rows, hidden[0].shape[-1])
-                    for layer in layers:
+                    # With sentence vectors, a batch may hold no kept word.
+                    for layer in layers if (keys >= 0).any() else ():
                         states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
                         vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
                         values = vectors.float().cpu().numpy()
                         if not (np.isfinite(values.min()) and np.isfinite(values.max())):
                             nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
                         writer.write(layer, rows, values)
+                    if sentence_vectors is not None:
+                        _pool_sentences(sentence_vectors, hidden, word_ids, batch, layers, plan)
         finally:
             model.train(was_training)
             if writer is not None:
@@ -405,6 +424,18 @@ def extract_view(
         plan.words_capped,
     )
     return ActivationStore.open(out_dir)
+
+
+def _pool_sentences(sink, hidden, word_ids, batch, layers, plan: _Plan) -> None:
+    """Write the batch's mean-pooled sentence vectors of every layer into ``sink``."""
+    import torch
+
+    mask = torch.tensor([[w is not None for w in ids] for ids in word_ids])
+    for layer in layers:
+        pooled = masked_mean(hidden[layer], mask.to(hidden[layer].device)).float().cpu().numpy()
+        if layer not in sink:
+            sink[layer] = np.full((len(plan.lengths), pooled.shape[1]), np.nan, np.float32)
+        sink[layer][batch] = pooled
 
 
 def _select_layers(requested: list[int] | None, n_states: int) -> list[int]:

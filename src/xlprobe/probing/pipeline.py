@@ -772,8 +772,17 @@ def run_probe(
         extraction = dataclasses.replace(
             settings.extraction, layers=None if settings.layers is None else list(settings.layers)
         )
+        # Sentence vectors for the sentence rows come from the extraction's forward pass.
+        pooled: dict[View, dict] = {v: {} for v in plan.views} if settings.sentence.enabled else {}
         stores = _extract_views(
-            model, tokenizer, corpus, plan, extraction, activation_root, settings.activation_cache
+            model,
+            tokenizer,
+            corpus,
+            plan,
+            extraction,
+            activation_root,
+            settings.activation_cache,
+            pooled,
         )
         timings["extract"] = time.perf_counter() - tick
 
@@ -814,6 +823,7 @@ def run_probe(
             settings.sentence,
             probe_round,
             round_dir,
+            vectors={view: vectors for view, vectors in pooled.items() if vectors},
         )
         report.extend(sentence)
         timings.update(sentence.timings)
@@ -846,11 +856,13 @@ def _extract_views(
     extraction: ExtractionSettings,
     activation_root: Path,
     activation_cache: str | None,
+    pooled: Mapping[View, dict] | None = None,
 ) -> dict[View, Any]:
     """Every view's activation store: extracted into ``activation_root/<view>``, or, with an
     ``activation_cache``, found or extracted under its content address there
     (:mod:`~xlprobe.probing.activation_cache`: the same weights, sentences and settings are
-    extracted once)."""
+    extracted once). ``pooled``: view -> a dict the extraction fills with its mean-pooled
+    sentence vectors per layer (left empty for a store found in the cache)."""
     from xlprobe.probing.activation_cache import model_digest, store_dir
     from xlprobe.probing.extract import extract_view
     from xlprobe.probing.store import ActivationStore
@@ -878,6 +890,7 @@ def _extract_views(
             out_dir=out_dir,
             settings=extraction,
             source_sentences=source,
+            sentence_vectors=(pooled or {}).get(view),
         )
     return stores
 

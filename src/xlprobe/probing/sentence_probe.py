@@ -74,6 +74,7 @@ def sentence_report(
     settings: SentenceSettings,
     probe_round: Any,
     round_dir: Path,
+    vectors: Mapping[Any, Mapping[int, np.ndarray]] | None = None,
 ) -> ProbeReport:
     """The sentence-level rows of one probe round (the hook :func:`run_probe` calls).
 
@@ -85,6 +86,9 @@ def sentence_report(
         settings: ``probe.sentence``.
         probe_round: The round (``epoch``, ``step``, ``model_state``).
         round_dir: The round's directory; the rows are written to ``ROWS_FILE`` there.
+        vectors: View -> ``{layer: [S x D]}`` sentence vectors already pooled by the word
+            extraction's forward pass (NaN rows: sentences it skipped); views not given are
+            run here (:func:`~xlprobe.probing.sentences.sentence_vectors`).
 
     Returns:
         A report with the rows and the timing ``sentence`` (seconds).
@@ -93,8 +97,8 @@ def sentence_report(
     from xlprobe.probing.sentences import sentence_vectors
 
     tick = time.perf_counter()
-    vectors: dict[Any, dict[int, np.ndarray]] = {}
-    for view in {v for pair in pairs for v in pair}:
+    vectors = dict(vectors or {})
+    for view in {v for pair in pairs for v in pair} - set(vectors):
         vectors[view] = sentence_vectors(
             model,
             tokenizer,
@@ -107,6 +111,9 @@ def sentence_report(
     rows = []
     for view_s, view_t in pairs:
         keep = distinct_rows(sentences[view_s.lang], sentences[view_t.lang])
+        first = layers[0]
+        finite = np.isfinite(vectors[view_s][first][keep, 0] + vectors[view_t][first][keep, 0])
+        keep = keep[finite]
         for layer in layers:
             counts = pair_counts(vectors[view_s][layer][keep], vectors[view_t][layer][keep])
             for metric, count in counts.items():

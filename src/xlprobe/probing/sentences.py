@@ -5,8 +5,9 @@ its words (special tokens and padding excluded):
 ``e_l(s) = (1/|P(s)|) * sum_{t in P(s)} h_l[t]`` (Sundar et al., ACL 2025, Sec. 3: "mean of the
 hidden states"; de Seyssel et al., EMNLP 2025: mean-pooled layer representations). The forward
 pass is the one of :mod:`xlprobe.probing.extract` (encoder view, or decoder view by teacher
-forcing); it is a separate pass over every sentence, because word extraction runs only the
-sentences that hold a kept word.
+forcing). :func:`xlprobe.probing.extract.extract_view` fills the same vectors from its own
+forward pass when asked (``sentence_vectors=``); :func:`sentence_vectors` here is the standalone
+pass (expert interventions, tests).
 
 Unit responses for expert finding pool a hooked module's activation over the same positions:
 ``z_{m}(s) = max_t a_m[t]`` (ml-selfcond / ml-aura default) or the mean.
@@ -20,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from xlprobe.errors import InputError
-from xlprobe.probing.extract import Side, _check_inputs, _forward
+from xlprobe.probing.extract import Side, _check_inputs, _forward, masked_mean
 
 Pool = Literal["max", "mean"]
 
@@ -64,12 +65,6 @@ def _run(model, tokenizer, sentences, side, source_sentences, batch_size):
         model.train(was_training)
 
 
-def _mean(states, mask):
-    """[B x T x D] states, [B x T] mask -> [B x D] means over the masked positions."""
-    weights = mask.to(states.dtype).unsqueeze(-1)
-    return (states * weights).sum(1) / weights.sum(1).clamp(min=1)
-
-
 def sentence_vectors(
     model,
     tokenizer,
@@ -104,7 +99,7 @@ def sentence_vectors(
                 raise InputError(
                     f"layer {layer} does not exist: the model has 0 to {len(hidden) - 1}"
                 )
-            pooled = _mean(hidden[layer], mask).float().cpu().numpy()
+            pooled = masked_mean(hidden[layer], mask).float().cpu().numpy()
             if layer not in out:
                 out[layer] = np.zeros((len(sentences), pooled.shape[1]), np.float32)
             out[layer][batch] = pooled
@@ -143,7 +138,7 @@ def unit_responses(
             for name in modules:
                 acts = cache[name].float()
                 if pool == "mean":
-                    parts.append(_mean(acts, mask))
+                    parts.append(masked_mean(acts, mask))
                 else:
                     parts.append(acts.masked_fill(~mask.unsqueeze(-1), float("-inf")).amax(1))
             block = np.concatenate([p.cpu().numpy() for p in parts], axis=1)
