@@ -6,7 +6,9 @@ K-means seed:
 
 * **size-matched random partition** (CALIGN and COLAP): the cluster labels of the real
   concepts permuted over the tokens, so every random concept has the size of a real one (the
-  same size distribution, the same K) but random members;
+  same size distribution, the same K) but random members. For CALIGN this is a floor; for COLAP
+  it is the fully mixed reference (every random concept holds both languages in their corpus
+  proportions, so almost all overlap), which a model that keeps languages apart stays below;
 * **shuffled dictionary** (CALIGN): the real concepts scored with a dictionary whose translation
   lists are permuted among the source word types, so every source word keeps an N-best list of
   the same structure (length, probabilities, target vocabulary) that belongs to another word.
