@@ -174,7 +174,8 @@ def test_extraction_pools_the_same_sentence_vectors_in_its_forward_pass(bert, se
         out_dir=tmp_path / "p",
         settings=settings,
     )
-    np.testing.assert_array_equal(store.layer(2), plain.layer(2))  # words unchanged
+    # Words unchanged (batches differ: padding moves values by float noise only).
+    np.testing.assert_allclose(store.layer(2), plain.layer(2), rtol=1e-3, atol=1e-4)
     assert set(store.tokens.sentence.tolist()) <= (set(range(30)) - {5}) | {35}
     expected = sentence_vectors(model, tokenizer, lines[:5] + lines[6:])
     assert sorted(pooled) == sorted(expected)
