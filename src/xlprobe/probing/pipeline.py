@@ -513,6 +513,22 @@ def _runs(value: ConceptSet | Sequence[ConceptSet]) -> list[ConceptSet]:
     return [value] if isinstance(value, ConceptSet) else list(value)
 
 
+def _row_key(
+    probe_round: ProbeRound, metric: str, view_s: View, view_t: View, layer: int
+) -> dict[str, Any]:
+    """The fields that name a report row: round, metric, the two views and the layer."""
+    return {
+        "epoch": probe_round.epoch,
+        "model_state": probe_round.model_state,
+        "metric": metric,
+        "side_s": view_s.side,
+        "lang_s": view_s.lang,
+        "side_t": view_t.side,
+        "lang_t": view_t.lang,
+        "layer": layer,
+    }
+
+
 def _row(fields: Mapping[str, Any], step: int, scored: Sequence[Any], bounds=(0.0, 100.0)):
     """One report row from per-seed results (each with ``percent``, ``numerator``,
     ``denominator``): the mean with its spread (:func:`~xlprobe.probing.uncertainty.summarize`),
@@ -561,16 +577,7 @@ def _seed_agreement_rows(
             labelings = [run.labels for run in runs[(name, layer)]]
             if len(labelings) < 2:
                 continue
-            fields = {
-                "epoch": probe_round.epoch,
-                "model_state": probe_round.model_state,
-                "metric": metric,
-                "side_s": view_s.side,
-                "lang_s": view_s.lang,
-                "side_t": view_t.side,
-                "lang_t": view_t.lang,
-                "layer": layer,
-            }
+            fields = _row_key(probe_round, metric, view_s, view_t, layer)
             scored = [_Agreement(ari) for ari in pairwise_ari(labelings)]
             row = _row(fields, probe_round.step, scored, bounds=(-1.0, 1.0))
             rows.append(dataclasses.replace(row, n_seeds=len(labelings)))
@@ -628,16 +635,7 @@ def score_round(
     for layer in layers:
         for metric, pairs in (("calign", plan.calign_pairs), ("colap", plan.joint_pairs)):
             for view_s, view_t in pairs:
-                fields = {
-                    "epoch": probe_round.epoch,
-                    "model_state": probe_round.model_state,
-                    "metric": metric,
-                    "side_s": view_s.side,
-                    "lang_s": view_s.lang,
-                    "side_t": view_t.side,
-                    "lang_t": view_t.lang,
-                    "layer": layer,
-                }
+                fields = _row_key(probe_round, metric, view_s, view_t, layer)
                 scored: dict[str, list[Any]] = {}
                 if metric == "calign":
                     src, tgt = runs[(view_s.name, layer)], runs[(view_t.name, layer)]
