@@ -31,6 +31,7 @@ from xlprobe.errors import InputError
 
 BACKEND_MODULES = {"cuml": "cuml", "faiss": "faiss", "sklearn": "sklearn"}
 LAYER_KEYS = ("num_hidden_layers", "num_layers", "n_layer")
+ENCODER_ONLY_ARCHS = ("bert", "xlmr")
 
 
 def preflight(cfg: DictConfig, *, for_training: bool) -> None:
@@ -49,6 +50,7 @@ def preflight(cfg: DictConfig, *, for_training: bool) -> None:
     check_checkpoint(cfg, for_training=for_training)
     if not for_training and cfg.get("from_run"):
         return
+    check_task_model(cfg)
     check_data_languages(cfg)
     if probes(cfg, for_training=for_training):
         from xlprobe.probe_run import _probe_values
@@ -97,17 +99,34 @@ def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
         )
 
 
+def check_task_model(cfg: DictConfig) -> None:
+    """A task that generates text (``task.head=seq2seq``) has an encoder-decoder model."""
+    if cfg.task.head == "seq2seq" and cfg.model.get("arch") in ENCODER_ONLY_ARCHS:
+        raise InputError(
+            f"task={cfg.task.name} generates text and needs an encoder-decoder model "
+            f"(model=mt5 or model=tiny_mt5); model.arch={cfg.model.arch} is encoder-only"
+        )
+
+
 def check_data_languages(cfg: DictConfig) -> None:
     """Every training and zero-shot language is valid for the task and has data: a
     ``data.hub`` entry (hub; with ``data.hub_root``, its local snapshot directory) or the local
     files of every split (local)."""
-    from hydra.utils import instantiate
+    from hydra.errors import InstantiationException
 
     from xlprobe.data.readers import hub_dataset_path
+    from xlprobe.utils.instantiate import instantiate
 
     if not cfg.get("data"):
         return
-    data = instantiate(cfg.data, tokenizer=None, _convert_="all")
+    try:
+        data = instantiate(cfg.data, tokenizer=None, _convert_="all")
+    except InstantiationException as err:
+        cause = err.__cause__ or err
+        raise InputError(
+            f"data: cannot build {cfg.data.get('_target_')} from the config ({cause}); check "
+            f"the data.* options of task={cfg.task.name} and the experiment"
+        ) from None
     for lang in data.eval_langs:
         option = "lang.train" if lang in data.train_langs else "lang.zero_shot"
         try:

@@ -17,7 +17,6 @@ from xlprobe.utils.runtime import get_metric_value, task_wrapper
 log = logging.getLogger(__name__)
 
 LABELED_HEADS = ("token_classification", "sequence_classification")
-ENCODER_ONLY_ARCHS = ("bert", "xlmr")
 
 
 def resolve_model_path(model_cfg: DictConfig, cache_dir: str | Path) -> str:
@@ -72,13 +71,10 @@ def load_task_model(cfg: DictConfig) -> tuple[Any, Any]:
     """Load the model with the task's head (``task.head``) and its tokenizer; with
     ``model.random_init`` the same architecture with fresh weights seeded by ``seed``."""
     from xlprobe.models import load_model
+    from xlprobe.preflight import check_task_model
 
+    check_task_model(cfg)
     head = cfg.task.head
-    if head == "seq2seq" and cfg.model.get("arch") in ENCODER_ONLY_ARCHS:
-        raise InputError(
-            f"task={cfg.task.name} generates text and needs an encoder-decoder model "
-            f"(model=mt5 or model=tiny_mt5); model.arch={cfg.model.arch} is encoder-only"
-        )
     path = resolve_model_path(cfg.model, cfg.paths.cache_dir)
     kwargs: dict[str, Any] = {}
     if head in LABELED_HEADS:

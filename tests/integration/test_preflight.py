@@ -200,3 +200,12 @@ def test_corpus_build_settings_out_of_range(tmp_path, task_dir):
         "probe.corpus.build.min_tokens",
     )
     fails(config(tmp_path, task_dir, "+probe.corpus.build.lowercase=true"), "probe.corpus.build")
+
+
+def test_text_generation_with_an_encoder_only_model(tmp_path, task_dir):
+    fails(config(tmp_path, task_dir, "model=tiny_bert"), "task=mt")
+
+
+def test_data_options_the_task_does_not_take(tmp_path, task_dir):
+    message = fails(config(tmp_path, task_dir, "+data.max_length=48"), "data:")
+    assert "max_length" in message

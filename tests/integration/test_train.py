@@ -267,7 +267,9 @@ def test_language_without_data_fails_before_training(tmp_path, cache_dir):
         f"data.local_dir={data}",
         "lang.zero_shot=[de]",
     )
-    with pytest.raises(InputError, match="no validation data for language 'de'"):
+    with pytest.raises(
+        InputError, match=r"no validation file validation\.de\.tsv for 'de' \(lang\.zero_shot\)"
+    ):
         train(cfg)
     assert not (tmp_path / "run" / "checkpoints").exists()
 
