@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -209,10 +210,11 @@ def test_wrong_field_count_and_bad_number(tmp_path, report):
     report.to_csv(tmp_path / "ok.csv")
     lines = (tmp_path / "ok.csv").read_text().splitlines()
     short = _write_csv_lines(tmp_path, [*lines[:3], lines[3].rsplit(",", 1)[0]])
-    with pytest.raises(InputError, match="expected 16 comma-separated fields") as info:
+    expected = f"expected {len(ROW_COLUMNS)} comma-separated fields"
+    with pytest.raises(InputError, match=expected) as info:
         ProbeReport.read_csv(short)
     assert info.value.line == 4
-    bad = _write_csv_lines(tmp_path, [*lines[:2], lines[2].rsplit(",", 1)[0] + ",x"])
+    bad = _write_csv_lines(tmp_path, [*lines[:2], lines[2].rsplit(",", 2)[0] + ",x,plain"])
     with pytest.raises(InputError, match="column 'n_seeds': expected an integer") as info:
         ProbeReport.read_csv(bad)
     assert info.value.line == 3
@@ -240,6 +242,29 @@ def test_a_csv_written_before_seed_columns_reads_as_one_seed(tmp_path):
         75.0,
         1,
     )
+
+
+def test_a_condition_row_is_kept_beside_its_plain_twin_and_round_trips(tmp_path):
+    plain = row(layer=6)
+    steered = dataclasses.replace(
+        plain, value=50.0, ci_low=50.0, ci_high=50.0, numerator=2, condition="experts-es-k10"
+    )
+    report = ProbeReport(rows=[plain, steered])
+    assert len(report.rows) == 2 and plain.condition == "plain"
+    report.to_csv(tmp_path / "r.csv")
+    assert ProbeReport.read_csv(tmp_path / "r.csv").rows == report.rows
+    assert report.scalars(0) == {
+        "probe/calign/encoder/de-en/layer_06": 75.0,
+        "probe/experts-es-k10/calign/encoder/de-en/layer_06": 50.0,
+    }
+    assert report.select(condition="experts-es-k10") == [steered]
+    with pytest.raises(ValueError, match="condition must be a non-empty word"):
+        dataclasses.replace(plain, condition="experts es")
+    # a CSV written before the condition column reads as plain rows
+    lines = (tmp_path / "r.csv").read_text().splitlines()
+    old = [",".join(line.split(",")[:-1]) for line in lines[:2]]
+    (read,) = ProbeReport.read_csv(_write_csv_lines(tmp_path, old)).rows
+    assert read == plain
 
 
 def test_seed_columns_round_trip_and_sd_is_logged_only_for_several_seeds(tmp_path):

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
+from xlprobe.probing.report import PLAIN
 
 METRICS_CSV = Path("csv") / "metrics.csv"
 REPORT_CSV = "probe_report.csv"
@@ -326,8 +327,8 @@ def override_columns(table) -> list[str]:
 
 
 def final_probe_values(job: Job, metrics: Sequence[str]) -> dict[tuple[str, str, str], float]:
-    """``(metric, lang_s, lang_t) -> value`` of a job's probe rows at its last epoch and last
-    layer, for the first side pair in sorted order (``encoder``/``encoder`` when present)."""
+    """``(metric, lang_s, lang_t) -> value`` of a job's plain probe rows at its last epoch and
+    last layer, for the first side pair in sorted order (``encoder``/``encoder`` when present)."""
     rows = [r for r in job.probe_rows if r.get("metric") in metrics]
     if not rows:
         return {}
@@ -339,5 +340,5 @@ def final_probe_values(job: Job, metrics: Sequence[str]) -> dict[tuple[str, str,
     return {
         (r["metric"], r["lang_s"], r["lang_t"]): _number(r["value"])
         for r in rows
-        if int(r["layer"]) == last_layer and not r.get("condition")
+        if int(r["layer"]) == last_layer and r.get("condition") in (None, "", PLAIN)
     }

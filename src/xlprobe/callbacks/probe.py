@@ -173,7 +173,7 @@ class ConceptProbeCallback(L.Callback):
         """After a resume, copy the rounds of the checkpoint's history into this run's probe
         directory from the earlier run's: the one the checkpoint names or, if that has moved,
         the one beside the checkpoint (``<run>/checkpoints/x.ckpt`` -> ``<run>/probe``)."""
-        names = {ProbeRound(r.epoch, r.step, r.model_state).name for r in self.history.rows}
+        names = {ProbeRound.from_record(vars(r)).name for r in self.history.rows}
         candidates = [self._resumed_probe_dir]
         if ckpt_path:
             candidates.append(Path(ckpt_path).resolve().parent.parent / "probe")

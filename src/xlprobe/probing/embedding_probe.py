@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from xlprobe.errors import InputError
-from xlprobe.probing.report import ProbeReport, ProbeRow
+from xlprobe.probing.report import PLAIN, ProbeReport, ProbeRow
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +134,8 @@ RowMaker = Callable[..., ProbeRow]
 
 
 def row_maker(fields: Mapping[str, Any], side: str) -> RowMaker:
-    """A :data:`RowMaker` for rows of one round (``fields``: epoch, step, model_state) and
-    one side (``side_s == side_t``)."""
+    """A :data:`RowMaker` for rows of one round (``fields``: epoch, step, model_state,
+    condition) and one side (``side_s == side_t``)."""
 
     def make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0) -> ProbeRow:
         return ProbeRow(
@@ -249,7 +249,7 @@ def input_embedding_rows(
         sentences: Probe sentences per language (labels the tokens).
         dictionaries: ``"<lang>-<pivot>"`` -> :class:`~xlprobe.probing.dictionary.Dictionary`.
         settings: The embedding settings.
-        fields: ``epoch``, ``step``, ``model_state`` of the rows.
+        fields: ``epoch``, ``step``, ``model_state``, ``condition`` of the rows.
         base_file: The base round's labelled rows (written when ``is_base``, read otherwise).
         is_base: This round probes the base model.
     """
@@ -334,7 +334,7 @@ def word_vector_rows(
         stores: Side -> ``(language, ActivationStore)`` of that side's views, one per language.
         layers: Layers to measure.
         settings: The embedding settings.
-        fields: ``epoch``, ``step``, ``model_state`` of the rows.
+        fields: ``epoch``, ``step``, ``model_state``, ``condition`` of the rows.
     """
     rows = []
     for side, views in sorted(stores.items()):
@@ -384,6 +384,7 @@ def embedding_report(
         "epoch": probe_round.epoch,
         "step": probe_round.step,
         "model_state": probe_round.model_state,
+        "condition": probe_round.condition,
     }
     tick = time.perf_counter()
     rows = input_embedding_rows(
@@ -394,7 +395,7 @@ def embedding_report(
         settings,
         fields,
         base_file=Path(base_dir) / BASE_FILE,
-        is_base=probe_round.model_state == "base",
+        is_base=probe_round.model_state == "base" and probe_round.condition == PLAIN,
     )
     timings = {"embeddings/input": time.perf_counter() - tick}
     if settings.layers:

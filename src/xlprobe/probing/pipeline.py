@@ -57,7 +57,7 @@ from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictio
 from xlprobe.probing.embedding_probe import EmbeddingSettings, read_geometry_rows
 from xlprobe.probing.extract import ExtractionSettings
 from xlprobe.probing.metrics import COVERAGE_WARNING, DictionaryCoverage
-from xlprobe.probing.report import BASE_EPOCH, ConceptExample, ProbeReport, ProbeRow
+from xlprobe.probing.report import BASE_EPOCH, PLAIN, ConceptExample, ProbeReport, ProbeRow
 from xlprobe.probing.sentence_probe import SentenceSettings, read_sentence_rows
 
 logger = logging.getLogger(__name__)
@@ -372,17 +372,28 @@ def plan_views(settings: ProbeSettings, *, seq2seq: bool) -> ProbePlan:
 @dataclass(frozen=True)
 class ProbeRound:
     """Which model state a round probes: ``base`` (epoch -1), ``random_init`` (the random-weights
-    control, epoch -1) or ``finetuned`` after an epoch."""
+    control, epoch -1) or ``finetuned`` after an epoch; ``condition``: ``plain``, or the
+    intervention the model runs under (e.g. ``experts-es-k10``), which ends the round's name."""
 
     epoch: int = BASE_EPOCH
     step: int = 0
     model_state: str = "base"
+    condition: str = PLAIN
 
     @property
     def name(self) -> str:
+        state = self.model_state
         if self.model_state == "finetuned":
-            return f"epoch_{self.epoch:03d}_step_{self.step}"
-        return self.model_state
+            state = f"epoch_{self.epoch:03d}_step_{self.step}"
+        return state if self.condition == PLAIN else f"{state}_{self.condition}"
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> ProbeRound:
+        """The round of a manifest entry or a report row (one written before conditions is
+        plain)."""
+        return cls(
+            record["epoch"], record["step"], record["model_state"], record.get("condition", PLAIN)
+        )
 
 
 def _num_clusters(tokens: TokenTable, settings: ProbeSettings) -> int:
@@ -526,6 +537,7 @@ def _row_key(
         "side_t": view_t.side,
         "lang_t": view_t.lang,
         "layer": layer,
+        "condition": probe_round.condition,
     }
 
 
@@ -1102,7 +1114,7 @@ def rescore(probe_dir: str | Path, overrides: Mapping[str, Any] | None = None) -
     load = score = 0.0
     for info in manifest["rounds"]:
         tick = time.perf_counter()
-        probe_round = ProbeRound(info["epoch"], info["step"], info["model_state"])
+        probe_round = ProbeRound.from_record(info)
         round_dir = probe_dir / "rounds" / probe_round.name
         joint_langs = {
             plan.joint_name(pair): read_sentence_langs(
@@ -1166,7 +1178,7 @@ def recluster(
     manifest = _read_manifest(source_dir)
     settings = _manifest_settings(manifest, overrides)
     plan = _manifest_plan(manifest)
-    rounds = [ProbeRound(i["epoch"], i["step"], i["model_state"]) for i in manifest["rounds"]]
+    rounds = [ProbeRound.from_record(info) for info in manifest["rounds"]]
     paths = {
         (probe_round.name, view.name): Path(
             info.get("activations", {}).get(view.name)

@@ -102,10 +102,15 @@ ROW_COLUMNS = (
     "ci_low",
     "ci_high",
     "n_seeds",
+    "condition",
 )
-ROW_KEY_COLUMNS = ROW_COLUMNS[:9]
-SEED_COLUMNS = ROW_COLUMNS[12:]
+ROW_KEY_COLUMNS = (*ROW_COLUMNS[:9], "condition")
+SEED_COLUMNS = ROW_COLUMNS[12:16]
 """Columns added with K-means seeds; a CSV written before them reads as one seed."""
+PLAIN = "plain"
+"""The condition of a row probed on the model as it is (no intervention)."""
+OPTIONAL_COLUMNS = (*SEED_COLUMNS, "condition")
+"""Columns a CSV written before them may lack (one seed, condition ``plain``)."""
 
 EXAMPLE_COLUMNS = (
     "epoch",
@@ -121,8 +126,9 @@ EXAMPLE_COLUMNS = (
     "words_s",
     "words_t",
     "score",
+    "condition",
 )
-EXAMPLE_GROUP_COLUMNS = EXAMPLE_COLUMNS[:8]
+EXAMPLE_GROUP_COLUMNS = (*EXAMPLE_COLUMNS[:8], "condition")
 
 
 def _coerce_fields(obj: Any) -> None:
@@ -164,6 +170,8 @@ def _check_common(item: ProbeRow | ConceptExample) -> None:
             raise ValueError(f"language code must be non-empty and contain no '/', got {lang!r}")
     if layer < 0:
         raise ValueError(f"layer must be >= 0 (0 = embeddings), got {layer}")
+    if not item.condition or item.condition != "".join(item.condition.split()):
+        raise ValueError(f"condition must be a non-empty word, got {item.condition!r}")
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,8 @@ class ProbeRow:
             (:func:`xlprobe.probing.uncertainty.summarize`); both equal ``value`` with one seed
             (the default when not given).
         n_seeds: K-means seeds the value averages (``probe.n_seeds``).
+        condition: ``"plain"`` for the model as it is; otherwise the intervention the model
+            was probed under, e.g. ``experts-es-k10`` (``xlprobe experts --concepts``).
     """
 
     epoch: int
@@ -218,6 +228,7 @@ class ProbeRow:
     ci_low: float = math.nan
     ci_high: float = math.nan
     n_seeds: int = 1
+    condition: str = PLAIN
 
     def __post_init__(self) -> None:
         for name in ("ci_low", "ci_high"):
@@ -273,7 +284,7 @@ class ConceptExample:
     of the two language shares.
 
     Attributes:
-        epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer: As in
+        epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer, condition: As in
             :class:`ProbeRow`.
         concept_s: Cluster id in the source clustering.
         concept_t: Cluster id in the target clustering.
@@ -295,6 +306,7 @@ class ConceptExample:
     words_s: tuple[str, ...]
     words_t: tuple[str, ...]
     score: float
+    condition: str = PLAIN
 
     def __post_init__(self) -> None:
         _coerce_fields(self)
@@ -311,7 +323,8 @@ class ConceptExample:
 
     @property
     def group(self) -> tuple:
-        """The (epoch, model_state, metric, view pair, layer) the example belongs to."""
+        """The (epoch, model_state, metric, view pair, layer, condition) the example belongs
+        to."""
         return tuple(getattr(self, name) for name in EXAMPLE_GROUP_COLUMNS)
 
 
@@ -320,9 +333,12 @@ def scalar_key(row: ProbeRow, section: str = "probe") -> str:
 
     ``<section>/<metric>/<side_s>[-<side_t> if different]/<lang_s>-<lang_t>/layer_<LL>``, e.g.
     ``probe/calign/encoder/de-en/layer_06`` or ``probe/calign/encoder-decoder/de-en/layer_06``;
-    the standard deviation over K-means seeds goes under the section ``probe_sd``.
+    the standard deviation over K-means seeds goes under the section ``probe_sd``. A row probed
+    under an intervention has its condition after the section: ``probe/experts-es-k10/...``.
     """
     sides = row.side_s if row.side_s == row.side_t else f"{row.side_s}-{row.side_t}"
+    if row.condition != PLAIN:
+        section = f"{section}/{row.condition}"
     return f"{section}/{row.metric}/{sides}/{row.lang_pair}/layer_{row.layer:02d}"
 
 
@@ -426,12 +442,14 @@ class ProbeReport:
     @classmethod
     def read_csv(cls, path: str | Path) -> ProbeReport:
         """Read rows written by :meth:`to_csv` (examples and timings stay empty); a CSV without
-        the SEED_COLUMNS (written before K-means seeds) reads as one seed.
+        the SEED_COLUMNS (written before K-means seeds) reads as one seed, one without
+        ``condition`` as plain rows.
 
         Raises:
             InputError: Missing file, missing columns (line 1) or a malformed row (its line).
         """
-        return cls(rows=_read_csv(path, ROW_COLUMNS[: -len(SEED_COLUMNS)], _parse_row))
+        required = [c for c in ROW_COLUMNS if c not in OPTIONAL_COLUMNS]
+        return cls(rows=_read_csv(path, required, _parse_row))
 
     def to_frame(self):
         """The rows as a ``pandas.DataFrame`` with columns ROW_COLUMNS."""
@@ -446,12 +464,13 @@ def write_examples_csv(examples: Iterable[ConceptExample], path: str | Path) -> 
 
 
 def read_examples_csv(path: str | Path) -> list[ConceptExample]:
-    """Read examples written by :func:`write_examples_csv`.
+    """Read examples written by :func:`write_examples_csv` (one written before the condition
+    column holds plain examples).
 
     Raises:
         InputError: Missing file, missing columns (line 1) or a malformed row (its line).
     """
-    return _read_csv(path, EXAMPLE_COLUMNS, _parse_example)
+    return _read_csv(path, EXAMPLE_COLUMNS[:-1], _parse_example)
 
 
 def _latest_by(items: Iterable, key: Callable) -> Iterable:
@@ -510,6 +529,7 @@ def _parse_row(cells: Mapping[str, str]) -> ProbeRow:
             for name in SEED_COLUMNS
             if name in cells
         },
+        condition=cells.get("condition") or PLAIN,
     )
 
 
@@ -528,6 +548,7 @@ def _parse_example(cells: Mapping[str, str]) -> ConceptExample:
         words_s=tuple(cells["words_s"].split()),
         words_t=tuple(cells["words_t"].split()),
         score=_float(cells, "score"),
+        condition=cells.get("condition") or PLAIN,
     )
 
 

@@ -131,6 +131,7 @@ def sentence_report(
                         value=100.0 * count.value,
                         numerator=count.numerator,
                         denominator=count.denominator,
+                        condition=probe_round.condition,
                     )
                 )
     report = ProbeReport(rows=rows)

@@ -44,6 +44,7 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
+from xlprobe.probing.report import PLAIN
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ _DATA_MARK = "__XLPROBE_DATA__"
 
 def _read_curve_rows(path: Path) -> tuple[list[list[Any]], dict[tuple, int]]:
     """Rows of ``probe_report.csv`` for the CALIGN / COLAP curves and their chance levels, as
-    lists in CURVE_COLUMNS order (columns added by newer runs are optional), and the numerator
+    lists in CURVE_COLUMNS order (columns added by newer runs are optional; plain rows only,
+    not those probed under an intervention), and the numerator
     of each single-seed CALIGN / COLAP row by ``(epoch, model_state, metric, side_s, lang_s,
     side_t, lang_t, layer)``."""
     numerators: dict[tuple, int] = {}
@@ -97,6 +99,8 @@ def _read_curve_rows(path: Path) -> tuple[list[list[Any]], dict[tuple, int]]:
         rows = []
         for cells in reader:
             if not cells["metric"].startswith(("calign", "colap")):
+                continue
+            if cells.get("condition") not in (None, "", PLAIN):
                 continue
             row: list[Any] = []
             for name in CURVE_COLUMNS:

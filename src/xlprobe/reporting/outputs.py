@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from xlprobe.probing.report import ProbeReport
+from xlprobe.probing.report import PLAIN, ProbeReport
 
 
 def write_outputs(
@@ -27,7 +27,8 @@ def write_outputs(
     ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation);
     ``report.html`` (:mod:`xlprobe.reporting.html_report`) when the run has a probe directory:
     ``probe_dir`` (default ``run_dir/probe``), with ``corpus`` (sentences per language) for
-    the keyword-in-context view (default: looked up in the run).
+    the keyword-in-context view (default: looked up in the run). The tables hold every row; the
+    pictures show the plain rows (no intervention).
     """
     from xlprobe.reporting.curves import (
         plot_epoch_curves,
@@ -39,6 +40,7 @@ def write_outputs(
 
     run_dir = Path(run_dir)
     write_report(report, run_dir)
+    report = ProbeReport(rows=report.select(condition=PLAIN))
     for plot in (plot_layer_curves, plot_epoch_curves):
         plot(report, run_dir / "plots", train_langs=train_langs, zero_shot_langs=zero_shot_langs)
     task_metrics = list(task_metrics)
