@@ -229,3 +229,37 @@ def test_ensure_synthetic_replaces_a_copy_of_another_world_or_size(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
         "synthetic"
     ]
+
+
+def _moved_prefix(sentence: list[str], paraphrase: list[str]) -> tuple[int, int] | None:
+    """``(L, p)``: the sentence's first L words stand at position p > 0 of the paraphrase, for
+    the longest such L."""
+    for length in range(len(sentence) - 1, 0, -1):
+        for p in range(1, len(paraphrase) - length + 1):
+            if paraphrase[p : p + length] == sentence[:length]:
+                return length, p
+    return None
+
+
+def test_paraphrases_move_the_time_adverbial_and_keep_words_tags_and_meaning():
+    before = generate_corpus(50, seed=3).sentences
+    sentences, paraphrases = synthetic.generate_paraphrases(40, seed=5)
+    again = synthetic.generate_paraphrases(40, seed=5)
+    assert again[0].sentences == sentences.sentences and again[1].sentences == paraphrases.sentences
+    assert sentences.sentiment == paraphrases.sentiment and len(sentences.sentiment) == 40
+    for lang in LANGUAGES:
+        for i, (a, b) in enumerate(zip(sentences.sentences[lang], paraphrases.sentences[lang])):
+            assert a != b and sorted(a.split()) == sorted(b.split()), (lang, a, b)
+            tags = sentences.ner_tags[lang][i], paraphrases.ner_tags[lang][i]
+            assert sorted(tags[0]) == sorted(tags[1])
+            if lang == "ar":
+                continue  # verb-first: the time adverbial goes before "and ..." like the others
+            words, moved = a.split(), b.split()
+            length, p = _moved_prefix(words, moved)
+            if lang == "de":  # after the finite verb, which followed it in the fronted order
+                assert moved[p - 1] == words[length], (a, b)
+            else:  # at the end of the main clause: what followed it now starts the sentence
+                assert moved[:2] == words[length : length + 2], (a, b)
+    assert sentences.lexicon("de", "en") == paraphrases.lexicon("de", "en")
+    # Rendering paraphrases leaves the corpus generator as it was.
+    assert generate_corpus(50, seed=3).sentences == before

@@ -19,6 +19,11 @@ words of two languages with the same key translate each other. That is the groun
 lexicon against which dictionaries are checked: inflected forms link to the forms they were
 generated with (``Katzen`` - ``cats`` - ``chats`` - ``القطط``).
 
+:func:`generate_paraphrases` renders sentences with a fronted time adverbial a second time with
+the adverbial inside the clause (``yesterday Anna bought the apples`` / ``Anna bought the apples
+yesterday``; German ``gestern kaufte Anna die Äpfel`` / ``Anna kaufte gestern die Äpfel``):
+within-language paraphrase pairs, the same words in another order.
+
 Each sentence carries BIO named-entity tags (PER, LOC, ORG) and a sentiment label (1 positive,
 0 negative, from its emotion or evaluative adjective), identical in meaning across languages.
 Everything is deterministic given the seed.
@@ -26,6 +31,7 @@ Everything is deterministic given the seed.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import random
@@ -45,6 +51,7 @@ __all__ = [
     "WORLD_VERSION",
     "SyntheticCorpus",
     "generate_corpus",
+    "generate_paraphrases",
     "is_current_dataset",
     "write_corpus",
     "write_lexicon",
@@ -55,6 +62,8 @@ __all__ = [
 WORLD_VERSION = 2
 SPLITS: tuple[str, ...] = ("train", "validation", "test", "probe")
 SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1_000_003, "test": 2_000_003, "probe": 3_000_017}
+# True while generate_paraphrases renders a sentence's time adverbial inside its clause
+_TIME_INSIDE = contextvars.ContextVar("synthetic_time_inside", default=False)
 NER_LABELS: tuple[str, ...] = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 
 
@@ -696,12 +705,21 @@ def _clause(
     time: dict[str, Tokens] | None,
     tail: dict[str, Tokens],
 ) -> dict[str, Tokens]:
-    """Order time, subject, verb group, object and tail (adverbs, places) per language."""
+    """Order time, subject, verb group, object and tail (adverbs, places) per language.
+
+    The time adverbial comes first; for a paraphrase (:func:`generate_paraphrases`) it comes
+    after the finite verb in German and at the end of the clause elsewhere."""
     obj = obj or {lang: [] for lang in LANGUAGES}
     out = {}
     for lang in LANGUAGES:
         pre, mid, post = _verb_group(c, lang)
         t = time[lang] if time else []
+        if t and _TIME_INSIDE.get():
+            if lang == "de":
+                out[lang] = [*subject[lang], *mid, *t, *obj[lang], *post, *tail[lang]]
+            else:
+                out[lang] = _clause(c, subject, obj, None, tail)[lang] + t
+            continue
         if lang == "ar":
             words = [*t, *pre, *subject[lang], *obj[lang]]
         elif lang == "de" and time:
@@ -1245,6 +1263,37 @@ def generate_corpus(
     for _ in range(n_sentences):
         corpus._add(rng.choice(TEMPLATES)(rng))
     return corpus
+
+
+def generate_paraphrases(
+    n_pairs: int, *, seed: int = 0, languages: Sequence[str] = LANGUAGES
+) -> tuple[SyntheticCorpus, SyntheticCorpus]:
+    """``n_pairs`` parallel sentences with a fronted time adverbial and their paraphrases, the
+    same sentences with the adverbial inside the clause (see :func:`_clause`).
+
+    Returns:
+        ``(sentences, paraphrases)``, line-aligned corpora (every language is a paraphrase pair
+        line by line), deterministic by seed.
+    """
+    if n_pairs < 0:
+        raise ValueError(f"n_pairs must be >= 0, got {n_pairs}")
+    sentences, paraphrases = (generate_corpus(0, languages=languages) for _ in range(2))
+    rng = random.Random(seed)
+    while len(sentences.sentiment) < n_pairs:
+        template = rng.choice(TEMPLATES)
+        state = rng.getstate()
+        sentence = template(rng)
+        again = random.Random()
+        again.setstate(state)
+        token = _TIME_INSIDE.set(True)
+        try:
+            paraphrase = template(again)
+        finally:
+            _TIME_INSIDE.reset(token)
+        if paraphrase.tokens[LANGUAGES[0]] != sentence.tokens[LANGUAGES[0]]:
+            sentences._add(sentence)
+            paraphrases._add(paraphrase)
+    return sentences, paraphrases
 
 
 def write_corpus(corpus: SyntheticCorpus, out_dir: Path, split: str) -> None:
