@@ -133,6 +133,21 @@ def test_write_html_report_embeds_the_data_and_writes_the_label_counts(run_dir):
     assert "base,-1,base,joint.encoder.de+encoder.en,0,2,0,2,0" in lines
 
 
+def test_curves_show_the_plain_rows_only(run_dir):
+    from xlprobe.probing.report import ProbeReport
+
+    plain = build_report_data(run_dir)["curves"]["rows"]
+    report = ProbeReport.read_csv(run_dir / "probe_report.csv")
+    steered = [
+        dataclasses.replace(r, value=0.0, ci_low=0.0, ci_high=0.0, numerator=0,
+                            condition="experts-de-k5")
+        for r in report.rows
+    ]  # fmt: skip
+    ProbeReport(rows=[*report.rows, *steered]).to_csv(run_dir / "probe_report.csv")
+    assert len(ProbeReport.read_csv(run_dir / "probe_report.csv").rows) == 2 * len(report.rows)
+    assert plain and build_report_data(run_dir)["curves"]["rows"] == plain
+
+
 def test_xlprobe_report_on_a_directory_that_is_no_run_is_one_line(tmp_path, capsys):
     assert xlprobe_main(["report", str(tmp_path / "missing")]) == 2
     assert xlprobe_main(["report", str(tmp_path)]) == 2

@@ -16,7 +16,8 @@ from xlprobe.analysis.transfer import analyse_transfer, spearman_bootstrap
 from xlprobe.cli import main
 
 REPORT_HEADER = (
-    "epoch,step,model_state,side_s,lang_s,side_t,lang_t,layer,metric,value,numerator,denominator,sd"
+    "epoch,step,model_state,side_s,lang_s,side_t,lang_t,layer,metric,value,numerator,denominator,"
+    "sd,condition"
 )
 
 
@@ -32,7 +33,8 @@ def write_job(
     entry: str = "train",
 ) -> Path:
     """One job directory: .hydra files, csv/metrics.csv (a train row, then a test row),
-    probe_report.csv rows (epoch, lang_s, lang_t, layer, metric, value, sd) and a log."""
+    probe_report.csv rows (epoch, lang_s, lang_t, layer, metric, value, sd[, condition]; plain
+    by default) and a log."""
     job = root / name
     (job / ".hydra").mkdir(parents=True)
     (job / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in overrides))
@@ -49,9 +51,10 @@ def write_job(
             writer.writerow({"epoch": 0, "step": 10, **metrics})
     if probe is not None:
         lines = [REPORT_HEADER]
-        for epoch, ls, lt, layer, metric, value, sd in probe:
+        for epoch, ls, lt, layer, metric, value, sd, *condition in probe:
             lines.append(
-                f"{epoch},0,finetuned,encoder,{ls},encoder,{lt},{layer},{metric},{value},,,{sd}"
+                f"{epoch},0,finetuned,encoder,{ls},encoder,{lt},{layer},{metric},{value},,,{sd},"
+                + (condition[0] if condition else "plain")
             )
         (job / "probe_report.csv").write_text("\n".join(lines) + "\n")
     return job
@@ -228,6 +231,7 @@ def transfer_multirun(tmp_path: Path) -> Path:
             metrics[f"test/f1/{target}"] = f1
             rows.append((0, target, source, 2, "calign", 50 + (f1 - 50) / 2, ""))
             rows.append((0, target, source, 1, "calign", 0.0, ""))  # not the last layer
+            rows.append((0, target, source, 2, "calign", 0.0, "", "experts-de-k5"))  # not plain
         write_job(
             root,
             str(num),
