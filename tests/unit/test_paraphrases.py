@@ -36,7 +36,7 @@ def test_tsv_and_parquet_give_the_label_one_pairs_with_single_spaces(tmp_path):
 
 
 def test_bad_files_name_the_file_and_line(tmp_path):
-    with pytest.raises(InputError, match="missing column.*label") as info:
+    with pytest.raises(InputError, match=r"missing column.*label") as info:
         read_paraphrase_pairs(write_tsv(tmp_path / "a.tsv", ROWS, "id\tsentence1\tsentence2"))
     assert info.value.line == 1
     bad = [*ROWS[:2], (3, "a", "b", "yes")]

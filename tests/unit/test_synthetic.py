@@ -248,7 +248,8 @@ def test_paraphrases_move_the_time_adverbial_and_keep_words_tags_and_meaning():
     assert again[0].sentences == sentences.sentences and again[1].sentences == paraphrases.sentences
     assert sentences.sentiment == paraphrases.sentiment and len(sentences.sentiment) == 40
     for lang in LANGUAGES:
-        for i, (a, b) in enumerate(zip(sentences.sentences[lang], paraphrases.sentences[lang])):
+        pairs = zip(sentences.sentences[lang], paraphrases.sentences[lang], strict=True)
+        for i, (a, b) in enumerate(pairs):
             assert a != b and sorted(a.split()) == sorted(b.split()), (lang, a, b)
             tags = sentences.ner_tags[lang][i], paraphrases.ner_tags[lang][i]
             assert sorted(tags[0]) == sorted(tags[1])
