@@ -173,6 +173,12 @@ def corpus(i: Inputs, *extra: str, out=None) -> list[str]:
     return ["corpus", "build", "--out", str(out), "--files", *files, *extra]
 
 
+def experts(i: Inputs, *extra: str) -> list[str]:
+    langs = ["--langs", "de", "en"]
+    return ["experts", str(i.root / "model"), "--corpus", str(i.root), *langs, "--k", "2", *extra,
+            "--out", str(i.root / "experts")]  # fmt: skip
+
+
 def missing_de(i: Inputs) -> list[str]:
     return [f"de={i.root / 'nope'}", f"en={i.par_en}"]
 
@@ -388,6 +394,30 @@ XLPROBE_CASES = [
         "dict-min-count-0",
         "xlprobe",
         lambda i: (build(i, None, None, "--min-count", "0"), "--min-count"),
+    ),
+    # experts (each fails before the model or the corpus is read)
+    Case(
+        "experts-concepts-at-k-not-swept",
+        "xlprobe",
+        lambda i: (experts(i, "--k", "2", "10", "--concepts-at", "7"), "concept probes at k=[7]"),
+    ),
+    Case(
+        "experts-paraphrases-without-language",
+        "xlprobe",
+        lambda i: (experts(i, "--paraphrases", "paws.tsv"), "expected 'synthetic' or LANG=FILE"),
+    ),
+    Case(
+        "experts-paraphrase-file-missing",
+        "xlprobe",
+        lambda i: (
+            experts(i, "--paraphrases", f"de={i.root / 'nope.tsv'}"),
+            f"{i.root / 'nope.tsv'}: cannot read",
+        ),
+    ),
+    Case(
+        "experts-pivot-not-a-language",
+        "xlprobe",
+        lambda i: (experts(i, "--concepts-at", "2", "--pivot", "fr"), "--pivot 'fr' is not one"),
     ),
 ]
 

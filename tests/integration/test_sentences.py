@@ -146,6 +146,66 @@ def test_experts_sweep_writes_tables_and_measures_both_conditions(bert, syntheti
     assert results.experts["de"]["auroc_mean"]["1"] == pytest.approx(scores[0])
 
 
+def test_experts_probe_concepts_and_paraphrases_under_the_intervention(
+    bert, synthetic_corpus, tmp_path
+):
+    from xlprobe.data.synthetic import generate_paraphrases
+    from xlprobe.probing.embedding_probe import EmbeddingSettings
+    from xlprobe.probing.expert_probe import ExpertSettings, run_experts
+    from xlprobe.probing.pipeline import ProbeSettings
+    from xlprobe.probing.report import ProbeReport
+
+    model, tokenizer = bert
+    langs = ("en", "de")
+    expert_split = {lang: list(synthetic_corpus.sentences[lang][:20]) for lang in langs}
+    eval_split = {lang: list(synthetic_corpus.sentences[lang][100:160]) for lang in langs}
+    sentences, rephrased = generate_paraphrases(15, seed=1, languages=langs)
+    paraphrases = {lang: (sentences.sentences[lang], rephrased.sentences[lang]) for lang in langs}
+    probe = ProbeSettings(
+        languages=("de",), pivot="en", n_iter=5, embeddings=EmbeddingSettings(enabled=False)
+    )
+    settings = ExpertSettings(ks=(1, 3), concept_ks=(3,), batch_size=8)
+    text = ["der Hund schläft"]
+    before = sentence_vectors(model, tokenizer, text)
+    results = run_experts(
+        model, tokenizer, expert_split, eval_split, ["de"], settings, tmp_path,
+        probe=probe, paraphrases=paraphrases,
+    )  # fmt: skip
+
+    report = ProbeReport.read_csv(tmp_path / "probe_report.csv")
+    conditions = ("plain", "experts-de-k3", "random-de-k3")
+    assert sorted({r.condition for r in report.rows}) == sorted(conditions)
+    by_condition = {
+        c: {(r.metric, r.side_s, r.layer): r.value for r in report.select(condition=c)}
+        for c in conditions
+    }
+    assert by_condition["plain"].keys() == by_condition["experts-de-k3"].keys()
+    # The FFN intervention cannot reach the embedding layer; it moves the layers above.
+    for c in conditions[1:]:
+        for (metric, side, layer), value in by_condition[c].items():
+            if layer == 0:
+                assert value == pytest.approx(by_condition["plain"][(metric, side, layer)])
+    top = {key: v for key, v in by_condition["experts-de-k3"].items() if key[2] == 2}
+    assert top != {key: by_condition["plain"][key] for key in top}
+    # results.csv holds each CALIGN/COLAP with the plain value as pre, only where probed.
+    concept = results.select(metric="calign", condition="experts")
+    assert {r["k"] for r in concept} == {3} and {r["layer"] for r in concept} == {0, 1, 2}
+    for row in concept:
+        key = ("calign", "encoder", row["layer"])
+        assert row["pre"] == pytest.approx(by_condition["plain"][key])
+        assert row["post"] == pytest.approx(by_condition["experts-de-k3"][key])
+    # The paraphrase control for every language, k and condition.
+    control = results.select(metric="paraphrase_mixed")
+    assert {(r["lang_s"], r["k"], r["condition"]) for r in control} == {
+        (lang, k, c) for lang in langs for k in (1, 3) for c in ("experts", "random")
+    }
+    assert all(0 <= r["post"] <= 1 for r in control)
+    # The plain base round was not replaced by an intervened one, and no hook is left.
+    rounds = sorted(p.name for p in (tmp_path / "probe" / "rounds").iterdir())
+    assert rounds == ["base", "base_experts-de-k3", "base_random-de-k3"]
+    np.testing.assert_array_equal(sentence_vectors(model, tokenizer, text)[2], before[2])
+
+
 def test_extraction_pools_the_same_sentence_vectors_in_its_forward_pass(bert, sentences, tmp_path):
     from xlprobe.probing.extract import ExtractionSettings, extract_view
 

@@ -114,6 +114,57 @@ def test_space_rows_retrieval_mixed_and_distances():
     assert rows[("d_parallel", "en", "de")]["pre"] == pytest.approx(0, abs=1e-3)
 
 
+def test_paraphrase_rows_pre_post_and_mixed():
+    from xlprobe.probing.expert_probe import paraphrase_rows
+
+    rng = np.random.default_rng(2)
+    sentences = rng.normal(size=(10, 6))
+    pre = {"es": (sentences, sentences + 0.05 * rng.normal(size=(10, 6)))}
+    # Post: every vector moved by a rotation. Within the moved space paraphrases still find each
+    # other; a plain query among moved candidates does not (the space moved).
+    rotation = np.linalg.qr(rng.normal(size=(6, 6)))[0]
+    post = {"es": (pre["es"][0] @ rotation, pre["es"][1] @ rotation)}
+    rows = {r["metric"]: r for r in paraphrase_rows(pre, post, layer=12)}
+    assert rows["paraphrase"]["pre"] == rows["paraphrase"]["post"] == 1.0
+    mixed = rows["paraphrase_mixed"]
+    assert mixed["pre"] == 1.0 and mixed["post"] < 0.5 and mixed["delta"] == mixed["post"] - 1.0
+    assert {(r["lang_s"], r["lang_t"], r["layer"]) for r in rows.values()} == {("es", "es", 12)}
+    unmoved = {r["metric"]: r["post"] for r in paraphrase_rows(pre, pre, layer=12)}
+    assert unmoved == {"paraphrase": 1.0, "paraphrase_mixed": 1.0}
+
+
+def test_concept_rows_pair_each_intervened_encoder_value_with_the_plain_one():
+    from xlprobe.probing.expert_probe import concept_rows
+    from xlprobe.probing.report import ProbeReport, ProbeRow
+
+    def report(condition, calign, colap):
+        common = dict(epoch=-1, step=0, model_state="base", lang_s="de", lang_t="en", layer=3)
+        rows = [
+            ProbeRow(**common, side_s="encoder", side_t="encoder", metric="calign",
+                     value=calign, numerator=0, denominator=0, condition=condition),
+            ProbeRow(**common, side_s="encoder", side_t="encoder", metric="colap",
+                     value=colap, numerator=0, denominator=0, condition=condition),
+            ProbeRow(**common, side_s="decoder", side_t="decoder", metric="colap",
+                     value=1.0, numerator=0, denominator=0, condition=condition),
+            ProbeRow(**common, side_s="encoder", side_t="encoder", metric="retrieval",
+                     value=9.0, numerator=0, denominator=0, condition=condition),
+        ]  # fmt: skip
+        return ProbeReport(rows=rows)
+
+    rows = concept_rows(report("plain", 20.0, 60.0), report("experts-de-k5", 30.0, 45.0))
+    got = {r["metric"]: (r["pre"], r["post"], r["delta"], r["layer"]) for r in rows}
+    assert got == {"calign": (20.0, 30.0, 10.0, 3), "colap": (60.0, 45.0, -15.0, 3)}
+
+
+def test_expert_settings_concept_probes_only_at_swept_k():
+    from xlprobe.errors import InputError
+    from xlprobe.probing.expert_probe import ExpertSettings
+
+    assert ExpertSettings(ks=(50, 10), concept_ks=(50, 10, 50)).concept_ks == (10, 50)
+    with pytest.raises(InputError, match=r"k=\[25\].*sweep k=\[10, 50\]"):
+        ExpertSettings(ks=(10, 50), concept_ks=(25,))
+
+
 def test_probe_sentence_settings_from_the_config_node():
     from xlprobe.errors import InputError
     from xlprobe.probing.pipeline import ProbeSettings

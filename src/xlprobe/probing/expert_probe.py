@@ -13,7 +13,13 @@ Sundar et al., ACL 2025, "Steering into New Embedding Spaces" (Sec. 3-5), at sma
    unintervened, candidates intervened: did the space move?), and language distances
    ``d_centroid(l1, l2) = 1 - cos(mu_l1, mu_l2)`` and
    ``d_parallel(l1, l2) = mean_i (1 - cos(e_{i,l1}, e_{i,l2}))``;
-4. the same with k random units set to the experts' values (the control).
+4. the same with k random units set to the experts' values (the control);
+5. optional, for the expert counts ``concept_ks``: a whole probe round under each intervention
+   (:func:`~xlprobe.probing.pipeline.run_probe`: CALIGN, COLAP and the per-layer sentence rows,
+   condition ``experts-<target>-k<k>`` or ``random-<target>-k<k>``) against one plain round;
+6. optional, paraphrase pairs (sentence, paraphrase) of one language: within-language retrieval
+   Pre (both plain), Post (both intervened) and Mixed (queries plain, candidates intervened):
+   the paper's control that meaning within a language survives while the space moves.
 
 Rows repeating a sentence of an earlier row in any language are left out of the evaluation.
 """
@@ -27,17 +33,34 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path, write_text_atomic
+from xlprobe.probing.report import ProbeReport
+
+if TYPE_CHECKING:
+    from xlprobe.probing.pipeline import ProbeSettings
 
 log = logging.getLogger(__name__)
 
-RESULT_COLUMNS = ("target", "k", "condition", "metric", "lang_s", "lang_t", "pre", "post", "delta")
+RESULT_COLUMNS = (
+    "target",
+    "k",
+    "condition",
+    "metric",
+    "lang_s",
+    "lang_t",
+    "layer",
+    "pre",
+    "post",
+    "delta",
+)
 CONDITIONS = ("experts", "random")
+CONCEPT_METRICS = ("calign", "colap")
+"""Probe-report metrics copied into the results (encoder rows) with their plain value as pre."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,8 @@ class ExpertSettings:
         value: Intervention value, ``mean`` or ``median`` response on the target.
         seed: Seed of the random-unit control (``seed + k``).
         batch_size: Sentences per forward pass.
+        concept_ks: Expert counts (of ``ks``) at which a whole probe round (CALIGN, COLAP,
+            sentence rows per layer) runs under each intervention; empty: none.
     """
 
     ks: tuple[int, ...] = (2, 5, 10, 25, 50)
@@ -59,11 +84,19 @@ class ExpertSettings:
     value: str = "mean"
     seed: int = 0
     batch_size: int = 32
+    concept_ks: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.ks or min(self.ks) < 1:
             raise InputError(f"k={list(self.ks)}; expected positive expert counts")
         object.__setattr__(self, "ks", tuple(sorted({int(k) for k in self.ks})))
+        outside = sorted(set(self.concept_ks) - set(self.ks))
+        if outside:
+            raise InputError(
+                f"concept probes at k={outside}, which the sweep k={list(self.ks)} does not run; "
+                "name expert counts of the sweep"
+            )
+        object.__setattr__(self, "concept_ks", tuple(sorted(set(self.concept_ks))))
 
 
 @dataclass
@@ -89,35 +122,106 @@ class ExpertResults:
         return [r for r in self.rows if all(r[k] == v for k, v in columns.items())]
 
 
-def _last_layer(model, tokenizer, sentences, settings) -> np.ndarray:
+@dataclass(frozen=True)
+class _Space:
+    """Last-layer sentence vectors of one model state: ``eval`` language -> [N x D] and
+    ``paraphrases`` language -> ([N x D] sentences, [N x D] their paraphrases)."""
+
+    layer: int
+    eval: dict[str, np.ndarray]
+    paraphrases: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def _last_layer(model, tokenizer, sentences, settings) -> tuple[int, np.ndarray]:
     from xlprobe.probing.sentences import sentence_vectors
 
     vectors = sentence_vectors(model, tokenizer, sentences, batch_size=settings.batch_size)
-    return vectors[max(vectors)]
+    return max(vectors), vectors[max(vectors)]
 
 
-def space_rows(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray]) -> list[dict]:
+def _space(model, tokenizer, eval_split, paraphrases, settings) -> _Space:
+    """The sentence vectors of the model as it runs now (with whatever hooks are set)."""
+    layers, vectors = zip(
+        *(_last_layer(model, tokenizer, lines, settings) for lines in eval_split.values()),
+        strict=True,
+    )
+    pairs = {
+        lang: tuple(_last_layer(model, tokenizer, side, settings)[1] for side in pair)
+        for lang, pair in paraphrases.items()
+    }
+    return _Space(max(layers), dict(zip(eval_split, vectors, strict=True)), pairs)
+
+
+def _result(metric: str, lang_s: str, lang_t: str, layer: int, before, after) -> dict[str, Any]:
+    before, after = float(before), float(after)
+    return {
+        "metric": metric,
+        "lang_s": lang_s,
+        "lang_t": lang_t,
+        "layer": layer,
+        "pre": before,
+        "post": after,
+        "delta": after - before,
+    }
+
+
+def paraphrase_rows(
+    pre: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    post: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    layer: int,
+) -> list[dict]:
+    """Within-language paraphrase retrieval top-1 (sentence -> its paraphrase among all the
+    paraphrases) before/after, as result rows without ``target``, ``k``, ``condition``:
+    ``paraphrase`` (pre: both plain, post: both intervened) and ``paraphrase_mixed`` (pre: both
+    plain, post: sentences plain, paraphrases intervened; Sundar et al.'s Pre/Post/Mixed).
+
+    Args:
+        pre, post: Language -> ([N x D] sentences, [N x D] paraphrases), row-aligned.
+        layer: The layer the vectors come from.
+    """
+    from xlprobe.probing.retrieval import retrieval_top1
+
+    rows = []
+    for lang, (queries, candidates) in pre.items():
+        before = retrieval_top1(queries, candidates).value
+        after = retrieval_top1(*post[lang]).value
+        mixed = retrieval_top1(queries, post[lang][1]).value
+        rows.append(_result("paraphrase", lang, lang, layer, before, after))
+        rows.append(_result("paraphrase_mixed", lang, lang, layer, before, mixed))
+    return rows
+
+
+def concept_rows(plain: ProbeReport, intervened: ProbeReport) -> list[dict]:
+    """CALIGN and COLAP of the encoder per layer and pair under an intervention (post) against
+    the plain round (pre), as result rows without ``target``, ``k``, ``condition``."""
+
+    def values(report: ProbeReport) -> dict[tuple, float]:
+        return {
+            (r.metric, r.lang_s, r.lang_t, r.layer): r.value
+            for r in report.rows
+            if r.metric in CONCEPT_METRICS and r.side_s == r.side_t == "encoder"
+        }
+
+    before = values(plain)
+    return [_result(*key, before[key], after) for key, after in values(intervened).items()]
+
+
+def space_rows(
+    pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray], layer: int = 0
+) -> list[dict]:
     """Retrieval, mixed retrieval and language distances before/after, as result rows without
     ``target``, ``k``, ``condition``.
 
     Args:
         pre, post: Language -> [N x D] row-aligned sentence vectors, unintervened / intervened.
+        layer: The layer the vectors come from.
     """
     from xlprobe.probing.retrieval import cosine_similarity, normalize, retrieval_top1
 
     rows = []
 
     def add(metric, lang_s, lang_t, before, after):
-        rows.append(
-            {
-                "metric": metric,
-                "lang_s": lang_s,
-                "lang_t": lang_t,
-                "pre": before,
-                "post": after,
-                "delta": after - before,
-            }
-        )
+        rows.append(_result(metric, lang_s, lang_t, layer, before, after))
 
     langs = list(pre)
     for q in langs:
@@ -155,6 +259,9 @@ def run_experts(
     targets: Sequence[str],
     settings: ExpertSettings,
     out_dir: str | Path,
+    *,
+    probe: ProbeSettings | None = None,
+    paraphrases: Mapping[str, tuple[Sequence[str], Sequence[str]]] | None = None,
 ) -> ExpertResults:
     """Find experts per target on ``expert_split``, sweep k on ``eval_split``, write the tables.
 
@@ -163,9 +270,16 @@ def run_experts(
         expert_split: Language -> sentences used to rank and value the units (any sizes).
         eval_split: Language -> line-aligned sentences for retrieval and distances.
         targets: Languages whose experts are found (each must be in ``expert_split``).
-        settings: k sweep, hook point, pooling, value, seed.
+        settings: k sweep, hook point, pooling, value, seed, concept-probe counts.
         out_dir: Gets ``experts_<target>.csv`` (:data:`~xlprobe.probing.experts.EXPERT_COLUMNS`,
-            the top max(k) units, best first), ``results.csv`` and ``summary.json``.
+            the top max(k) units, best first), ``results.csv`` and ``summary.json``; with
+            ``settings.concept_ks`` also ``probe_report.csv`` (every row of the plain and the
+            intervened rounds, told apart by ``condition``) and the rounds' clusters in
+            ``probe/``.
+        probe: The :class:`~xlprobe.probing.pipeline.ProbeSettings` of the concept rounds
+            (needed with ``settings.concept_ks``; run on ``eval_split``).
+        paraphrases: Language -> (sentences, their paraphrases), line-aligned, for the
+            paraphrase control (:func:`paraphrase_rows`).
 
     Returns:
         The results (also written).
@@ -179,6 +293,7 @@ def run_experts(
         write_experts,
     )
     from xlprobe.probing.hooks import hook_point, layer_modules, set_units
+    from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, run_probe
     from xlprobe.probing.retrieval import distinct_rows
     from xlprobe.probing.sentences import unit_responses
 
@@ -188,6 +303,8 @@ def run_experts(
             f"expert targets {unknown or list(targets)} need sentences of themselves and of at "
             f"least one other language; the expert split has {sorted(expert_split)}"
         )
+    if settings.concept_ks and probe is None:
+        raise InputError(f"concept probes at k={list(settings.concept_ks)} need probe settings")
     out_dir = Path(out_dir)
     results = ExpertResults()
     point = hook_point(model, settings.point)
@@ -214,11 +331,20 @@ def run_experts(
 
     tick = time.perf_counter()
     keep = distinct_rows(*eval_split.values())
-    pre = {
-        lang: _last_layer(model, tokenizer, [lines[i] for i in keep], settings)
-        for lang, lines in eval_split.items()
-    }
+    evaluated = {lang: [lines[i] for i in keep] for lang, lines in eval_split.items()}
+    pairs = {}
+    for lang, (lines, rephrased) in (paraphrases or {}).items():
+        rows = distinct_rows(lines, rephrased)
+        pairs[lang] = ([lines[i] for i in rows], [rephrased[i] for i in rows])
+    pre = _space(model, tokenizer, evaluated, pairs, settings)
     results.timings["eval_pre"] = time.perf_counter() - tick
+    corpus, probe_dir = ProbeCorpus(sentences=evaluated), out_dir / "probe"
+    plain, concepts = ProbeReport(), ProbeReport()
+    if settings.concept_ks:
+        tick = time.perf_counter()
+        plain = run_probe(model, tokenizer, corpus, probe, probe_dir=probe_dir)
+        concepts.extend(plain)
+        results.timings["concepts_pre"] = time.perf_counter() - tick
     tick = time.perf_counter()
     for target in targets:
         positive = labels == langs.index(target)
@@ -240,15 +366,27 @@ def run_experts(
                 "random": random_units(len(scores), k, settings.seed + k),
             }
             for condition, units in chosen.items():
+                found = []
                 with set_units(model, index.by_module(units, values[top[:k]]), read=point.read):
-                    post = {
-                        lang: _last_layer(model, tokenizer, [lines[i] for i in keep], settings)
-                        for lang, lines in eval_split.items()
-                    }
-                for row in space_rows(pre, post):
+                    post = _space(model, tokenizer, evaluated, pairs, settings)
+                    if k in settings.concept_ks:
+                        steered = ProbeRound(condition=f"{condition}-{target}-k{k}")
+                        report = run_probe(
+                            model, tokenizer, corpus, probe, probe_dir=probe_dir,
+                            probe_round=steered,
+                        )  # fmt: skip
+                        concepts.extend(report)
+                        found = concept_rows(plain, report)
+                for row in [
+                    *space_rows(pre.eval, post.eval, pre.layer),
+                    *paraphrase_rows(pre.paraphrases, post.paraphrases, pre.layer),
+                    *found,
+                ]:
                     results.rows.append({"target": target, "k": k, "condition": condition, **row})
         log.info("experts of %s: k=%s done", target, list(settings.ks))
     results.timings["interventions"] = time.perf_counter() - tick
+    if settings.concept_ks:
+        concepts.to_csv(out_dir / "probe_report.csv")
     results.write(out_dir)
     return results
 
