@@ -133,10 +133,18 @@ def test_write_html_report_embeds_the_data_and_writes_the_label_counts(run_dir):
     assert "base,-1,base,joint.encoder.de+encoder.en,0,2,0,2,0" in lines
 
 
-def test_curves_show_the_plain_rows_only(run_dir):
+def test_curves_and_rounds_are_the_plain_ones_only(run_dir):
+    import shutil
+
     from xlprobe.probing.report import ProbeReport
 
     plain = build_report_data(run_dir)["curves"]["rows"]
+    probe = run_dir / "probe"
+    shutil.copytree(probe / "rounds" / "base", probe / "rounds" / "base_experts-de-k5")
+    manifest = json.loads((probe / "manifest.json").read_text())
+    steered_round = {**manifest["rounds"][0], "name": "base_experts-de-k5"}
+    manifest["rounds"].append({**steered_round, "condition": "experts-de-k5"})
+    (probe / "manifest.json").write_text(json.dumps(manifest))
     report = ProbeReport.read_csv(run_dir / "probe_report.csv")
     steered = [
         dataclasses.replace(r, value=0.0, ci_low=0.0, ci_high=0.0, numerator=0,
@@ -145,7 +153,9 @@ def test_curves_show_the_plain_rows_only(run_dir):
     ]  # fmt: skip
     ProbeReport(rows=[*report.rows, *steered]).to_csv(run_dir / "probe_report.csv")
     assert len(ProbeReport.read_csv(run_dir / "probe_report.csv").rows) == 2 * len(report.rows)
-    assert plain and build_report_data(run_dir)["curves"]["rows"] == plain
+    data = build_report_data(run_dir)
+    assert plain and data["curves"]["rows"] == plain
+    assert [r["name"] for r in data["rounds"]] == ["base"]
 
 
 def test_xlprobe_report_on_a_directory_that_is_no_run_is_one_line(tmp_path, capsys):

@@ -102,7 +102,8 @@ def test_space_rows_retrieval_mixed_and_distances():
     pre = {"en": meaning, "de": meaning + 0.01}
     # The intervention moves every German sentence onto one point: retrieval into German is lost.
     post = {"en": meaning, "de": np.ones_like(meaning)}
-    rows = {(r["metric"], r["lang_s"], r["lang_t"]): r for r in space_rows(pre, post)}
+    rows = {(r["metric"], r["lang_s"], r["lang_t"]): r for r in space_rows(pre, post, 12)}
+    assert {r["layer"] for r in rows.values()} == {12}
     assert rows[("retrieval", "en", "de")]["pre"] == 1.0
     assert rows[("retrieval", "en", "de")]["post"] == 1 / 8  # all ties: the first row wins
     assert rows[("retrieval_mixed", "de", "en")]["post"] == 1.0  # English did not move

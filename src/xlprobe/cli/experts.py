@@ -82,9 +82,9 @@ def register(groups: argparse._SubParsersAction) -> None:
         "rows per layer) runs under each intervention, against one plain round (none)",
     )
     parser.add_argument(
-        "--pivot", help="CALIGN target language of the concept rounds (en if in --langs, else "
-        "the first)"
-    )  # fmt: skip
+        "--pivot",
+        help="CALIGN target language of the concept rounds (en if in --langs, else the first)",
+    )
     parser.add_argument(
         "--layers", type=int, nargs="+", help="layers of the concept rounds (all; 0 = embeddings)"
     )

@@ -710,23 +710,21 @@ def _clause(
     The time adverbial comes first; for a paraphrase (:func:`generate_paraphrases`) it comes
     after the finite verb in German and at the end of the clause elsewhere."""
     obj = obj or {lang: [] for lang in LANGUAGES}
+    inside = _TIME_INSIDE.get()
     out = {}
     for lang in LANGUAGES:
         pre, mid, post = _verb_group(c, lang)
         t = time[lang] if time else []
-        if t and _TIME_INSIDE.get():
-            if lang == "de":
-                out[lang] = [*subject[lang], *mid, *t, *obj[lang], *post, *tail[lang]]
-            else:
-                out[lang] = _clause(c, subject, obj, None, tail)[lang] + t
-            continue
+        front, end = ([], t) if inside else (t, [])
         if lang == "ar":
-            words = [*t, *pre, *subject[lang], *obj[lang]]
+            words = [*front, *pre, *subject[lang], *obj[lang]]
+        elif lang == "de" and inside:
+            words, end = [*subject[lang], *mid, *t, *obj[lang], *post], []
         elif lang == "de" and time:
             words = [*t, *mid, *subject[lang], *obj[lang], *post]
         else:
-            words = [*t, *subject[lang], *mid, *obj[lang], *post]
-        out[lang] = words + tail[lang]
+            words = [*front, *subject[lang], *mid, *obj[lang], *post]
+        out[lang] = words + tail[lang] + end
     return out
 
 

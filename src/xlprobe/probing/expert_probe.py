@@ -207,7 +207,7 @@ def concept_rows(plain: ProbeReport, intervened: ProbeReport) -> list[dict]:
 
 
 def space_rows(
-    pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray], layer: int = 0
+    pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray], layer: int
 ) -> list[dict]:
     """Retrieval, mixed retrieval and language distances before/after, as result rows without
     ``target``, ``k``, ``condition``.

@@ -209,7 +209,7 @@ class ProbeRow:
             (the default when not given).
         n_seeds: K-means seeds the value averages (``probe.n_seeds``).
         condition: ``"plain"`` for the model as it is; otherwise the intervention the model
-            was probed under, e.g. ``experts-es-k10`` (``xlprobe experts --concepts``).
+            was probed under, e.g. ``experts-es-k10`` (``xlprobe experts --concepts-at``).
     """
 
     epoch: int

@@ -10,9 +10,11 @@ layer (Mousi et al., ACL 2024, Fig. 9).
 
 Data: the run's probe directory (``manifest.json``, ConceptX cluster files of the first K-means
 seed, ``dictionaries/*.tsv``), ``probe_report.csv`` (any columns beyond the basic ones are
-optional) and the probe corpus for the contexts. It is one JSON document, gzip-compressed and
-base64-embedded once, decoded by the browser (``DecompressionStream``) and rendered lazily for
-the selection only. Word types are a table (``words``, ``wlang``) referenced by integer id:
+optional) and the probe corpus for the contexts; rounds and rows probed under an intervention
+(``condition`` other than ``plain``, ``xlprobe experts --concepts-at``) are left out. It is one
+JSON document, gzip-compressed and base64-embedded once, decoded by the browser
+(``DecompressionStream``) and rendered lazily for the selection only. Word types are a table
+(``words``, ``wlang``) referenced by integer id:
 
 * ``concepts["<round>|<set>|<layer>"]``: flat ints, per concept ``cid, n_types, label, kind``
   then ``n_types`` pairs ``word id, count`` (most frequent first); ``label`` indexes
@@ -84,9 +86,8 @@ _DATA_MARK = "__XLPROBE_DATA__"
 def _read_curve_rows(path: Path) -> tuple[list[list[Any]], dict[tuple, int]]:
     """Rows of ``probe_report.csv`` for the CALIGN / COLAP curves and their chance levels, as
     lists in CURVE_COLUMNS order (columns added by newer runs are optional; plain rows only,
-    not those probed under an intervention), and the numerator
-    of each single-seed CALIGN / COLAP row by ``(epoch, model_state, metric, side_s, lang_s,
-    side_t, lang_t, layer)``."""
+    not those probed under an intervention), and the numerator of each single-seed CALIGN /
+    COLAP row by ``(epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer)``."""
     numerators: dict[tuple, int] = {}
     if not path.is_file():
         return [], numerators
@@ -297,7 +298,7 @@ def build_report_data(
             "state": r["model_state"],
         }
         for r in manifest.get("rounds", [])
-        if (probe_dir / "rounds" / r["name"]).is_dir()
+        if (probe_dir / "rounds" / r["name"]).is_dir() and r.get("condition", PLAIN) == PLAIN
     ]
     curve_rows, numerators = _read_curve_rows(run_dir / "probe_report.csv")
     mismatched: list[str] = []
