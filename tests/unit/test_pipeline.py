@@ -174,16 +174,7 @@ def test_rescore_reads_cached_clusters_and_applies_new_thresholds(tmp_path):
     settings = ProbeSettings(languages=("de",))
     plan = plan_views(settings, seq2seq=False)
     probe_round = ProbeRound()
-    round_dir = tmp_path / "rounds" / probe_round.name
-    for (name, layer), concept_set in concepts.items():
-        if name.startswith("joint."):
-            tables = [concepts[(v.name, layer)].tokens for v in plan.joint_pairs[0]]
-            concept_set = ConceptSet(_joint_tokens(tables, 12), concept_set.labels)
-            (round_dir / name).mkdir(parents=True, exist_ok=True)
-            (round_dir / name / "sentence_langs.txt").write_text("de\n" * 12 + "en\n" * 12)
-        write_clusters(concept_set, _layer_file(round_dir / name, layer))
-    write_dictionary(dictionaries["de-en"], tmp_path / "dictionaries" / "de-en.tsv")
-    _update_manifest(tmp_path, settings, plan, [0, 1], probe_round, 12)
+    _write_toy_probe_dir(tmp_path, probe_round)
     direct = score_round(concepts, plan, [0, 1], dictionaries, settings, probe_round)
     cached = rescore(tmp_path)
     assert [(r.key, r.value) for r in cached.rows] == [(r.key, r.value) for r in direct.rows]
