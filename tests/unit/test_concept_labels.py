@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from xlprobe.data.synthetic import word_categories
 from xlprobe.probing.concept_labels import (
     ConceptLabel,
     concept_kind,
     kind_counts,
     label_concept,
-    synthetic_categories,
 )
 
 
@@ -107,7 +107,7 @@ def test_an_external_labeller_is_called_only_when_given():
 
 
 def test_the_synthetic_lexicon_gives_categories_in_every_language():
-    categories = synthetic_categories()
+    categories = word_categories()
     concept = (
         types("Katze Hunde", "de")
         + types("chats", "fr")

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
+from importlib.resources import files
 
 import pytest
 
 from xlprobe.data import synthetic
-from xlprobe.data import synthetic_lexicon as lex
 from xlprobe.data.base import ensure_synthetic
 from xlprobe.data.synthetic import (
     LANGUAGES,
@@ -15,8 +16,23 @@ from xlprobe.data.synthetic import (
     is_current_dataset,
     write_synthetic_dataset,
 )
+from xlprobe.data.synthetic.lexicon import read_word_tables, word_tables
+from xlprobe.data.synthetic.morphology import arabic_feminine_past, arabic_feminine_present
+from xlprobe.data.synthetic.numbers import (
+    cardinal_ar,
+    cardinal_de,
+    cardinal_en,
+    cardinal_es,
+    cardinal_fr,
+    ordinal_ar,
+    ordinal_en,
+    ordinal_fr,
+)
+from xlprobe.data.synthetic.phrases import NounPhrase, noun_phrase
+from xlprobe.data.synthetic.world import SPLIT_SEED_OFFSETS
+from xlprobe.errors import InputError
 
-PROBE_SEED = synthetic.SPLIT_SEED_OFFSETS["probe"]
+PROBE_SEED = SPLIT_SEED_OFFSETS["probe"]
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +42,53 @@ def probe():
 
 
 def _noun(key):
-    return next(n for n in lex.NOUNS if n.key == key)
+    return next(n for n in word_tables().nouns if n.key == key)
 
 
 def _adjective(key):
-    return next(a for a in lex.ATTRIBUTES if a.key == key)
+    return next(a for a in word_tables().attributes if a.key == key)
 
 
 def _words(phrase):
     return {lang: " ".join(t.word for t in tokens) for lang, tokens in phrase.items()}
+
+
+def _entry_lines(text):
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_every_word_table_is_package_data_with_one_entry_a_line():
+    folder = files("xlprobe.data.synthetic") / "words"
+    tables = word_tables()
+    names = [f.name for f in dataclasses.fields(tables)]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.txt" for name in names)
+    for name in names:
+        lines = _entry_lines((folder / f"{name}.txt").read_text(encoding="utf-8"))
+        assert len(getattr(tables, name)) == len(lines) > 0, name
+    assert word_tables() is tables  # parsed once
+    classes = {c for noun in tables.nouns for c in noun.classes}
+    assert len(tables.nouns) >= 300 and classes == set("aftcvpnbk")
+    assert len(tables.transitive) + len(tables.intransitive) >= 120
+    assert {a.polarity for a in tables.attributes} == {None}
+    assert {a.polarity for a in tables.qualities} == {a.polarity for a in tables.emotions} == {0, 1}
+    fish = next(n for n in tables.nouns if n.key == "fish")
+    assert fish.pl["en"] == "fish" and fish.pl["de"] == "Fische"  # an irregular plural as written
+
+
+def test_a_copy_of_the_tables_reads_the_same_and_a_bad_row_names_its_file_and_line(tmp_path):
+    for path in (files("xlprobe.data.synthetic") / "words").iterdir():
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert read_word_tables(tmp_path) == word_tables()
+    nouns = tmp_path / "nouns.txt"
+    lines = nouns.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    lines[first] = "cat|Katze:f|chat:m|gato:m|قطة:f:قطط|a"  # the German plural left out
+    nouns.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"nouns\.txt:{first + 1}: cannot read this nouns row"):
+        read_word_tables(tmp_path)
+    nouns.unlink()
+    with pytest.raises(InputError, match=r"nouns\.txt is missing"):
+        read_word_tables(tmp_path)
 
 
 def test_same_seed_same_corpus_other_seed_other_corpus():
@@ -106,22 +160,22 @@ def test_lexicon_links_inflected_forms_to_inflected_forms(probe):
 def test_noun_phrases_inflect_and_agree():
     cat, dog, house = _noun("cat"), _noun("dog"), _noun("house")
     red, small = _adjective("red"), _adjective("small")
-    np = synthetic._NounPhrase
-    assert _words(synthetic._np(np(cat, "def", True, red))) == {
+    np = NounPhrase
+    assert _words(noun_phrase(np(cat, "def", True, red))) == {
         "en": "the red cats",
         "de": "die roten Katzen",
         "fr": "les chats rouges",
         "es": "los gatos rojos",
         "ar": "القطط الحمراء",
     }
-    assert _words(synthetic._np(np(dog, "indef", False, red), de_case="acc")) == {
+    assert _words(noun_phrase(np(dog, "indef", False, red), de_case="acc")) == {
         "en": "a red dog",
         "de": "einen roten Hund",
         "fr": "un chien rouge",
         "es": "un perro rojo",
         "ar": "كلب أحمر",
     }
-    three_houses = _words(synthetic._np(np(house, "count", True, small, 3), de_case="dat"))
+    three_houses = _words(noun_phrase(np(house, "count", True, small, 3), de_case="dat"))
     assert three_houses == {
         "en": "three small houses",
         "de": "drei kleinen Häusern",
@@ -130,14 +184,14 @@ def test_noun_phrases_inflect_and_agree():
         "ar": "ثلاثة بيوت صغيرة",
     }
     # Arabic number-noun gender polarity: three (feminine) cats, three (masculine) dogs
-    assert _words(synthetic._np(np(cat, "count", True, None, 3)))["ar"] == "ثلاث قطط"
-    assert _words(synthetic._np(np(dog, "count", True, None, 3)))["ar"] == "ثلاثة كلاب"
+    assert _words(noun_phrase(np(cat, "count", True, None, 3)))["ar"] == "ثلاث قطط"
+    assert _words(noun_phrase(np(dog, "count", True, None, 3)))["ar"] == "ثلاثة كلاب"
 
 
 def test_verbs_agree_in_tense_person_and_number(probe):
-    assert lex.arabic_feminine_past("اشترى") == "اشترت"
-    assert lex.arabic_feminine_present("يشتري") == "تشتري"
-    buy = next(v for v in lex.TRANSITIVE if v.key == "buy")
+    assert arabic_feminine_past("اشترى") == "اشترت"
+    assert arabic_feminine_present("يشتري") == "تشتري"
+    buy = next(v for v in word_tables().transitive if v.key == "buy")
     assert buy.en == ("buy", "buys", "bought", "buying")
     assert buy.de == ("kauft", "kaufen", "kaufte", "kauften")
     en = " \n".join(probe.sentences["en"])
@@ -147,27 +201,27 @@ def test_verbs_agree_in_tense_person_and_number(probe):
 
 
 def test_numbers_are_spelled_in_each_language():
-    assert [synthetic._number_en(n) for n in (7, 21, 99)] == ["seven", "twenty-one", "ninety-nine"]
-    assert [synthetic._number_de(n) for n in (1, 21, 77)] == [
+    assert [cardinal_en(n) for n in (7, 21, 99)] == ["seven", "twenty-one", "ninety-nine"]
+    assert [cardinal_de(n) for n in (1, 21, 77)] == [
         "eins",
         "einundzwanzig",
         "siebenundsiebzig",
     ]
-    assert [synthetic._number_fr(n) for n in (21, 71, 80, 91)] == [
+    assert [cardinal_fr(n) for n in (21, 71, 80, 91)] == [
         "vingt-et-un",
         "soixante-et-onze",
         "quatre-vingts",
         "quatre-vingt-onze",
     ]
-    assert [synthetic._number_es(n) for n in (16, 22, 45)] == [
+    assert [cardinal_es(n) for n in (16, 22, 45)] == [
         "dieciséis",
         "veintidós",
         "cuarenta y cinco",
     ]
-    assert synthetic._number_ar(12) == "اثنا_عشر" and synthetic._number_ar(12, "gen") == "اثني_عشر"
-    assert synthetic._number_ar(21, "acc") == "واحدا_وعشرين"
-    assert synthetic._ordinal_ar(21) == "الحادي_والعشرين"
-    assert synthetic._ordinal_fr(5) == "cinquième" and synthetic._ordinal_en(42) == "forty-second"
+    assert cardinal_ar(12) == "اثنا_عشر" and cardinal_ar(12, "gen") == "اثني_عشر"
+    assert cardinal_ar(21, "acc") == "واحدا_وعشرين"
+    assert ordinal_ar(21) == "الحادي_والعشرين"
+    assert ordinal_fr(5) == "cinquième" and ordinal_en(42) == "forty-second"
 
 
 def test_orthography(probe):
@@ -185,7 +239,7 @@ def test_orthography(probe):
 
 def test_sentiment_follows_the_emotion_or_quality_word(probe):
     # the last evaluative word decides ("clean" is also a verb: "did not clean the boat")
-    polarity = {a.en: a.polarity for a in lex.EMOTIONS + lex.QUALITIES}
+    polarity = {a.en: a.polarity for a in word_tables().emotions + word_tables().qualities}
     for sentence, label in zip(probe.sentences["en"], probe.sentiment, strict=True):
         polar = [polarity[w] for w in sentence.split() if w in polarity]
         assert polar and polar[-1] == label, sentence

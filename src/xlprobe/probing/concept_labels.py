@@ -29,7 +29,8 @@ Semantic labels (all that apply):
                      language)``) have one of their dictionary translations among the concept's
                      types of another language.
     ``category:C``   at least ``need`` types map to the same category C in ``categories`` (for
-                     instance the semantic classes of a synthetic world's lexicon).
+                     instance the semantic classes of the synthetic world's words, which the
+                     caller gets from ``xlprobe.data.synthetic.word_categories``).
 
 A concept's kind (:func:`concept_kind`) is ``semantic`` when it has a semantic label, else
 ``lexical`` when it has a lexical label, else ``unlabelled``; concepts with fewer than
@@ -206,68 +207,6 @@ def semantic_labels(
             if count >= math.ceil(min_share * len(types)):
                 labels.append(ConceptLabel("semantic", f"category:{category}", count / len(types)))
     return labels
-
-
-NOUN_CLASSES = {
-    "a": "animal",
-    "f": "food",
-    "t": "thing",
-    "c": "clothing",
-    "v": "vehicle",
-    "p": "place",
-    "n": "nature",
-    "b": "body part",
-    "k": "kin",
-}
-"""Names of the synthetic lexicon's noun class letters (:mod:`xlprobe.data.synthetic_lexicon`)."""
-_DE_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
-
-
-def synthetic_categories() -> dict[str, str]:
-    """Word -> category of the synthetic world's lexicon, in every language: ``attribute`` /
-    ``quality`` / ``emotion`` adjectives (their agreement forms and German declined forms),
-    nouns by their first class (:data:`NOUN_CLASSES`, singular and plural), ``verb``,
-    ``job``, ``time``, ``day``, ``month``, ``manner``, ``first name``, ``surname``, ``city``,
-    ``country`` and ``organization``. A word listed under two categories keeps the first.
-    Only the lexicon's public word lists are read."""
-    from xlprobe.data import synthetic_lexicon as lex
-
-    categories: dict[str, str] = {}
-
-    def add(words, category: str) -> None:
-        for word in words:
-            for part in str(word).replace("/", " ").split():
-                categories.setdefault(part, category)
-
-    for name, adjectives in (
-        ("attribute", lex.ATTRIBUTES),
-        ("quality", lex.QUALITIES),
-        ("emotion", lex.EMOTIONS),
-    ):
-        for a in adjectives:
-            add([a.en, a.de, *a.fr, *a.es, *a.ar], name)
-            add([a.de_stem + ending for ending in _DE_ADJECTIVE_ENDINGS], name)
-    for noun in lex.NOUNS:
-        add([*noun.sg.values(), *noun.pl.values()], NOUN_CLASSES.get(noun.classes[:1], "noun"))
-    for verb in [*lex.TRANSITIVE, *lex.INTRANSITIVE]:
-        add([*verb.en, *verb.de, *verb.fr[:3], *verb.es, *verb.ar], "verb")
-    for name, rows in (
-        ("job", lex.JOBS),
-        ("time", lex.TIMES),
-        ("day", lex.DAYS),
-        ("month", lex.MONTHS),
-        ("manner", lex.MANNERS),
-        ("first name", lex.FIRST_NAMES),
-        ("surname", lex.SURNAMES),
-        ("city", lex.CITIES),
-        ("country", lex.COUNTRIES),
-        ("organization", lex.ORGANIZATIONS),
-    ):
-        for cells in rows:
-            # a last cell of a few lower-case ASCII letters is a tag (gender, tense), not a word
-            tagged = len(cells) > 2 and cells[-1].isascii() and cells[-1].islower()
-            add(cells[:-1] if tagged else cells, name)
-    return categories
 
 
 def label_concept(

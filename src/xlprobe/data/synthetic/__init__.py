@@ -1,0 +1,68 @@
+"""A synthetic multilingual world: parallel en/de/fr/es/ar sentences with known translations.
+
+Sentences are generated from the word tables of :mod:`~xlprobe.data.synthetic.lexicon` (about 300
+nouns in nine semantic classes, adjectives, verbs, numbers 1-99, names, places, times) and nine
+templates: transitive clauses (present, progressive, past; negation), intransitive clauses with
+singular or plural subjects, existentials (``there are seven red cats under the table``),
+possession, questions, subordinate ``because`` clauses (German verb-final), numbers compared or
+called even/odd, work and profession sentences. Each language renders a sentence with its own
+grammar: German case, gender and adjective declension, verb-second inversion; French and
+Spanish gender and number agreement, adjectives after the noun (French ``grand``, ``petit`` ...
+before it), French passé composé with avoir/être and elision (``l' oiseau``, ``n' a pas``);
+Arabic verb-subject order, the article ``ال`` on noun and adjective, verb and adjective
+agreement (non-human plurals take the feminine singular), number-noun gender polarity for 3-10,
+case forms of numbers and the accusative ``-ا`` where the script shows it.
+
+Every word carries a *concept key* (``n:cat``, ``v:buy``, ``num:21``, ``per:Anna``; ``None`` for
+words with no counterpart such as English ``does`` or German ``es gibt``); within one sentence,
+words of two languages with the same key translate each other. That is the ground-truth
+lexicon against which dictionaries are checked: inflected forms link to the forms they were
+generated with (``Katzen`` - ``cats`` - ``chats`` - ``القطط``).
+
+:func:`generate_paraphrases` renders sentences with a fronted time adverbial a second time with
+the adverbial inside the clause (``yesterday Anna bought the apples`` / ``Anna bought the apples
+yesterday``; German ``gestern kaufte Anna die Äpfel`` / ``Anna kaufte gestern die Äpfel``):
+within-language paraphrase pairs, the same words in another order.
+
+Each sentence carries BIO named-entity tags (PER, LOC, ORG) and a sentiment label (1 positive,
+0 negative, from its emotion or evaluative adjective), identical in meaning across languages.
+Everything is deterministic given the seed.
+
+Modules: :mod:`~.lexicon` (the word tables, package data under ``words/``), :mod:`~.numbers`
+and :mod:`~.morphology` (inflection and spelling), :mod:`~.phrases` and :mod:`~.clauses`
+(noun phrases, people, places, verb groups, word order), :mod:`~.templates` (the sentence
+templates), :mod:`~.world` (the corpus, paraphrases and dataset files), :mod:`~.categories`
+(each word's semantic category, for concept labels).
+"""
+
+from xlprobe.data.synthetic.categories import word_categories
+from xlprobe.data.synthetic.lexicon import LANGUAGES
+from xlprobe.data.synthetic.templates import TEMPLATES
+from xlprobe.data.synthetic.tokens import NER_LABELS
+from xlprobe.data.synthetic.world import (
+    SPLITS,
+    WORLD_VERSION,
+    SyntheticCorpus,
+    generate_corpus,
+    generate_paraphrases,
+    is_current_dataset,
+    write_corpus,
+    write_lexicon,
+    write_synthetic_dataset,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "NER_LABELS",
+    "SPLITS",
+    "TEMPLATES",
+    "WORLD_VERSION",
+    "SyntheticCorpus",
+    "generate_corpus",
+    "generate_paraphrases",
+    "is_current_dataset",
+    "word_categories",
+    "write_corpus",
+    "write_lexicon",
+    "write_synthetic_dataset",
+]
