@@ -22,11 +22,10 @@ PAIRS = {"train": ["fr"], "validation": ["fr", "de", "es", "ar"], "test": ["fr",
 def task_dir(tmp_path: Path) -> Path:
     """Only the translation files of the training pair (fr-en) and the zero-shot pairs
     (de-en, es-en, ar-en), in the local reader's layout: no probe.<lang>.txt."""
-    from xlprobe.data.synthetic import write_synthetic_dataset
+    from xlprobe.data.synthetic import WorldSpec, write_synthetic_dataset
 
-    synthetic = write_synthetic_dataset(
-        tmp_path / "synthetic", n_train=32, n_val=24, n_test=24, n_probe=1
-    )
+    spec = WorldSpec(n_train=32, n_val=24, n_test=24, n_probe=1)
+    synthetic = write_synthetic_dataset(tmp_path / "synthetic", spec)
     data = tmp_path / "mt"
     data.mkdir()
     for split, langs in PAIRS.items():

@@ -12,6 +12,7 @@ from xlprobe.data import synthetic
 from xlprobe.data.base import ensure_synthetic
 from xlprobe.data.synthetic import (
     LANGUAGES,
+    WorldSpec,
     generate_corpus,
     is_current_dataset,
     write_synthetic_dataset,
@@ -29,10 +30,9 @@ from xlprobe.data.synthetic.numbers import (
     ordinal_fr,
 )
 from xlprobe.data.synthetic.phrases import NounPhrase, noun_phrase
-from xlprobe.data.synthetic.world import SPLIT_SEED_OFFSETS
 from xlprobe.errors import InputError
 
-PROBE_SEED = SPLIT_SEED_OFFSETS["probe"]
+PROBE_SEED = WorldSpec().split_seed("probe")
 
 
 @pytest.fixture(scope="module")
@@ -251,9 +251,8 @@ def test_unknown_language_is_rejected():
 
 
 def test_dataset_files(tmp_path):
-    out = write_synthetic_dataset(
-        tmp_path / "synthetic", n_train=30, n_val=5, n_test=5, n_probe=10, languages=("en", "ar")
-    )
+    spec = WorldSpec(n_train=30, n_val=5, n_test=5, n_probe=10, languages=("en", "ar"))
+    out = write_synthetic_dataset(tmp_path / "synthetic", spec)
     names = sorted(p.name for p in out.iterdir())
     for split in ("train", "validation", "test", "probe"):
         for lang in ("en", "ar"):
@@ -273,7 +272,8 @@ def test_dataset_files(tmp_path):
 def test_ensure_synthetic_replaces_a_copy_of_another_world_or_size(tmp_path):
     sizes = {"n_train": 6, "n_val": 2, "n_test": 2, "n_probe": 3, "seed": 0}
     out = ensure_synthetic(tmp_path / "synthetic", sizes)
-    assert is_current_dataset(out, **sizes)
+    assert is_current_dataset(out, WorldSpec(**sizes))
+    assert not is_current_dataset(out, WorldSpec(**sizes, languages=("en", "de")))
     (out / "world.json").write_text('{"world_version": 1}', encoding="utf-8")
     (out / "probe.en.txt").write_text("stale\n", encoding="utf-8")
     ensure_synthetic(out, sizes)
@@ -283,6 +283,12 @@ def test_ensure_synthetic_replaces_a_copy_of_another_world_or_size(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
         "synthetic"
     ]
+
+
+def test_a_misspelt_synthetic_size_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match=r"data\.synthetic: unknown key\(s\) \['n_tran'\]"):
+        ensure_synthetic(tmp_path / "synthetic", {"n_tran": 6, "n_probe": 3})
+    assert not (tmp_path / "synthetic").exists()
 
 
 def _moved_prefix(sentence: list[str], paraphrase: list[str]) -> tuple[int, int] | None:

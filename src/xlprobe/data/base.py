@@ -26,7 +26,7 @@ SPLITS = ("train", "validation", "test")
 _PAIR = re.compile(r"[a-z]{2,3}-[a-z]{2,3}")
 
 
-def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, int]) -> Path:
+def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, Any]) -> Path:
     """Write the bundled synthetic corpus into ``out_dir`` unless it is already there.
 
     A copy written by another world version or with other sizes (its ``world.json`` differs)
@@ -34,19 +34,31 @@ def ensure_synthetic(out_dir: str | Path, sizes: Mapping[str, int]) -> Path:
 
     Args:
         out_dir: Target directory (written atomically by the generator).
-        sizes: Keyword arguments of ``write_synthetic_dataset`` (n_train, n_val, n_test,
-            n_probe, seed).
+        sizes: The fields of a :class:`~xlprobe.data.synthetic.WorldSpec` (n_train, n_val,
+            n_test, n_probe, seed, languages), e.g. the ``data.synthetic`` config node.
+
+    Raises:
+        InputError: ``sizes`` has a key that is no field of the spec.
     """
+    import dataclasses
+
     from filelock import FileLock
 
-    from xlprobe.data.synthetic import is_current_dataset, write_synthetic_dataset
+    from xlprobe.data.synthetic import WorldSpec, is_current_dataset, write_synthetic_dataset
 
+    known = {f.name for f in dataclasses.fields(WorldSpec)}
+    unknown = sorted(set(sizes) - known)
+    if unknown:
+        raise InputError(
+            f"data.synthetic: unknown key(s) {unknown}; expected some of {sorted(known)}"
+        )
+    spec = WorldSpec(**sizes)
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(out_dir) + ".lock"):
-        if not is_current_dataset(out_dir, **sizes):
+        if not is_current_dataset(out_dir, spec):
             log.info("Writing the synthetic corpus to %s", out_dir)
-            write_synthetic_dataset(out_dir, **sizes, replace=out_dir.is_dir())
+            write_synthetic_dataset(out_dir, spec, replace=out_dir.is_dir())
     return out_dir
 
 

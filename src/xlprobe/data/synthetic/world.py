@@ -25,7 +25,54 @@ from xlprobe.io import atomic_path
 # Bumped whenever the generated sentences change, so cached corpora and models are rebuilt.
 WORLD_VERSION = 2
 SPLITS: tuple[str, ...] = ("train", "validation", "test", "probe")
-SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1_000_003, "test": 2_000_003, "probe": 3_000_017}
+_SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1_000_003, "test": 2_000_003, "probe": 3_000_017}
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """What a synthetic dataset holds: the sentences per split, the seed and the languages.
+
+    Attributes:
+        n_train: Sentences in the train split.
+        n_val: Sentences in the validation split.
+        n_test: Sentences in the test split.
+        n_probe: Sentences in the probe split.
+        seed: The dataset's seed; each split has its own (:meth:`split_seed`).
+        languages: A subset of :data:`LANGUAGES`, in the order of the corpus columns.
+    """
+
+    n_train: int = 4000
+    n_val: int = 200
+    n_test: int = 200
+    n_probe: int = 2000
+    seed: int = 0
+    languages: tuple[str, ...] = LANGUAGES
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "languages", tuple(self.languages))
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Sentences per split, keyed as :data:`SPLITS`."""
+        return {
+            "train": self.n_train,
+            "validation": self.n_val,
+            "test": self.n_test,
+            "probe": self.n_probe,
+        }
+
+    def split_seed(self, split: str) -> int:
+        """The seed ``split`` is generated with: the dataset's seed plus a fixed offset."""
+        return self.seed + _SPLIT_SEED_OFFSETS[split]
+
+    def stamp(self) -> dict:
+        """The ``world.json`` record: world version, sizes, seed and languages."""
+        return {
+            "world_version": WORLD_VERSION,
+            "sizes": self.sizes,
+            "seed": self.seed,
+            "languages": list(self.languages),
+        }
 
 
 @dataclass
@@ -176,78 +223,46 @@ def write_lexicon(corpus: SyntheticCorpus, out_dir: Path) -> None:
 WORLD_FILE = "world.json"
 
 
-def _world_stamp(sizes: dict[str, int], seed: int, languages: Sequence[str]) -> dict:
-    return {
-        "world_version": WORLD_VERSION,
-        "sizes": sizes,
-        "seed": seed,
-        "languages": list(languages),
-    }
-
-
-def is_current_dataset(
-    out_dir: str | Path,
-    *,
-    n_train: int = 4000,
-    n_val: int = 200,
-    n_test: int = 200,
-    n_probe: int = 2000,
-    seed: int = 0,
-    languages: Sequence[str] = LANGUAGES,
-) -> bool:
-    """Whether ``out_dir`` holds the dataset :func:`write_synthetic_dataset` would write with
-    these arguments (same world version, sizes, seed, languages; read from ``world.json``)."""
+def is_current_dataset(out_dir: str | Path, spec: WorldSpec) -> bool:
+    """Whether ``out_dir`` holds the dataset :func:`write_synthetic_dataset` would write for
+    ``spec`` (same world version, sizes, seed, languages; read from ``world.json``)."""
     path = Path(out_dir) / WORLD_FILE
     if not path.is_file():
         return False
-    sizes = {"train": n_train, "validation": n_val, "test": n_test, "probe": n_probe}
     try:
-        return json.loads(path.read_text(encoding="utf-8")) == _world_stamp(sizes, seed, languages)
+        return json.loads(path.read_text(encoding="utf-8")) == spec.stamp()
     except (OSError, ValueError):
         return False
 
 
-def write_synthetic_dataset(
-    out_dir: str | Path,
-    *,
-    n_train: int = 4000,
-    n_val: int = 200,
-    n_test: int = 200,
-    n_probe: int = 2000,
-    seed: int = 0,
-    languages: Sequence[str] = LANGUAGES,
-    replace: bool = False,
-) -> Path:
-    """Write the train/validation/test/probe splits and the lexicons into ``out_dir``, atomically.
+def write_synthetic_dataset(out_dir: str | Path, spec: WorldSpec, *, replace: bool = False) -> Path:
+    """Write the train/validation/test/probe splits of ``spec`` and the lexicons into
+    ``out_dir``, atomically.
 
-    Each split is generated with its own seed derived from ``seed``, so splits differ while the
-    whole dataset stays deterministic. The lexicon is the one of all splits together.
+    Each split is generated with its own seed (:meth:`WorldSpec.split_seed`), so splits differ
+    while the whole dataset stays deterministic. The lexicon is the one of all splits together.
     ``world.json`` records the world version, sizes, seed and languages.
 
     Args:
+        out_dir: The dataset directory.
+        spec: Sizes, seed and languages.
         replace: Replace an existing ``out_dir`` (one this function wrote before).
 
     Returns:
         ``out_dir`` as a :class:`~pathlib.Path`.
     """
     out_dir = Path(out_dir)
-    sizes = {"train": n_train, "validation": n_val, "test": n_test, "probe": n_probe}
-    combined = SyntheticCorpus(
-        languages=tuple(languages),
-        sentences={lang: [] for lang in languages},
-        ner_tags={lang: [] for lang in languages},
-    )
+    combined = generate_corpus(0, languages=spec.languages)
     with atomic_path(out_dir, replace_dir=replace) as tmp:
         tmp.mkdir(parents=True)
         for split in SPLITS:
             corpus = generate_corpus(
-                sizes[split], seed=seed + SPLIT_SEED_OFFSETS[split], languages=languages
+                spec.sizes[split], seed=spec.split_seed(split), languages=spec.languages
             )
             write_corpus(corpus, tmp, split)
             combined._groups |= corpus._groups
         write_lexicon(combined, tmp)
         (tmp / WORLD_FILE).write_text(
-            json.dumps(_world_stamp(sizes, seed, languages), sort_keys=True) + "\n",
-            encoding="utf-8",
+            json.dumps(spec.stamp(), sort_keys=True) + "\n", encoding="utf-8"
         )
     return out_dir
