@@ -1,17 +1,17 @@
 """A synthetic multilingual world: parallel en/de/fr/es/ar sentences with known translations.
 
-Sentences are generated from the word tables of :mod:`~xlprobe.data.synthetic.lexicon` (about 300
-nouns in nine semantic classes, adjectives, verbs, numbers 1-99, names, places, times) and nine
-templates: transitive clauses (present, progressive, past; negation), intransitive clauses with
-singular or plural subjects, existentials (``there are seven red cats under the table``),
+Sentences are generated from the word tables of :mod:`~xlprobe.data.synthetic.lexicon` (about
+300 nouns in nine semantic classes, adjectives, verbs, numbers 1-99, names, places, times) and
+ten templates: transitive clauses (present, progressive, past; negation), intransitive clauses
+with singular or plural subjects, existentials (``there are seven red cats under the table``),
 possession, questions, subordinate ``because`` clauses (German verb-final), numbers compared or
-called even/odd, work and profession sentences. Each language renders a sentence with its own
-grammar: German case, gender and adjective declension, verb-second inversion; French and
-Spanish gender and number agreement, adjectives after the noun (French ``grand``, ``petit`` ...
-before it), French passé composé with avoir/être and elision (``l' oiseau``, ``n' a pas``);
-Arabic verb-subject order, the article ``ال`` on noun and adjective, verb and adjective
-agreement (non-human plurals take the feminine singular), number-noun gender polarity for 3-10,
-case forms of numbers and the accusative ``-ا`` where the script shows it.
+called even/odd, rankings (ordinals), work and profession sentences. Each language renders a
+sentence with its own grammar: German case, gender and adjective declension, verb-second
+inversion; French and Spanish gender and number agreement, adjectives after the noun (French
+``grand``, ``petit`` ... before it), French passé composé with avoir/être and elision
+(``l' oiseau``, ``n' a pas``); Arabic verb-subject order, the article ``ال`` on noun and adjective,
+verb and adjective agreement (non-human plurals take the feminine singular), number-noun gender
+polarity for 3-10, case forms of numbers and the accusative ``-ا`` where the script shows it.
 
 Every word carries a *concept key* (``n:cat``, ``v:buy``, ``num:21``, ``per:Anna``; ``None`` for
 words with no counterpart such as English ``does`` or German ``es gibt``); within one sentence,
