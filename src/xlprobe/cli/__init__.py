@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xlprobe.errors import InputError
 
-from . import corpus, dictionary, embeddings, experts, langsim, metrics, report, sweep
+from . import corpus, dictionary, embeddings, experts, langsim, metrics, report, sweep, ud
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     langsim.register(groups)
     sweep.register(groups)
     report.register(groups)
+    ud.register(groups)
     return parser
 
 
