@@ -1,4 +1,9 @@
-"""File I/O shared by every module: UTF-8 line reading, output path checks, atomic writes.
+"""File I/O shared by every module: the one reading of text inputs, output path checks, atomic
+writes.
+
+Every text input is read by :func:`read_text` (or :func:`read_text_lines`), so that its rules
+(byte-order mark, line ends, control characters) are made once. :func:`check_outputs` refuses,
+before any work, an output that is an input, holds one or lies inside one.
 
 Writes go to a temporary sibling that is renamed when complete, so no half-written artifact ever
 looks complete. No writer removes what it did not create: an output path that is an existing
@@ -9,19 +14,107 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from xlprobe.errors import InputError
 
+_BOM = "\ufeff"
+# Characters no text input may hold: C0 controls but tab and newline (a lone CR is its own
+# message), DEL, C1 controls, and a byte-order mark after the start of the file.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+_CHARACTER_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL"}
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text(path: str | Path, *, expected: str, allow_empty: bool = False) -> str:
+    """The text of a UTF-8 file, read the one way every text input of xlprobe is read.
+
+    Rules (each violation is an :class:`InputError` naming the file and line):
+
+    * decoding is UTF-8, strict; a byte-order mark at the start is dropped, so it never becomes
+      part of a word or a language code (a UTF-16 file is named as such);
+    * lines end with ``\\n`` or ``\\r\\n`` (returned as ``\\n``); a ``\\r`` at the very end of the
+      file ends the last line; any other ``\\r`` (a lone carriage return inside a line) is an
+      error, as a reader that split there would misalign line-aligned files;
+    * NUL, the other C0 controls (tab excepted: formats use it as a separator), DEL, the C1
+      controls (U+0080-U+009F, e.g. NEL U+0085, the trace of a wrong Windows-1252 conversion)
+      and a byte-order mark after the start (files concatenated with theirs) are errors;
+    * other Unicode separators (U+2028, U+2029) are ordinary characters inside a line.
+
+    Args:
+        path: The file.
+        expected: What the file should contain, for the error message of an empty file.
+        allow_empty: Return the text of an empty (whitespace-only) file instead of failing.
+
+    Returns:
+        The text, every line ending with ``\\n`` except maybe the last.
+
+    Raises:
+        InputError: The file cannot be read, is not UTF-8, breaks a rule above, or is empty
+            (whitespace only) and ``allow_empty`` is false.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
+    if data.startswith(_UTF16_BOMS):
+        raise InputError(
+            "UTF-16 text (it starts with a UTF-16 byte-order mark): re-save the file as UTF-8",
+            path=path,
+            line=1,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = err.object.count(b"\n", 0, err.start) + 1
+        byte = err.object[err.start]
+        raise InputError(
+            f"not UTF-8 text (byte 0x{byte:02x}): re-save the file as UTF-8", path=path, line=line
+        ) from None
+    text = text.replace("\r\n", "\n")
+    if text.endswith("\r"):
+        text = text[:-1] + "\n"
+    if "\r" in text:
+        position = text.index("\r")
+        raise InputError(
+            "carriage return (\\r) inside a line: lines end with \\n or \\r\\n; a lone \\r splits "
+            "a line for some readers and misaligns line-aligned files, remove it",
+            path=path,
+            line=text.count("\n", 0, position) + 1,
+        )
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        start = bad.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        what, why = _describe(bad.group())
+        raise InputError(
+            f"{what} in column {start - line_start + 1} ({why}): remove it",
+            path=path,
+            line=text.count("\n", 0, start) + 1,
+        )
+    if not text.strip() and not allow_empty:
+        raise InputError(f"empty file, expected {expected}", path=path)
+    return text
+
+
+def _describe(char: str) -> tuple[str, str]:
+    """What a character :func:`read_text` refuses is, and why, for its error message."""
+    if char == _BOM:
+        return "byte-order mark (U+FEFF) after the start of the file", "files concatenated?"
+    name = f" ({_CHARACTER_NAMES[char]})" if char in _CHARACTER_NAMES else ""
+    return (
+        f"control character U+{ord(char):04X}{name}",
+        "text inputs hold no control characters but tab and newline",
+    )
+
 
 def read_text_lines(path: str | Path, *, expected: str, allow_empty: bool = False) -> list[str]:
-    """Lines of a UTF-8 text file, without line ends (``\\n``, ``\\r\\n`` or ``\\r``).
-
-    Only these end a line: other Unicode separators (``\\x85``, ``\\u2028``, ...) stay inside
-    it, so line-aligned files keep their alignment.
+    """Lines of a UTF-8 text file (read by :func:`read_text`, whose rules apply), without their
+    line ends.
 
     Args:
         path: The file.
@@ -29,19 +122,9 @@ def read_text_lines(path: str | Path, *, expected: str, allow_empty: bool = Fals
         allow_empty: Return the lines of an empty (whitespace-only) file instead of failing.
 
     Raises:
-        InputError: The file cannot be read, is not UTF-8, or is empty (whitespace only) and
-            ``allow_empty`` is false.
+        InputError: As :func:`read_text`.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
-    except UnicodeDecodeError as err:
-        line = Path(path).read_bytes().count(b"\n", 0, err.start) + 1
-        raise InputError("not UTF-8 text", path=path, line=line) from None
-    if not text.strip() and not allow_empty:
-        raise InputError(f"empty file, expected {expected}", path=path)
-    lines = text.split("\n")
+    lines = read_text(path, expected=expected, allow_empty=allow_empty).split("\n")
     if lines[-1] == "":
         lines.pop()
     return lines
@@ -85,6 +168,91 @@ def check_output_path(
             raise InputError(f"cannot write {named}: directory {parent} is not writable")
         break
     return path
+
+
+PathLike = str | os.PathLike
+
+
+def check_outputs(
+    inputs: Iterable[PathLike | None], outputs: Iterable[tuple[PathLike | None, str]]
+) -> None:
+    """Refuse, before any work, outputs that would overwrite, truncate or hold an input.
+
+    Paths are compared as the files they are, not as spelled: by device and inode after
+    resolving symbolic links, so another spelling (``d/../f``), a symbolic link and a hard link
+    to an input are that input. An output is refused when
+
+    * it is an input (file or directory);
+    * it is an existing directory that contains an input (a command writing there may replace
+      it: ``corpus build --out D`` over sources in ``D``);
+    * it lies inside an input directory (``probe.py from_run=RUN hydra.run.dir=RUN/x``);
+    * it is the same path as an earlier output (``--out X --reverse X``).
+
+    Inputs that do not exist are skipped (their reader names them); ``None`` entries (options
+    not given) are skipped. Call it after :func:`check_output_path`, which refuses outputs
+    that are existing directories for file outputs.
+
+    Args:
+        inputs: Every file and directory the command reads.
+        outputs: ``(path, option)`` of every file or directory the command writes; the option
+            (``--out``, ``hydra.run.dir``) names it in the message.
+
+    Raises:
+        InputError: One line naming the option, its value and the input it would destroy.
+    """
+    existing = [(Path(p), _identity(p)) for p in inputs if p is not None and os.path.exists(p)]
+    written: list[tuple[Path, str, Path]] = []
+    for out, option in outputs:
+        if out is None:
+            continue
+        out = Path(out)
+        named = f"{option}={out}"
+        target = _resolved(out)
+        identity = _identity(out) if os.path.exists(out) else None
+        around = _containers(out)
+        for path, key in existing:
+            if key == identity:
+                raise InputError(
+                    f"{named} is the input {path}: writing it would destroy the input; nothing "
+                    "was written, give another path"
+                )
+            if identity is not None and os.path.isdir(out) and identity in _containers(path):
+                raise InputError(
+                    f"{named} contains the input {path}: writing there could replace it; "
+                    "nothing was written, give a directory that holds no input"
+                )
+            if os.path.isdir(path) and key in around:
+                raise InputError(
+                    f"{named} lies inside the input directory {path}: an input is never "
+                    "written to; nothing was written, give a path outside it"
+                )
+        for earlier, earlier_option, earlier_target in written:
+            if target == earlier_target:
+                raise InputError(
+                    f"{named} is the same path as {earlier_option}={earlier}: give two "
+                    "different paths"
+                )
+        written.append((out, option, target))
+
+
+def _identity(path: PathLike) -> tuple[int, int]:
+    """(device, inode) of what ``path`` names, symbolic links followed."""
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with its directory resolved but not its last component: the directory entry a
+    writer replaces (a writer replaces a symbolic link, not what it points to)."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _containers(path: PathLike) -> set[tuple[int, int]]:
+    """Identities of the existing directories that contain ``path``: the ancestors of the
+    directory entry and of the file it resolves to."""
+    path = Path(path)
+    ancestors = [*_resolved(path).parents, *Path(os.path.realpath(path)).parents]
+    return {_identity(p) for p in dict.fromkeys(ancestors) if p.exists()}
 
 
 @contextlib.contextmanager

@@ -73,6 +73,25 @@ def test_read_skips_blank_lines_and_accepts_crlf(tmp_path):
     assert c.tokens.lang.tolist() == [UNKNOWN_LANG, UNKNOWN_LANG]
 
 
+def test_byte_order_mark_and_trailing_whitespace_are_not_part_of_a_word(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("\ufeffa|||0|||0|||0|||1\nb |||0|||1|||0|||1\t\nc\u00a0|||0 |||2|||0|||2 \n")
+    c = read_clusters(path)
+    assert c.tokens.word.tolist() == ["a", "b", "c"]
+    assert c.word_types() == {1: frozenset({"a", "b"}), 2: frozenset({"c"})}
+
+
+def test_integers_up_to_the_int64_bounds_are_read(tmp_path):
+    """18 digits take the fast path, 19 and more the checked one; both give the same values."""
+    big, low = 2**63 - 1, -(2**63)
+    path = tmp_path / "c.txt"
+    path.write_text(f"a|||{10**17}|||0|||0|||1\nb|||{big}|||0|||00000000000000000000007|||{low}\n")
+    c = read_clusters(path)
+    assert c.tokens.occurrence.tolist() == [10**17, big]
+    assert c.tokens.position.tolist() == [0, 7]
+    assert c.labels.tolist() == [1, low]
+
+
 def test_read_with_sentence_langs(tmp_path):
     path = tmp_path / "joint.txt"
     path.write_text("Haus|||0|||0|||0|||1\nhouse|||0|||1|||0|||1\nبيت|||0|||2|||0|||1\n")
@@ -95,6 +114,10 @@ def test_lang_and_sentence_langs_are_exclusive(tmp_path):
         ("a|||0|||-1|||0|||1", "non-negative integers"),
         ("a|||0|||0|||0|||c1", "integer cluster id"),
         ("|||0|||0|||0|||1", "non-empty word"),
+        (" a|||0|||0|||0|||1", "does not start with whitespace"),
+        ("a|||0|||12345678901234567890|||0|||1", "signed 64-bit range"),
+        ("a|||9223372036854775808|||0|||0|||1", "signed 64-bit range"),
+        ("a|||0|||0|||0|||-9223372036854775809", "signed 64-bit range"),
     ],
 )
 def test_malformed_line_names_file_and_line(tmp_path, bad, expected):
@@ -135,7 +158,7 @@ def test_missing_and_non_utf8_files(tmp_path):
 
 def test_read_sentence_langs(tmp_path):
     path = tmp_path / "langs"
-    path.write_text("en\nde\nar\n")
+    path.write_text("\ufeffen\r\nde \nar\n")
     assert read_sentence_langs(path) == ["en", "de", "ar"]
     path.write_text("en\n\nde\n")
     with pytest.raises(InputError, match="one language code") as err:

@@ -90,6 +90,10 @@ def test_n_best_keeps_top_n_and_ties_in_order():
         ("a\tx\t0.5\n\nb\ty\t0.5\t7\n", 3, "3 tab-separated fields"),
         ("a x\nb\ty\t0.5\n", 2, "2 whitespace-separated words"),
         ("a x\nb y 0.5\n", 2, "2 whitespace-separated words"),
+        ("a\tx\t0.5\n b\ty\t0.5\n", 2, "the source word ' b' starts with whitespace"),
+        ("a\tx\t0.5\nb\t\u00a0y\t0.5\n", 2, "the target word .* starts with whitespace"),
+        ("a\tx\t0.5\nb\t \t0.5\n", 2, "3 tab-separated fields"),
+        ("a\tx\t0.5\nb\ty\x00\t0.5\n", 2, "NUL"),
     ],
 )
 def test_bad_lines_name_file_and_line(tmp_path, content, line, expected):
@@ -98,6 +102,22 @@ def test_bad_lines_name_file_and_line(tmp_path, content, line, expected):
     with pytest.raises(InputError, match=expected) as err:
         read_dictionary(path)
     assert (err.value.path, err.value.line) == (str(path), line)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "\ufeffa\tx\t0.5\na\ty\t0.25\n",
+        "a \tx\t0.5\na\ty \t0.25\t\n",
+        "a\tx\t0.5 \r\na\ty\t0.25\r",
+    ],
+)
+def test_byte_order_mark_and_trailing_whitespace_are_not_part_of_a_word(tmp_path, content):
+    path = tmp_path / "d.tsv"
+    path.write_text(content)
+    assert read_dictionary(path).translations == {"a": [("x", 0.5), ("y", 0.25)]}
+    path.write_text(content.replace("\t0.5", "").replace("\t0.25", "").replace("\t", " "))
+    assert n_best(read_dictionary(path), 2) == {"a": ["x", "y"]}
 
 
 def test_empty_dictionary_file(tmp_path):

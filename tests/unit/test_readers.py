@@ -31,6 +31,23 @@ def test_read_parallel(tmp_path):
     assert read_parallel(src, tgt) == [("le chat", "the cat"), ("un chien", "a dog")]
 
 
+def test_parallel_text_with_byte_order_mark_and_crlf_reads_clean(tmp_path):
+    src = write(tmp_path / "train.fr.txt", "\ufeffle chat\r\nun chien\r\n")
+    tgt = write(tmp_path / "train.en.txt", "the cat\na dog\r")
+    assert read_parallel(src, tgt) == [("le chat", "the cat"), ("un chien", "a dog")]
+
+
+@pytest.mark.parametrize("bad", ["un\rchien", "un\x00chien"])
+def test_lone_carriage_return_or_nul_names_the_line(tmp_path, bad):
+    """A reader splitting at the CR would see three lines against two and misalign the pair."""
+    src = write(tmp_path / "train.fr.txt", f"le chat\n{bad}\n")
+    with pytest.raises(InputError) as err:
+        read_sentences(src)
+    assert (err.value.path, err.value.line) == (str(src), 2)
+    with pytest.raises(InputError, match=r"t\.tsv:2:"):
+        read_labeled(write(tmp_path / "t.tsv", f"good\t1\n{bad}\t0\n"), 2)
+
+
 def test_parallel_length_mismatch_names_both_files(tmp_path):
     src = write(tmp_path / "train.fr.txt", "le chat\nun chien\n")
     tgt = write(tmp_path / "train.en.txt", "the cat\n")

@@ -112,12 +112,23 @@ def source_specs(args: argparse.Namespace) -> list[dict[str, Any]]:
     return specs
 
 
+def _local_inputs(specs: list[dict[str, Any]]) -> list[str]:
+    """The local files and snapshot directories the source specs read."""
+    paths = []
+    for spec in specs:
+        kind, value = next(iter(spec.items()))
+        paths += list(value.values()) if kind == "files" else [value.get("hub_root")]
+    return [path for path in paths if path is not None]
+
+
 def _build(args: argparse.Namespace) -> int:
     from xlprobe.data.probe_corpus import BuildSettings
     from xlprobe.data.probe_sources import build_from_specs
-    from xlprobe.io import check_output_path
+    from xlprobe.io import check_output_path, check_outputs
 
     check_output_path(args.out, option="--out", directory=True)
+    specs = source_specs(args)
+    check_outputs(_local_inputs(specs), [(args.out, "--out")])
     if args.max_tokens < args.min_tokens:
         raise InputError(f"--max-tokens {args.max_tokens} is below --min-tokens {args.min_tokens}")
     settings = BuildSettings(
@@ -128,7 +139,7 @@ def _build(args: argparse.Namespace) -> int:
         max_sentences=args.max_sentences,
         seed=args.seed,
     )
-    manifest = build_from_specs(source_specs(args), settings, args.out, split=args.split)
+    manifest = build_from_specs(specs, settings, args.out, split=args.split)
     for stage in manifest["stages"]:
         dropped = ", ".join(f"{k} {n}" for k, n in stage["dropped"].items() if n)
         print(

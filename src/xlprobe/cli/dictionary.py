@@ -53,7 +53,7 @@ def _build(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from xlprobe.io import atomic_path, check_output_path, read_text_lines
+    from xlprobe.io import atomic_path, check_output_path, check_outputs, read_text_lines
     from xlprobe.probing.alignment import build_dictionaries
     from xlprobe.probing.dictionary import write_dictionary
 
@@ -61,6 +61,7 @@ def _build(args: argparse.Namespace) -> int:
     check_output_path(args.out, option="--out")
     if args.reverse is not None:
         check_output_path(args.reverse, option="--reverse")
+    check_outputs([args.src, args.tgt], [(args.out, "--out"), (args.reverse, "--reverse")])
     expected = "parallel text, one whitespace-tokenized sentence a line"
     src_lines = read_text_lines(args.src, expected=expected)
     tgt_lines = read_text_lines(args.tgt, expected=expected)

@@ -70,13 +70,15 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 def run_calign(args: argparse.Namespace) -> int:
     """Compute CALIGN from files and print it; optionally write the aligned pairs."""
-    from xlprobe.io import check_output_path, write_text_atomic
+    from xlprobe.io import check_output_path, check_outputs, write_text_atomic
     from xlprobe.probing.concepts import read_clusters
     from xlprobe.probing.dictionary import read_ranked
     from xlprobe.probing.metrics import COVERAGE_WARNING, calign
 
     if args.pairs_out:
         check_output_path(args.pairs_out, option="--pairs-out")
+        inputs = [args.src_clusters, args.tgt_clusters, args.dictionary]
+        check_outputs(inputs, [(args.pairs_out, "--pairs-out")])
     result = calign(
         read_clusters(args.src_clusters),
         read_clusters(args.tgt_clusters),

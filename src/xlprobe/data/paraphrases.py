@@ -3,9 +3,9 @@ interventions (Sundar et al., ACL 2025, Sec. 5.3: PAWS-X test, paraphrase pairs 
 
 A file in PAWS-X's schema: columns ``sentence1``, ``sentence2``, ``label`` (1 = paraphrase),
 either the released TSV (``id<TAB>sentence1<TAB>sentence2<TAB>label`` with a header line, no
-quoting) or the Hugging Face parquet (``google-research-datasets/paws-x``, same columns). Only
-pairs labelled 1 are kept; whitespace inside a sentence is normalised to single spaces (the
-probes split words on whitespace).
+quoting; read by :func:`xlprobe.io.read_text`) or the Hugging Face parquet
+(``google-research-datasets/paws-x``, same columns). Only pairs labelled 1 are kept; whitespace
+inside a sentence is normalised to single spaces (the probes split words on whitespace).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 
 from xlprobe.errors import InputError
+from xlprobe.io import read_text_lines
 
 COLUMNS = ("sentence1", "sentence2", "label")
 
@@ -39,11 +40,8 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
             (i + 1, {c: "" if v is None else str(v) for c, v in zip(COLUMNS, row, strict=True)})
             for i, row in enumerate(rows)
         ]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read as UTF-8 text: {err}", path=path) from None
-    reader = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    lines = read_text_lines(path, expected="a PAWS-X TSV (id, sentence1, sentence2, label)")
+    reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(

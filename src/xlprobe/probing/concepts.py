@@ -33,8 +33,11 @@ CLUSTER_LINE_FORMAT = "word|||occurrence|||sentence|||position|||cluster"
 _NON_NEGATIVE = re.compile(r"[0-9]+")
 _INTEGER = re.compile(r"-?[0-9]+")
 # a column of such integers, one a line (the fast path checks a whole column at once)
-_NON_NEGATIVE_COLUMN = re.compile(r"[0-9]+(?:\n[0-9]+)*")
-_INTEGER_COLUMN = re.compile(r"-?[0-9]+(?:\n-?[0-9]+)*")
+# (at most 18 digits, which always fit int64; longer numbers take the checked slow path)
+_NON_NEGATIVE_COLUMN = re.compile(r"[0-9]{1,18}(?:\n[0-9]{1,18})*")
+_INTEGER_COLUMN = re.compile(r"-?[0-9]{1,18}(?:\n-?[0-9]{1,18})*")
+_INT64 = (-(2**63), 2**63 - 1)
+_LEADING_SPACE = re.compile(r"^[^\S\n]", re.MULTILINE)
 UNKNOWN_LANG = "und"
 """Language code (BCP 47 "undetermined") of occurrences read without ``lang`` or
 ``sentence_langs``."""
@@ -203,8 +206,12 @@ def ragged_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def read_sentence_langs(path: str | Path) -> list[str]:
     """Read a languages file: line i (0-based) is the language code of sentence i.
 
+    The file is read by :func:`xlprobe.io.read_text` (a byte-order mark dropped, so it never
+    makes a language of its own); whitespace around a code is dropped.
+
     Raises:
-        InputError: The file is missing, empty, or has a blank line.
+        InputError: The file is missing, empty, has a blank line or a line of several words,
+            or text :func:`~xlprobe.io.read_text` refuses.
     """
     lines = read_text_lines(path, expected="one language code per line")
     langs = []
@@ -226,9 +233,13 @@ def read_clusters(
 ) -> ConceptSet:
     """Read a ConceptX cluster file (``word|||occurrence|||sentence|||position|||cluster``).
 
-    Blank lines are skipped. Occurrence, sentence and position must be non-negative integers,
-    the cluster an integer, each written as plain ASCII digits (a leading ``-`` for the cluster
-    only): ``" 1"``, ``"+1"`` or ``"1_0"`` are malformed lines, not numbers.
+    The file is read by :func:`xlprobe.io.read_text` (a byte-order mark dropped; CR, NUL and
+    other control characters refused). Blank lines are skipped and trailing whitespace of every
+    field is dropped (a word is a whitespace token: ``"Haus "`` is ``"Haus"``); a word that
+    starts with whitespace is an error. Occurrence, sentence and position must be non-negative
+    integers, the cluster an integer, each written as plain ASCII digits (a leading ``-`` for
+    the cluster only) within the signed 64-bit range: ``" 1"``, ``"+1"``, ``"1_0"`` or a
+    20-digit number are malformed lines, not numbers.
 
     Args:
         path: The cluster file (UTF-8).
@@ -241,12 +252,15 @@ def read_clusters(
         The concept set, rows in file order.
 
     Raises:
-        InputError: Unreadable or empty file, a malformed line, or a sentence id with no entry in
-            ``sentence_langs`` (message names the file and line).
+        InputError: Unreadable or empty file, text :func:`~xlprobe.io.read_text` refuses, a
+            malformed line, or a sentence id with no entry in ``sentence_langs`` (message names
+            the file and line).
     """
     if lang is not None and sentence_langs is not None:
         raise ValueError("give either lang or sentence_langs, not both")
-    lines = read_text_lines(path, expected=f"lines '{CLUSTER_LINE_FORMAT}'")
+    lines = [
+        line.rstrip() for line in read_text_lines(path, expected=f"lines '{CLUSTER_LINE_FORMAT}'")
+    ]
     words, occurrence_arr, sentence_arr, position_arr, labels = _parse_cluster_lines(path, lines)
     if sentence_langs is not None:
         known = sentence_arr < len(sentence_langs)
@@ -289,42 +303,41 @@ def write_clusters(concepts: ConceptSet, path: str | Path) -> None:
     write_text_atomic(path, "".join(f"{w}|||{o}|||{s}|||{p}|||{c}\n" for w, o, s, p, c in rows))
 
 
-def _is_blank(line: str) -> bool:
-    return not line or line.isspace()
-
-
 def _non_blank_line_numbers(lines: list[str]) -> list[int]:
-    return [number for number, line in enumerate(lines, start=1) if not _is_blank(line)]
+    return [number for number, line in enumerate(lines, start=1) if line]
 
 
 def _parse_cluster_lines(
     path: str | Path, lines: list[str]
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Columns (words, occurrence, sentence, position, cluster) of the non-blank lines.
+    """Columns (words, occurrence, sentence, position, cluster) of the non-blank lines
+    (``lines`` are right-stripped: blank lines are empty).
 
     Fast path, when no line contains ``||||`` and each has exactly four ``|||`` (then every
     ``|||`` is a separator): split the whole text at once and convert with C-level ``int``.
     Otherwise split each line from the right, raising an InputError at the first bad line.
     """
-    kept = [line for line in lines if not _is_blank(line)]
+    kept = [line for line in lines if line]
     try:
         return _cluster_columns_fast(kept)
     except ValueError:
         pass
     rows = []
     for number, line in enumerate(lines, start=1):
-        if _is_blank(line):
+        if not line:
             continue
-        parts = line.rsplit(SEPARATOR, 4)
+        parts = [part.rstrip() for part in line.rsplit(SEPARATOR, 4)]
         problem = None
         if len(parts) != 5:
             problem = f"5 fields separated by '{SEPARATOR}'"
-        elif not parts[0]:
-            problem = "a non-empty word"
+        elif not parts[0] or parts[0][0].isspace():
+            problem = "a non-empty word that does not start with whitespace"
         elif not all(_is_int(p, allow_negative=False) for p in parts[1:4]):
             problem = "non-negative integers for occurrence, sentence and position"
         elif not _is_int(parts[4], allow_negative=True):
             problem = "an integer cluster id"
+        elif not all(_INT64[0] <= int(p) <= _INT64[1] for p in parts[1:]):
+            problem = f"integers in the signed 64-bit range [{_INT64[0]}, {_INT64[1]}]"
         if problem:
             raise InputError(
                 f"expected '{CLUSTER_LINE_FORMAT}' with {problem}, got {_show(line)}",
@@ -347,11 +360,13 @@ def _cluster_columns_fast(
     if "||||" in text or (separators != 4).any():
         raise ValueError("ambiguous or malformed separators")
     flat = text.replace(SEPARATOR, "\n").split("\n")
-    words = flat[0::5]
+    words = list(map(str.rstrip, flat[0::5]))
     columns = ["\n".join(flat[k::5]) for k in range(1, 5)]
     patterns = (_NON_NEGATIVE_COLUMN,) * 3 + (_INTEGER_COLUMN,)
     if not all(words) or not all(p.fullmatch(c) for p, c in zip(patterns, columns, strict=True)):
-        raise ValueError("empty word, or a field that is not a plain integer")
+        raise ValueError("empty word, or a field that is not a plain integer of <= 18 digits")
+    if _LEADING_SPACE.search("\n".join(words)):
+        raise ValueError("a word starting with whitespace")
     ints = [np.fromiter(map(int, col.split("\n")), dtype=np.int64, count=n) for col in columns]
     return (words, *ints)
 

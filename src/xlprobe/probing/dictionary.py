@@ -7,6 +7,11 @@ Two file formats are read (the format is fixed by the first non-blank line):
 * plain pairs ``src tgt`` separated by whitespace (MUSE style); the rank of a translation is its
   line order, every pair gets probability 1.0.
 
+Files are read by :func:`xlprobe.io.read_text` (a byte-order mark dropped; CR, NUL and other
+control characters refused with file and line). Words are whitespace tokens, so whitespace is
+never part of one: trailing whitespace of a field (and of a line) is dropped, and a TSV word
+that starts with whitespace is an error naming the line.
+
 CALIGN uses the N-best view (Mousi et al., 2024, Sec. 3): the ``n`` most probable translations
 of each source word, ties in file order.
 """
@@ -14,6 +19,7 @@ of each source word, ties in file order.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +35,7 @@ from xlprobe.probing.concepts import factorize, ragged_ranges, sorted_unique
 
 TSV_FORMAT = "src<TAB>tgt<TAB>prob"
 PAIRS_FORMAT = "src tgt"
+_LEADING_SPACE = re.compile(r"^[^\S\n]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -119,11 +126,13 @@ class RankedTranslations:
 def read_dictionary(path: str | Path) -> Dictionary:
     """Read a TSV (``src<TAB>tgt<TAB>prob``) or plain-pairs (``src tgt``) dictionary.
 
-    Blank lines are skipped. A repeated (src, tgt) pair keeps its first line. Translations of
-    each source word are sorted by probability descending, ties in file order.
+    Blank lines are skipped; trailing whitespace of each field is dropped. A repeated
+    (src, tgt) pair keeps its first line. Translations of each source word are sorted by
+    probability descending, ties in file order.
 
     Raises:
-        InputError: Unreadable or empty file, a line with the wrong number of fields, or a
+        InputError: Unreadable or empty file, text :func:`xlprobe.io.read_text` refuses, a line
+            with the wrong number of fields, a TSV word starting with whitespace, or a
             probability that is not a finite non-negative number (names the file and line).
     """
     return read_ranked(path).to_dictionary()
@@ -134,8 +143,11 @@ def read_ranked(path: str | Path) -> RankedTranslations:
 
     Skips building the per-word lists of :class:`Dictionary`: what the metrics CLI uses.
     """
-    lines = read_text_lines(path, expected=f"lines '{TSV_FORMAT}' or '{PAIRS_FORMAT}'")
-    kept = [line for line in lines if line and not line.isspace()]
+    lines = [
+        line.rstrip()
+        for line in read_text_lines(path, expected=f"lines '{TSV_FORMAT}' or '{PAIRS_FORMAT}'")
+    ]
+    kept = [line for line in lines if line]
     tsv = "\t" in kept[0]
     try:
         src, tgt, prob = _tsv_columns(kept) if tsv else _pair_columns(kept)
@@ -150,10 +162,12 @@ def _tsv_columns(kept: list[str]) -> tuple[list[str], list[str], np.ndarray]:
     if (tabs != 2).any():
         raise ValueError("not 3 fields")
     flat = "\t".join(kept).split("\t")
-    src, tgt = flat[0::3], flat[1::3]
+    src, tgt = list(map(str.rstrip, flat[0::3])), list(map(str.rstrip, flat[1::3]))
     prob = np.fromiter(map(float, flat[2::3]), dtype=np.float64, count=len(kept))
     if not (all(src) and all(tgt) and np.isfinite(prob).all() and (prob >= 0).all()):
         raise ValueError("empty word or bad probability")
+    if _LEADING_SPACE.search("\n".join(src)) or _LEADING_SPACE.search("\n".join(tgt)):
+        raise ValueError("a word starting with whitespace")
     return src, tgt, prob
 
 
@@ -170,11 +184,7 @@ def _parse_lines(
 ) -> tuple[list[str], list[str], np.ndarray]:
     """Line-by-line parse that raises an InputError naming the first bad line."""
     parse = _parse_tsv if tsv else _parse_pair
-    rows = [
-        parse(path, number, line)
-        for number, line in enumerate(lines, start=1)
-        if line and not line.isspace()
-    ]
+    rows = [parse(path, number, line) for number, line in enumerate(lines, start=1) if line]
     return [r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows])
 
 
@@ -236,7 +246,7 @@ def n_best(d: Dictionary, n: int, *, words: Iterable[str] | None = None) -> dict
 
 
 def _parse_tsv(path: str | Path, number: int, line: str) -> tuple[str, str, float]:
-    fields = line.split("\t")
+    fields = [field.rstrip() for field in line.split("\t")]
     if len(fields) != 3 or not fields[0] or not fields[1]:
         raise InputError(
             f"expected 3 tab-separated fields '{TSV_FORMAT}' (the file's first line is TSV), "
@@ -244,6 +254,14 @@ def _parse_tsv(path: str | Path, number: int, line: str) -> tuple[str, str, floa
             path=path,
             line=number,
         )
+    for name, word in (("source", fields[0]), ("target", fields[1])):
+        if word[0].isspace():
+            raise InputError(
+                f"the {name} word {word[:80]!r} starts with whitespace: words are whitespace "
+                "tokens, remove it",
+                path=path,
+                line=number,
+            )
     try:
         prob = float(fields[2])
     except ValueError:
