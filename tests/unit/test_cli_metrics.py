@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from xlprobe.cli import main
-from xlprobe.probing.concepts import ConceptSet, write_clusters
-from xlprobe.probing.dictionary import Dictionary, write_dictionary
+from xlprobe.probing.concepts import ConceptSet, read_clusters, write_clusters
+from xlprobe.probing.dictionary import Dictionary, read_ranked, write_dictionary
+from xlprobe.probing.metrics import CALIGN_RULES, calign
 
 ARABIC = ["بيت", "شجرة", "كتاب", "قلم", "باب", "نافذة"]
 ENGLISH = ["house", "tree", "book", "pen", "door", "window"]
@@ -54,7 +55,13 @@ def test_calign_json(capsys, calign_files):
         "dict_coverage": pytest.approx(100 / 3),
         "covered_types": 5,
         "source_types": 15,
-        "params": {"n_best": 10, "theta": 0.8, "min_types": 5, "max_size_diff": 0.4},
+        "params": {
+            "n_best": 10,
+            "theta": 0.8,
+            "min_types": 5,
+            "max_size_diff": 0.4,
+            "rule": "symmetric",
+        },
     }
     assert err == (
         f"xlprobe: warning: {calign_files[2]}: covers only 33.3% of the source word types; "
@@ -82,10 +89,28 @@ def test_calign_options_and_pairs_file(capsys, calign_files, tmp_path):
         "theta": 0.5,
         "min_types": 2,
         "max_size_diff": 0.4,
+        "rule": "symmetric",
     }
     # Concept 3 has 3 types: comparable with neither 6-type target (3/6 < 0.6).
     assert json.loads(out)["eligible"] == 3
     assert pairs.read_text(encoding="utf-8") == f"1\t9\t5/6\t{' '.join(sorted(ARABIC[:5]))}\n"
+
+
+@pytest.mark.parametrize("rule", CALIGN_RULES)
+def test_calign_rule_option(capsys, calign_files, rule):
+    """Concept 1 matches 5 of its 6 types in the 6-type concept 9: aligned at theta 5/6 under
+    the symmetric rule (>=), not under the released one (>)."""
+    argv = ["metrics", "calign", *calign_files, "--json", "--theta", str(5 / 6), "--rule", rule]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    printed = json.loads(out)
+    assert printed["aligned"] == (1 if rule == "symmetric" else 0)
+    assert printed["params"]["rule"] == rule
+    src, tgt, dictionary = calign_files
+    expected = calign(
+        read_clusters(src), read_clusters(tgt), read_ranked(dictionary), theta=5 / 6, rule=rule
+    )
+    assert printed["calign"] == expected.percent
 
 
 def test_calign_summary(capsys, calign_files):

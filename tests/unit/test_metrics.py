@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from xlprobe.probing.concepts import ConceptSet, TokenTable
 from xlprobe.probing.dictionary import Dictionary
 from xlprobe.probing.metrics import (
+    CALIGN_RULES,
     DictionaryCoverage,
     calign,
     colap,
     dictionary_coverage,
     translation_overlap,
 )
+from xlprobe.probing.reference import calign_reference
 
 
 def words(prefix: str, *indices: int) -> list[str]:
@@ -110,7 +113,13 @@ def test_source_aligned_to_two_targets_counts_once_and_percentages():
     assert result.percent == pytest.approx(100 / 3)
     assert result.aligned_ids == (0,)
     assert (result.numerator, result.denominator) == (1, 3)
-    assert result.params == {"n_best": 10, "theta": 0.8, "min_types": 5, "max_size_diff": 0.4}
+    assert result.params == {
+        "n_best": 10,
+        "theta": 0.8,
+        "min_types": 5,
+        "max_size_diff": 0.4,
+        "rule": "symmetric",
+    }
     assert calign(src, tgt, d, n_best=1).pairs == ((0, 0),)
 
 
@@ -165,6 +174,70 @@ def test_overlap_scores_several_thresholds_like_calign():
         assert overlap.score(theta=theta) == calign(src, tgt, d, theta=theta)
     assert overlap.score(theta=0.7).aligned == 2
     assert overlap.score(theta=0.8).aligned == 1
+
+
+@pytest.mark.parametrize(
+    ("n_src", "n_tgt", "matched", "symmetric", "released"),
+    [
+        (10, 10, 8, True, False),  # A/|Cs| = 0.8: >= theta, not > theta
+        (10, 10, 9, True, True),
+        (6, 10, 6, True, False),  # |Cs|/|Ct| = 0.6: >= 1 - 0.4, not > 1 - 0.4
+        (7, 11, 7, True, True),  # 7/11 > 0.6
+        (10, 6, 10, True, True),  # the released ratio has no upper bound ...
+        (10, 3, 10, False, True),  # ... and the target's types are not checked
+        (20, 6, 20, False, True),
+        (5, 5, 5, False, False),  # the source needs more than min_types types in both rules
+        (6, 5, 6, False, True),
+    ],
+)
+def test_released_rule_is_one_sided_and_strict(n_src, n_tgt, matched, symmetric, released):
+    """Cs has n_src types, Ct n_tgt; the first ``matched`` source words translate into Ct."""
+    src = ConceptSet.from_mapping({0: words("s", *range(n_src))})
+    tgt = ConceptSet.from_mapping({0: words("t", *range(n_tgt))})
+    d = Dictionary({f"s{i}": [(f"t{i % n_tgt}", 1.0)] for i in range(matched)})
+    assert calign(src, tgt, d).aligned == int(symmetric)
+    result = calign(src, tgt, d, rule="released")
+    assert result.aligned == int(released)
+    assert result.params["rule"] == "released"
+    assert result.eligible == int(n_src > 5)
+
+
+def test_released_rule_equals_its_reference_on_random_concept_sets():
+    """Sizes around the thresholds, so that the boundaries (A/|Cs| = theta, |Cs|/|Ct| =
+    1 - max_size_diff, |Cs| = min_types) occur."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n_src, n_tgt = rng.integers(1, 40, size=2)
+        src_words = words("s", *range(rng.integers(4, 30)))
+        tgt_words = words("t", *range(rng.integers(4, 30)))
+        src = ConceptSet.from_mapping(
+            {c: rng.choice(src_words, rng.integers(1, 16)).tolist() for c in range(n_src % 9)}
+        )
+        tgt = ConceptSet.from_mapping(
+            {c: rng.choice(tgt_words, rng.integers(1, 16)).tolist() for c in range(n_tgt % 9)}
+        )
+        d = Dictionary(
+            {
+                w: [(str(t), 1.0) for t in rng.choice(tgt_words, rng.integers(1, 4), replace=False)]
+                for w in src_words
+                if rng.random() < 0.8
+            }
+        )
+        kwargs = {
+            "n_best": int(rng.integers(1, 4)),
+            "theta": float(rng.choice([0.0, 0.5, 0.6, 0.75, 0.8, 1.0])),
+            "min_types": int(rng.integers(0, 6)),
+            "max_size_diff": float(rng.choice([0.0, 0.25, 0.4, 0.5, 1.0])),
+        }
+        for rule in CALIGN_RULES:
+            expected = calign_reference(src, tgt, d, **kwargs, rule=rule)
+            assert calign(src, tgt, d, **kwargs, rule=rule) == expected
+
+
+def test_unknown_rule_is_refused():
+    src = ConceptSet.from_mapping({0: ["a"]})
+    with pytest.raises(ValueError, match="symmetric, released"):
+        calign(src, src, Dictionary({}), rule="paper")
 
 
 @pytest.mark.parametrize(

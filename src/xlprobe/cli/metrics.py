@@ -12,6 +12,9 @@ import sys
 
 from xlprobe.cli.arguments import non_negative_int, positive_int, positive_unit_float, unit_float
 
+CALIGN_RULES = ("symmetric", "released")
+"""``xlprobe.probing.metrics.CALIGN_RULES``, repeated so that ``--help`` starts without numpy."""
+
 
 def register(groups: argparse._SubParsersAction) -> None:
     """Add the `metrics` command group to the top-level parser."""
@@ -29,7 +32,10 @@ def register(groups: argparse._SubParsersAction) -> None:
         help="alignment of source concepts to target concepts",
         description="CALIGN: percent of source concepts aligned to some target concept: "
         "both have more than MIN_TYPES word types, sizes within MAX_SIZE_DIFF, and at least "
-        "THETA of the source types have one of their N-best translations in the target concept.",
+        "THETA of the source types have one of their N-best translations in the target concept "
+        "(--rule symmetric, the paper's text). --rule released is the rule of the paper's "
+        "released script alignClusters.py: the source concept has more than MIN_TYPES types, "
+        "|Cs|/|Ct| > 1 - MAX_SIZE_DIFF, and more than THETA of the source types match.",
     )
     p.add_argument("src_clusters", metavar="SRC_CLUSTERS", help="source-language cluster file")
     p.add_argument("tgt_clusters", metavar="TGT_CLUSTERS", help="target-language cluster file")
@@ -41,6 +47,12 @@ def register(groups: argparse._SubParsersAction) -> None:
     p.add_argument("--min-types", type=non_negative_int, default=5, help="types needed (5)")
     p.add_argument(
         "--max-size-diff", type=unit_float, default=0.4, help="relative size difference (0.4)"
+    )
+    p.add_argument(
+        "--rule",
+        choices=CALIGN_RULES,
+        default="symmetric",
+        help="alignment rule: the paper's text (symmetric) or its released script (released)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
@@ -87,6 +99,7 @@ def run_calign(args: argparse.Namespace) -> int:
         theta=args.theta,
         min_types=args.min_types,
         max_size_diff=args.max_size_diff,
+        rule=args.rule,
     )
     if args.pairs_out:
         lines = [

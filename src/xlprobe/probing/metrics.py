@@ -7,7 +7,27 @@ comparable when both have more than ``min_types`` types and
 ``min(|Cs|, |Ct|) / max(|Cs|, |Ct|) >= 1 - max_size_diff``; Cs is aligned to Ct when they are
 comparable and ``A / |Cs| >= theta``.
 ``CALIGN = 100 * #(source concepts aligned to at least one target concept) / #(non-empty source
-concepts)``.
+concepts)``. This is the ``symmetric`` rule, the paper's text (and DESIGN.md).
+
+The ``released`` rule is the one of the script published with the paper
+(``code/alignClusters.py`` of github.com/qcri/multilingual-latent-concepts): Cs and Ct are
+comparable when ``|Cs| > min_types`` (the target's types are not checked) and
+``|Cs| / |Ct| > 1 - max_size_diff`` (one direction only: a target of any smaller size is
+comparable, a larger one up to ``|Cs| / (1 - max_size_diff)`` exclusive); Cs is aligned to Ct
+when comparable and ``A / |Cs| > theta``. Every comparison is strict. Everything else is as in
+the symmetric rule, as the script does it: concepts are the sets of their word types (a word
+occurring several times counts once), A counts source types with at least one n-best
+translation in Ct (once each), |Cs| is the source concept's number of types, and the aligned
+count is the number of source concepts with at least one aligned target (the script's own
+"Aligned Clusters:" line counts every source cluster; the count of source clusters with a
+non-empty target set is meant) over all non-empty source concepts. The script's arguments
+map as top_n_translations = ``n_best``, matching_threshold = ``theta``, types = ``min_types``
+and size_threshold = ``1 - max_size_diff`` (0.6 at the default 0.4). Three details of the
+script are its readers', not the rule's: its n-best are the first N lines of a source word in
+file order (the same translations when the file lists them most probable first, as the
+dictionaries here are); a repeated (source, target) line takes one of the N places there but
+is read once here; a cluster word containing ``|||`` is cut at its first ``|||`` there, read
+whole here.
 
 COLAP(C over languages L): a concept is a multiset of tokens; ``share_l = #tokens of language l
 / #tokens in C``; C overlaps when at least two languages have ``share_l >= theta``.
@@ -20,7 +40,10 @@ evaluated on the non-zero entries only (numpy; no scipy import, so the CLI start
 
 Thresholds are compared exactly: ``theta`` and ``1 - max_size_diff`` are taken as the nearest
 fraction p/q with q <= 10^9 (so 0.8 is 4/5 and 1 - 0.4 is 3/5) and ``a/b >= p/q`` is tested as
-``a*q >= p*b`` in integers. Hence 4/5 >= 0.8 and 6/10 >= 1 - 0.4 hold.
+``a*q >= p*b`` in integers (``>`` likewise). Hence 4/5 >= 0.8 and 6/10 >= 1 - 0.4 hold, and
+4/5 > 0.8 does not. The released script compares floats (``4 / 5 > 0.8``); for thresholds
+written as short decimals (0.8, 0.4) and counts below 10^6 the answers are the same: a/b and
+p/q are then either equal (and so are their floats) or further apart than float rounding.
 
 Dictionary coverage of a pair: ``100 * #{ws in the source words : some wt among the n_best
 translations of ws is a target word} / #(source word types)``, over the word types of the two
@@ -42,6 +65,9 @@ from xlprobe.probing.concepts import ConceptSet, factorize, ragged_ranges, sorte
 from xlprobe.probing.dictionary import Dictionary, RankedTranslations
 
 _MAX_DENOMINATOR = 10**9
+CALIGN_RULES = ("symmetric", "released")
+"""The alignment rules of CALIGN: the paper's text (``symmetric``) and its released script
+(``released``); see the module docstring."""
 COVERAGE_WARNING = 50.0
 """Dictionary coverage (%) below which a CALIGN pair is warned about: most of its source words
 can never be matched, as with a reversed or mismatched dictionary."""
@@ -102,10 +128,12 @@ class CalignResult:
         eligible: Number of source concepts with more than ``min_types`` types.
         pairs: Every aligned (source concept id, target concept id), sorted.
         matched: For each aligned pair, the source words of Cs that have one of their n-best
-            translations in Ct (sorted); ``len(matched[p]) / source_sizes[p[0]] >= theta``.
+            translations in Ct (sorted); ``len(matched[p]) / source_sizes[p[0]] >= theta``
+            (``>`` under the released rule).
         source_sizes: Source concept id -> number of word types |Cs|, for every source concept.
         coverage: The dictionary's coverage of the source words (see the module docstring).
-        params: The settings used: ``n_best``, ``theta``, ``min_types``, ``max_size_diff``.
+        params: The settings used: ``n_best``, ``theta``, ``min_types``, ``max_size_diff``,
+            ``rule``.
     """
 
     percent: float
@@ -116,7 +144,7 @@ class CalignResult:
     matched: dict[tuple[int, int], tuple[str, ...]]
     source_sizes: dict[int, int]
     coverage: DictionaryCoverage
-    params: dict[str, float | int]
+    params: dict[str, float | int | str]
 
     @property
     def numerator(self) -> int:
@@ -259,9 +287,16 @@ class TranslationOverlap:
     coverage: DictionaryCoverage
 
     def score(
-        self, *, theta: float = 0.8, min_types: int = 5, max_size_diff: float = 0.4
+        self,
+        *,
+        theta: float = 0.8,
+        min_types: int = 5,
+        max_size_diff: float = 0.4,
+        rule: str = "symmetric",
     ) -> CalignResult:
-        """CALIGN for one setting of the thresholds (see the module docstring)."""
+        """CALIGN for one setting of the thresholds and one rule (see the module docstring)."""
+        if rule not in CALIGN_RULES:
+            raise ValueError(f"rule must be one of {', '.join(CALIGN_RULES)}, got {rule!r}")
         if not 0 <= theta <= 1:
             raise ValueError(f"theta must be in [0, 1], got {theta}")
         if not 0 <= max_size_diff <= 1:
@@ -272,12 +307,16 @@ class TranslationOverlap:
         ratio = 1 - threshold_fraction(max_size_diff)
         ns = self.source_sizes[:, None]
         nt = self.target_sizes[None, :]
-        comparable = (
-            (ns > min_types)
-            & (nt > min_types)
-            & (np.minimum(ns, nt) * ratio.denominator >= ratio.numerator * np.maximum(ns, nt))
-        )
-        aligned = comparable & (self.counts * th.denominator >= th.numerator * ns)
+        if rule == "symmetric":
+            comparable = (
+                (ns > min_types)
+                & (nt > min_types)
+                & (np.minimum(ns, nt) * ratio.denominator >= ratio.numerator * np.maximum(ns, nt))
+            )
+            aligned = comparable & (self.counts * th.denominator >= th.numerator * ns)
+        else:
+            comparable = (ns > min_types) & (ns * ratio.denominator > ratio.numerator * nt)
+            aligned = comparable & (self.counts * th.denominator > th.numerator * ns)
         si, ti = np.nonzero(aligned)
         pairs = tuple(zip(self.source_ids[si].tolist(), self.target_ids[ti].tolist(), strict=True))
         n_aligned = int(aligned.any(axis=1).sum())
@@ -298,6 +337,7 @@ class TranslationOverlap:
                 "theta": theta,
                 "min_types": min_types,
                 "max_size_diff": max_size_diff,
+                "rule": rule,
             },
         )
 
@@ -416,6 +456,7 @@ def calign(
     theta: float = 0.8,
     min_types: int = 5,
     max_size_diff: float = 0.4,
+    rule: str = "symmetric",
 ) -> CalignResult:
     """CALIGN(src, tgt) in percent (Mousi et al., 2024, Sec. 3); see the module docstring.
 
@@ -424,15 +465,20 @@ def calign(
         tgt: Target concepts.
         dictionary: Source -> target translation dictionary (or its column view).
         n_best: Translations considered per source word (the N most probable).
-        theta: Minimum fraction A/|Cs| of matched source types for alignment.
-        min_types: Both concepts need MORE than this many types to be comparable.
-        max_size_diff: Comparable only if min/max of the type counts >= 1 - max_size_diff.
+        theta: Minimum fraction A/|Cs| of matched source types for alignment (``>=``;
+            ``>`` under the released rule).
+        min_types: Both concepts need MORE than this many types to be comparable (the source
+            concept only, under the released rule).
+        max_size_diff: Comparable only if min/max of the type counts >= 1 - max_size_diff
+            (``|Cs| / |Ct| > 1 - max_size_diff`` under the released rule).
+        rule: ``symmetric`` (the paper's text) or ``released`` (the paper's released script
+            ``alignClusters.py``, exactly; see the module docstring).
 
     Returns:
         The percentage, numerator/denominator, aligned pairs and their matched words.
     """
     overlap = translation_overlap(src, tgt, dictionary, n_best=n_best)
-    return overlap.score(theta=theta, min_types=min_types, max_size_diff=max_size_diff)
+    return overlap.score(theta=theta, min_types=min_types, max_size_diff=max_size_diff, rule=rule)
 
 
 def colap(concepts: ConceptSet, *, theta: float = 0.3) -> ColapResult:

@@ -1,9 +1,11 @@
 """Readable, slow reference implementations of CALIGN and COLAP.
 
 Straight loops over concept pairs that follow the definitions in DESIGN.md ("Metric
-definitions") word for word (Mousi et al., ACL 2024, Sec. 3). They exist to cross-check the
-vectorized :func:`xlprobe.probing.metrics.calign` / :func:`~xlprobe.probing.metrics.colap`
-(property tests) and as the baseline of ``benchmarks/bench_metrics.py``; use those instead.
+definitions") word for word (Mousi et al., ACL 2024, Sec. 3), and for CALIGN's ``released``
+rule the rule of the paper's released script ``alignClusters.py`` as
+:mod:`xlprobe.probing.metrics` states it. They exist to cross-check the vectorized
+:func:`xlprobe.probing.metrics.calign` / :func:`~xlprobe.probing.metrics.colap` (property
+tests) and as the baseline of ``benchmarks/bench_metrics.py``; use those instead.
 """
 
 from __future__ import annotations
@@ -31,8 +33,15 @@ def calign_reference(
     theta: float = 0.8,
     min_types: int = 5,
     max_size_diff: float = 0.4,
+    rule: str = "symmetric",
 ) -> CalignResult:
-    """CALIGN by a loop over every (Cs, Ct) pair; same result as ``metrics.calign``."""
+    """CALIGN by a loop over every (Cs, Ct) pair; same result as ``metrics.calign``.
+
+    ``symmetric``: both concepts have more than ``min_types`` types, min/max of their sizes is
+    at least ``1 - max_size_diff``, and A/|Cs| is at least ``theta``. ``released``: the source
+    concept has more than ``min_types`` types, |Cs|/|Ct| is above ``1 - max_size_diff``, and
+    A/|Cs| is above ``theta``.
+    """
     best = n_best_view(dictionary, n_best)
     th = threshold_fraction(theta)
     ratio = 1 - threshold_fraction(max_size_diff)
@@ -42,8 +51,13 @@ def calign_reference(
     matched = {}
     for cs, source_words in source.items():
         for ct, target_words in target.items():
-            small, large = sorted((len(source_words), len(target_words)))
-            comparable = small > min_types and Fraction(small, large) >= ratio
+            n_s, n_t = len(source_words), len(target_words)
+            if rule == "symmetric":
+                comparable = (
+                    min(n_s, n_t) > min_types and Fraction(min(n_s, n_t), max(n_s, n_t)) >= ratio
+                )
+            else:
+                comparable = n_s > min_types and Fraction(n_s, n_t) > ratio
             if not comparable:
                 continue
             words = tuple(
@@ -51,7 +65,8 @@ def calign_reference(
                     ws for ws in source_words if any(wt in target_words for wt in best.get(ws, []))
                 )
             )
-            if Fraction(len(words), len(source_words)) >= th:
+            share = Fraction(len(words), n_s)
+            if share >= th if rule == "symmetric" else share > th:
                 pairs.append((cs, ct))
                 matched[(cs, ct)] = words
     aligned = len({cs for cs, _ in pairs})
@@ -72,6 +87,7 @@ def calign_reference(
             "theta": theta,
             "min_types": min_types,
             "max_size_diff": max_size_diff,
+            "rule": rule,
         },
     )
 
