@@ -18,8 +18,6 @@ and tokenized. Checked, in order:
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,10 +26,6 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from xlprobe.errors import InputError
-
-BACKEND_MODULES = {"cuml": "cuml", "faiss": "faiss", "sklearn": "sklearn"}
-LAYER_KEYS = ("num_hidden_layers", "num_layers", "n_layer")
-ENCODER_ONLY_ARCHS = ("bert", "xlmr")
 
 
 def preflight(cfg: DictConfig, *, for_training: bool) -> None:
@@ -53,13 +47,19 @@ def preflight(cfg: DictConfig, *, for_training: bool) -> None:
     check_task_model(cfg)
     check_data_languages(cfg)
     if probes(cfg, for_training=for_training):
-        from xlprobe.probe_run import _probe_values
-        from xlprobe.probing.pipeline import ProbeSettings
-
-        settings = ProbeSettings.from_dict(_probe_values(cfg))
+        settings = config_probe_settings(cfg)
         check_backend(settings.backend)
         check_layers(cfg.model, settings.layers)
         check_probe_corpus(cfg, settings.languages, settings.pivot, settings.k)
+
+
+def config_probe_settings(cfg: DictConfig):
+    """The run's :class:`~xlprobe.probing.settings.ProbeSettings` (``probe`` node, ``lang.probe``,
+    ``lang.pivot``)."""
+    from xlprobe.probing.settings import probe_settings
+
+    node = OmegaConf.to_container(cfg.probe, resolve=True)
+    return probe_settings(node, list(cfg.lang.probe), cfg.lang.pivot)
 
 
 def probes(cfg: DictConfig, *, for_training: bool) -> bool:
@@ -100,11 +100,16 @@ def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
 
 
 def check_task_model(cfg: DictConfig) -> None:
-    """A task that generates text (``task.head=seq2seq``) has an encoder-decoder model."""
-    if cfg.task.head == "seq2seq" and cfg.model.get("arch") in ENCODER_ONLY_ARCHS:
+    """The model config is valid, and a task that generates text (``task.head=seq2seq``) has a
+    model of a family that generates (its adapter says; a ``model=hf`` model's family is known
+    from a local ``config.json``, else checked when it loads)."""
+    from xlprobe.models import model_spec
+
+    adapter = model_spec(cfg.model).adapter()
+    if cfg.task.head == "seq2seq" and adapter is not None and not adapter.generates:
         raise InputError(
-            f"task={cfg.task.name} generates text and needs an encoder-decoder model "
-            f"(model=mt5 or model=tiny_mt5); model.arch={cfg.model.arch} is encoder-only"
+            f"task={cfg.task.name} generates text and needs an encoder-decoder or decoder-only "
+            f"model (model=mt5 or model=tiny_mt5); model.family={adapter.name} is encoder-only"
         )
 
 
@@ -158,45 +163,22 @@ def check_backend(backend: str) -> None:
     """The K-means backend resolves and its library is importable."""
     from xlprobe.probing.cluster import resolve_backend
 
-    concrete = resolve_backend(backend)
-    if importlib.util.find_spec(BACKEND_MODULES[concrete]) is None:
-        raise InputError(
-            f"probe.backend={backend}: the {concrete} backend's library is not installed; "
-            "use cluster=faiss (the CPU default) or install it"
-        )
-
-
-def model_layers(model_cfg: DictConfig) -> int | None:
-    """The number of layers of the configured model when the config tells without loading
-    it: a local directory's ``config.json``, or ``model.tiny.num_layers``; else ``None``."""
-    name = model_cfg.get("name_or_path")
-    if not name:
-        tiny = model_cfg.get("tiny")
-        return int(tiny.num_layers) if tiny is not None and "num_layers" in tiny else None
-    config = Path(name) / "config.json"
-    if not config.is_file():
-        return None
-    try:
-        values = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise InputError(
-            f"model.name_or_path: unreadable config.json ({err})", path=config
-        ) from None
-    return next((int(values[key]) for key in LAYER_KEYS if key in values), None)
+    resolve_backend(backend)
 
 
 def check_layers(model_cfg: DictConfig, layers: Sequence[int] | None) -> None:
-    """``probe.layers`` lie in ``0..L`` (0 = embeddings) for a model of ``L`` layers."""
+    """``probe.layers`` lie in ``0..L`` (0 = embeddings) for a model of ``L`` layers (when the
+    config tells L without loading the model: a local ``config.json`` or the tiny sizes)."""
+    from xlprobe.models import model_spec
+
     if layers is None:
         return
-    negative = [layer for layer in layers if layer < 0]
-    if negative:
-        raise InputError(f"probe.layers={list(layers)}: layers are 0 (embeddings) or more")
-    count = model_layers(model_cfg)
+    spec = model_spec(model_cfg)
+    count = spec.num_layers()
     if count is not None and max(layers) > count:
         raise InputError(
-            f"probe.layers={list(layers)}: the model ({model_cfg.get('name_or_path') or 'tiny'}) "
-            f"has {count} layers, so layers run from 0 (embeddings) to {count}"
+            f"probe.layers={list(layers)}: the model ({spec.name_or_path or 'tiny'}) has "
+            f"{count} layers, so layers run from 0 (embeddings) to {count}"
         )
 
 
@@ -213,7 +195,7 @@ def check_probe_corpus(
     if data.get("source") == "synthetic" and str(corpus["dir"]) == str(data.get("local_dir")):
         return  # the synthetic corpus is generated with its probe split
     if corpus_exists(corpus, wanted):
-        from xlprobe.probing.pipeline import ProbeCorpus
+        from xlprobe.data.corpus import ProbeCorpus
 
         try:
             loaded = ProbeCorpus.from_dir(

@@ -14,16 +14,10 @@ from xlprobe.errors import InputError
 from xlprobe.utils.runtime import get_metric_value, task_wrapper
 
 if TYPE_CHECKING:
-    from xlprobe.probing.pipeline import LanguageRoles
+    from xlprobe.probing.plan import LanguageRoles
     from xlprobe.probing.report import ProbeReport
 
 log = logging.getLogger(__name__)
-
-RESCORABLE = ("calign", "colap", "dictionaries", "n_examples")
-"""Probe settings that re-scoring may change; everything else needs new clusters."""
-RECLUSTERABLE = ("k", "types_per_concept", "backend", "init", "n_iter", "seed", "n_seeds")
-"""Probe settings that re-clustering a run's kept activations may change (with the
-RESCORABLE ones); the others need a new extraction, i.e. the model."""
 
 
 def rescored_keys(overrides: Sequence[str]) -> list[str]:
@@ -45,14 +39,17 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    from xlprobe.probing.settings import ProbeSettings
+
+    changeable = (*rescorable(), *ProbeSettings.RECLUSTERABLE)
     keys = []
     for override in OverridesParser.create().parse_overrides(list(overrides)):
         key = override.key_or_group
         if key != "probe" and not key.startswith("probe."):
             continue
         sub = key.removeprefix("probe").removeprefix(".")
-        if sub.split(".")[0] not in RESCORABLE + RECLUSTERABLE:
-            names = ", ".join(f"probe.{name}" for name in RESCORABLE + RECLUSTERABLE)
+        if sub.split(".")[0] not in changeable:
+            names = ", ".join(f"probe.{name}" for name in changeable)
             raise InputError(
                 f"{override.input_line}: from_run re-scores the run's cached clusters or "
                 f"re-clusters its kept activations and can change only {names}; probe the "
@@ -62,11 +59,12 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
     return keys
 
 
-def _probe_values(cfg: DictConfig) -> dict[str, Any]:
-    values = OmegaConf.to_container(cfg.probe, resolve=True)
-    for key in ("enabled", "every_n_epochs", "probe_base", "corpus"):
-        values.pop(key, None)
-    return {**values, "languages": list(cfg.lang.probe), "pivot": cfg.lang.pivot}
+def rescorable() -> tuple[str, ...]:
+    """Probe settings re-scoring may change: the core ones and every probe plug-in's."""
+    from xlprobe.probing.probes import probes
+    from xlprobe.probing.settings import ProbeSettings
+
+    return (*ProbeSettings.RESCORABLE, *(key for p in probes() for key in p.rescorable))
 
 
 def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
@@ -95,11 +93,13 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
 def _probe_model(cfg: DictConfig):
     from xlprobe.data.base import ensure_synthetic
     from xlprobe.data.probe_sources import load_probe_corpus
-    from xlprobe.probing.pipeline import LanguageRoles, ProbeRound, ProbeSettings, run_probe
+    from xlprobe.preflight import config_probe_settings
+    from xlprobe.probing.pipeline import run_probe
+    from xlprobe.probing.plan import LanguageRoles, RoundId
     from xlprobe.training import load_task_model
 
     # The corpus is read before the model loads (preflight has checked the options).
-    settings = ProbeSettings.from_dict(_probe_values(cfg))
+    settings = config_probe_settings(cfg)
     if cfg.data.source == "synthetic":
         ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
     corpus = load_probe_corpus(
@@ -114,10 +114,10 @@ def _probe_model(cfg: DictConfig):
             "drop one of them"
         )
     model, tokenizer = load_task_model(cfg)
-    probe_round = ProbeRound(model_state="random_init" if cfg.model.get("random_init") else "base")
+    round_id = RoundId(model_state="random_init" if cfg.model.get("random_init") else "base")
     if cfg.get("ckpt"):
         checkpoint = _load_checkpoint_weights(model, cfg.ckpt)
-        probe_round = ProbeRound(
+        round_id = RoundId(
             int(checkpoint.get("epoch", 0)), int(checkpoint.get("global_step", 0)), "finetuned"
         )
     probe_dir = Path(cfg.paths.output_dir) / "probe"
@@ -128,7 +128,7 @@ def _probe_model(cfg: DictConfig):
         corpus,
         settings,
         probe_dir=probe_dir,
-        probe_round=probe_round,
+        round_id=round_id,
         roles=roles,
     )
     return report, roles
@@ -136,10 +136,12 @@ def _probe_model(cfg: DictConfig):
 
 def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
     """Re-score the run ``cfg.from_run`` with the settings in its manifest, changing only those
-    the command line names (:func:`rescored_keys`). A cluster setting among them
-    (RECLUSTERABLE: ``probe.k``, ``probe.seed``, ``probe.n_seeds``, ...) re-clusters the run's
-    kept activations into this run's ``probe/`` (:func:`~xlprobe.probing.pipeline.recluster`;
-    one-line InputError for a run made without ``probe.keep_activations``).
+    the command line names (:func:`rescored_keys`), into this run's ``probe/``. A cluster
+    setting among them (``ProbeSettings.RECLUSTERABLE``: ``probe.k``, ``probe.seed``,
+    ``probe.n_seeds``, ...) re-clusters the run's kept activations
+    (:func:`~xlprobe.probing.pipeline.recluster`; one-line InputError for a run made without
+    ``probe.keep_activations``); otherwise the run's clusters are re-scored where they are
+    (:func:`~xlprobe.probing.pipeline.rescore`).
 
     Returns:
         The report over every cached round, and the run's training / zero-shot languages (from
@@ -147,13 +149,17 @@ def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
     """
     from hydra.core.hydra_config import HydraConfig
 
-    from xlprobe.probing.pipeline import LanguageRoles, read_roles, recluster, rescore
+    from xlprobe.probing.pipeline import recluster, rescore
+    from xlprobe.probing.plan import LanguageRoles
+    from xlprobe.probing.probe_dir import ProbeDir
+    from xlprobe.probing.settings import ProbeSettings
 
     overrides = HydraConfig.get().overrides.task if HydraConfig.initialized() else []
+    absent = object()
     changes: dict[str, Any] = {}
     for key in rescored_keys(overrides):
-        value = OmegaConf.select(cfg.probe, key)
-        if value is None:
+        value = OmegaConf.select(cfg.probe, key, default=absent)
+        if value is absent:
             continue
         *parents, leaf = key.split(".")
         node = changes
@@ -162,21 +168,22 @@ def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
         node[leaf] = (
             OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
         )
-    probe_dir = Path(cfg.from_run) / "probe"
-    if set(changes) & set(RECLUSTERABLE):
+    source = ProbeDir(Path(cfg.from_run) / "probe")
+    target = ProbeDir(Path(cfg.paths.output_dir) / "probe")
+    if set(changes) & set(ProbeSettings.RECLUSTERABLE):
         log.info("Re-clustering %s's kept activations, changed: %s", cfg.from_run, changes)
-        report = recluster(probe_dir, Path(cfg.paths.output_dir) / "probe", changes)
+        report = recluster(source, target, changes)
     else:
         log.info(
             "Re-scoring %s with the run's settings, changed: %s", cfg.from_run, changes or "none"
         )
-        report = rescore(probe_dir, changes)
-    roles = read_roles(probe_dir)
+        report = rescore(source, changes, target=target)
+    roles = source.manifest().roles
     if roles is None:
         log.warning(
             "%s records no training / zero-shot languages (a run from an older xlprobe): the "
             "plots use lang.train and lang.zero_shot of this config",
-            probe_dir,
+            source.path,
         )
         roles = LanguageRoles(train=tuple(cfg.lang.train), zero_shot=tuple(cfg.lang.zero_shot))
     return report, roles
@@ -200,15 +207,7 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     preflight(cfg, for_training=False)
     report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
-    # a re-scored run's clusters stay in the source run (a re-clustered one has its own probe/)
-    rescored = cfg.get("from_run") and not (out / "probe").is_dir()
-    write_outputs(
-        report,
-        out,
-        train_langs=roles.train,
-        zero_shot_langs=roles.zero_shot,
-        probe_dir=Path(cfg.from_run) / "probe" if rescored else None,
-    )
+    write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)
     loggers = instantiate_loggers(cfg.get("logger"))
     log_config(cfg, loggers)
     for row_epoch in report.epochs():

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
-from xlprobe.probing.report import PLAIN, ROW_KEY_COLUMNS
+from xlprobe.probing.report import KEY_FIELDS, PLAIN
 
 METRICS_CSV = Path("csv") / "metrics.csv"
 REPORT_CSV = "probe_report.csv"
@@ -36,7 +36,7 @@ CONFIG = Path(".hydra") / "config.yaml"
 HYDRA = Path(".hydra") / "hydra.yaml"
 # identity columns of a row in the long table (besides the swept overrides): kind, metric, then
 # the rest of a probe_report.csv row's key
-ROW_COLUMNS = ("kind", "metric", *(c for c in ROW_KEY_COLUMNS if c != "metric"))
+ROW_COLUMNS = ("kind", "metric", *(c for c in KEY_FIELDS if c != "metric"))
 # columns of probe_report.csv summarised like `value` (mean over seeds) when present
 CARRIED_COLUMNS = ("sd", "ci_low", "ci_high")
 SEED_KEYS = ("seed",)

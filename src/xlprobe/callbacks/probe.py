@@ -7,7 +7,7 @@ task metrics sit beside its probe values). Only global rank 0 probes; the other 
 it (up to the DDP timeout) and stop with rank 0's message if its probe fails. Its history is
 part of the checkpoint, so a resumed run continues the curves without
 duplicates; the checkpoint also names the run's probe directory, from which a resumed run copies
-the earlier rounds into its own (:func:`~xlprobe.probing.pipeline.import_rounds`), so that
+the earlier rounds into its own (:meth:`~xlprobe.probing.probe_dir.ProbeDir.import_rounds`), so that
 ``from_run`` on the resumed run re-scores every round, base model included.
 """
 
@@ -20,18 +20,14 @@ from typing import Any
 
 import lightning as L
 
+from xlprobe.data.corpus import ProbeCorpus
 from xlprobe.errors import InputError
 from xlprobe.probing.cluster import resolve_backend
-from xlprobe.probing.pipeline import (
-    MANIFEST,
-    LanguageRoles,
-    ProbeCorpus,
-    ProbeRound,
-    ProbeSettings,
-    import_rounds,
-    run_probe,
-)
+from xlprobe.probing.pipeline import run_probe
+from xlprobe.probing.plan import LanguageRoles, RoundId
+from xlprobe.probing.probe_dir import ProbeDir
 from xlprobe.probing.report import ProbeReport
+from xlprobe.probing.settings import probe_settings
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +85,7 @@ class ConceptProbeCallback(L.Callback):
 
     Args:
         settings: Probe settings as nested dicts (the resolved ``probe`` config), see
-            :meth:`~xlprobe.probing.pipeline.ProbeSettings.from_dict`; ``enabled``,
+            :func:`~xlprobe.probing.settings.probe_settings`; its run keys ``enabled``,
             ``every_n_epochs``, ``probe_base`` and ``corpus`` are read here.
         languages: Probed languages (besides the pivot).
         pivot: Pivot language.
@@ -111,13 +107,11 @@ class ConceptProbeCallback(L.Callback):
         output_dir: str | Path,
     ) -> None:
         values = dict(settings)
-        self.enabled = bool(values.pop("enabled", True))
-        self.every_n_epochs = int(values.pop("every_n_epochs", 1))
-        self.probe_base = bool(values.pop("probe_base", True))
-        corpus = dict(values.pop("corpus"))
-        self.settings = ProbeSettings.from_dict(
-            {**values, "languages": tuple(languages), "pivot": pivot}
-        )
+        self.enabled = bool(values.get("enabled", True))
+        self.every_n_epochs = int(values.get("every_n_epochs", 1))
+        self.probe_base = bool(values.get("probe_base", True))
+        corpus = dict(values["corpus"])
+        self.settings = probe_settings(values, languages, pivot)
         if self.enabled:
             resolve_backend(self.settings.backend)
         self.corpus = corpus
@@ -139,7 +133,7 @@ class ConceptProbeCallback(L.Callback):
         return {
             "history": self.history.to_records(),
             "task_metrics": list(self.task_metrics),
-            "probe_dir": str(self.probe_dir.resolve()),
+            "probe_dir": str(self.probe_dir.path.resolve()),
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -149,8 +143,8 @@ class ConceptProbeCallback(L.Callback):
         self._resumed_probe_dir = Path(probe_dir) if probe_dir else None
 
     @property
-    def probe_dir(self) -> Path:
-        return self.output_dir / "probe"
+    def probe_dir(self) -> ProbeDir:
+        return ProbeDir(self.output_dir / "probe")
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if self.enabled and stage == "fit":
@@ -167,22 +161,23 @@ class ConceptProbeCallback(L.Callback):
         if self.enabled and trainer.is_global_zero and self.history.rows:
             self._carry_earlier_rounds(trainer.ckpt_path)
         if self.enabled and self.probe_base and not self.history.select(model_state="base"):
-            self._probe(trainer, pl_module, ProbeRound())
+            self._probe(trainer, pl_module, RoundId())
 
     def _carry_earlier_rounds(self, ckpt_path: str | Path | None) -> None:
         """After a resume, copy the rounds of the checkpoint's history into this run's probe
         directory from the earlier run's: the one the checkpoint names or, if that has moved,
         the one beside the checkpoint (``<run>/checkpoints/x.ckpt`` -> ``<run>/probe``)."""
-        names = {ProbeRound.from_record(vars(r)).name for r in self.history.rows}
+        names = {RoundId.from_record(vars(r)).name for r in self.history.rows}
         candidates = [self._resumed_probe_dir]
         if ckpt_path:
             candidates.append(Path(ckpt_path).resolve().parent.parent / "probe")
-        for source in candidates:
-            if source is None or not (source / MANIFEST).is_file():
+        for path in candidates:
+            source = None if path is None else ProbeDir(path)
+            if source is None or not source.exists():
                 continue
-            if source.resolve() == self.probe_dir.resolve():
+            if source.path.resolve() == self.probe_dir.path.resolve():
                 return
-            copied = import_rounds(source, self.probe_dir, names)
+            copied = self.probe_dir.import_rounds(source, names)
             missing = sorted(names - set(copied))
             logger.info("resumed: copied probe rounds %s from %s", copied, source)
             if missing:
@@ -190,7 +185,7 @@ class ConceptProbeCallback(L.Callback):
                     "resumed: rounds %s are in the checkpoint but not in %s; from_run on this "
                     "run will not re-score them",
                     missing,
-                    source,
+                    source.path,
                 )
             return
         logger.warning(
@@ -205,21 +200,21 @@ class ConceptProbeCallback(L.Callback):
             return
         new = task_metric_records(trainer.callback_metrics, epoch, self.task_metric)
         self.task_metrics = [r for r in self.task_metrics if r["epoch"] != epoch] + new
-        self._probe(trainer, pl_module, ProbeRound(epoch, trainer.global_step, "finetuned"))
+        self._probe(trainer, pl_module, RoundId(epoch, trainer.global_step, "finetuned"))
 
-    def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound):
+    def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, round_id: RoundId):
         """Probe on global rank 0 while the other ranks wait; an error on rank 0 ends every
         rank with rank 0's message (:func:`share_failure`)."""
         error: Exception | None = None
         if trainer.is_global_zero:
             try:
-                self._probe_and_write(trainer, pl_module, probe_round)
+                self._probe_and_write(trainer, pl_module, round_id)
             except Exception as err:
                 error = err
         share_failure(trainer.strategy, error)
 
     def _probe_and_write(
-        self, trainer: L.Trainer, pl_module: L.LightningModule, probe_round: ProbeRound
+        self, trainer: L.Trainer, pl_module: L.LightningModule, round_id: RoundId
     ) -> None:
         from xlprobe.reporting.outputs import write_outputs
 
@@ -229,7 +224,7 @@ class ConceptProbeCallback(L.Callback):
             self._corpus,
             self.settings,
             probe_dir=self.probe_dir,
-            probe_round=probe_round,
+            round_id=round_id,
             roles=self.roles,
         )
         self.history.extend(report)
@@ -239,20 +234,17 @@ class ConceptProbeCallback(L.Callback):
             train_langs=self.roles.train,
             zero_shot_langs=self.roles.zero_shot,
             task_metrics=self.task_metrics,
-            corpus=self._corpus.sentences,
         )
-        self._log(trainer, report, probe_round)
+        self._log(trainer, report, round_id)
 
-    def _log(self, trainer: L.Trainer, report: ProbeReport, probe_round: ProbeRound) -> None:
+    def _log(self, trainer: L.Trainer, report: ProbeReport, round_id: RoundId) -> None:
         from xlprobe.reporting.tables import summary_table
 
-        scalars = report.scalars(probe_round.epoch, probe_round.model_state)
-        logger.info(
-            "concept probe %s\n%s", probe_round.name, summary_table(report, probe_round.epoch)
-        )
+        scalars = report.scalars(round_id.epoch, round_id.model_state)
+        logger.info("concept probe %s\n%s", round_id.name, summary_table(report, round_id.epoch))
         for pl_logger in trainer.loggers:
             pl_logger.log_metrics(
-                {**scalars, "probe/epoch": float(probe_round.epoch)}, step=trainer.global_step
+                {**scalars, "probe/epoch": float(round_id.epoch)}, step=trainer.global_step
             )
             if isinstance(pl_logger, L.pytorch.loggers.WandbLogger):
                 from xlprobe.reporting.wandb_payloads import (
@@ -263,7 +255,7 @@ class ConceptProbeCallback(L.Callback):
 
                 pl_logger.experiment.log(
                     {
-                        **line_plots(self.history, probe_round.epoch),
+                        **line_plots(self.history, round_id.epoch),
                         "probe/examples": examples_table(report),
                         **report_payload(self.output_dir),
                     },

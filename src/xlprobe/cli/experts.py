@@ -114,11 +114,10 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from xlprobe.data.corpus import ProbeCorpus
     from xlprobe.models import OFFLINE_FALLBACKS, load_model, offline_fallback_dir
-    from xlprobe.probing.embedding_probe import EmbeddingSettings
     from xlprobe.probing.expert_probe import ExpertSettings, run_experts
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeSettings
-    from xlprobe.probing.sentence_probe import SentenceSettings
+    from xlprobe.probing.settings import ProbeSettings
 
     settings = ExpertSettings(
         ks=tuple(args.k),
@@ -141,8 +140,10 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             n_seeds=args.n_seeds,
             dictionary_cache=str(args.cache_dir / "dictionaries"),
-            embeddings=EmbeddingSettings(enabled=False),
-            sentence=SentenceSettings(batch_size=args.batch_size),
+            options={
+                "embeddings": {"enabled": False},
+                "sentence": {"batch_size": args.batch_size},
+            },
         )
     paraphrases = _paraphrases(args.paraphrases, args.langs, args.max_sentences, args.seed)
     splits = {

@@ -332,11 +332,12 @@ def load_probe_corpus(
         run_dir: The run directory (``None``: the built corpus is not copied).
 
     Returns:
-        A :class:`~xlprobe.probing.pipeline.ProbeCorpus`.
+        A :class:`~xlprobe.data.corpus.ProbeCorpus` (a built one read from the run's copy when
+        there is one, so the run records its own files).
     """
     from filelock import FileLock
 
-    from xlprobe.probing.pipeline import ProbeCorpus
+    from xlprobe.data.corpus import ProbeCorpus
 
     wanted = [lang for lang in dict.fromkeys(languages) if lang != pivot]
     max_sentences = corpus_cfg.get("max_sentences")
@@ -365,4 +366,5 @@ def load_probe_corpus(
     if run_dir is not None:
         target = Path(run_dir) / RUN_SUBDIR
         shutil.copytree(cached, target, dirs_exist_ok=True)
+        cached = target
     return ProbeCorpus.from_dir(cached, [*wanted, pivot], max_sentences=max_sentences)

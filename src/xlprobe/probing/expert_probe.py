@@ -42,7 +42,7 @@ from xlprobe.io import atomic_path, write_text_atomic
 from xlprobe.probing.report import ProbeReport
 
 if TYPE_CHECKING:
-    from xlprobe.probing.pipeline import ProbeSettings
+    from xlprobe.probing.settings import ProbeSettings
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class ExpertSettings:
 
     Attributes:
         ks: Expert counts to sweep.
-        point: Hook point name (:data:`xlprobe.probing.hooks.HOOK_POINTS`).
+        point: Hook point name of the model's family (:mod:`xlprobe.models.families`).
         pool: Response pooling over a sentence's word positions, ``max`` or ``mean``.
         value: Intervention value, ``mean`` or ``median`` response on the target.
         seed: Seed of the random-unit control (``seed + k``).
@@ -276,7 +276,7 @@ def run_experts(
             ``settings.concept_ks`` also ``probe_report.csv`` (every row of the plain and the
             intervened rounds, told apart by ``condition``) and the rounds' clusters in
             ``probe/``.
-        probe: The :class:`~xlprobe.probing.pipeline.ProbeSettings` of the concept rounds
+        probe: The :class:`~xlprobe.probing.settings.ProbeSettings` of the concept rounds
             (needed with ``settings.concept_ks``; run on ``eval_split``).
         paraphrases: Language -> (sentences, their paraphrases), line-aligned, for the
             paraphrase control (:func:`paraphrase_rows`).
@@ -284,6 +284,7 @@ def run_experts(
     Returns:
         The results (also written).
     """
+    from xlprobe.data.corpus import ProbeCorpus
     from xlprobe.probing.experts import (
         UnitIndex,
         auroc,
@@ -293,7 +294,8 @@ def run_experts(
         write_experts,
     )
     from xlprobe.probing.hooks import hook_point, layer_modules, set_units
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, run_probe
+    from xlprobe.probing.pipeline import run_probe
+    from xlprobe.probing.plan import RoundId
     from xlprobe.probing.retrieval import distinct_rows
     from xlprobe.probing.sentences import unit_responses
 
@@ -370,10 +372,10 @@ def run_experts(
                 with set_units(model, index.by_module(units, values[top[:k]]), read=point.read):
                     post = _space(model, tokenizer, evaluated, pairs, settings)
                     if k in settings.concept_ks:
-                        steered = ProbeRound(condition=f"{condition}-{target}-k{k}")
+                        steered = RoundId(condition=f"{condition}-{target}-k{k}")
                         report = run_probe(
                             model, tokenizer, corpus, probe, probe_dir=probe_dir,
-                            probe_round=steered,
+                            round_id=steered,
                         )  # fmt: skip
                         concepts.extend(report)
                         found = concept_rows(plain, report)
@@ -395,10 +397,11 @@ def _module_widths(model, modules: Mapping[str, int], tokenizer, read: str) -> l
     """Units of each hooked module, read from one tiny forward pass."""
     import torch
 
+    from xlprobe.models.families import family_of
     from xlprobe.probing.hooks import capture
 
     encoded = tokenizer([["a"]], is_split_into_words=True, return_tensors="pt")
-    encoder = model.get_encoder() if model.config.is_encoder_decoder else model
+    encoder = family_of(model).stack(model)
     device = next(model.parameters()).device
     with torch.no_grad(), capture(model, list(modules), read=read) as cache:
         encoder(**{k: v.to(device) for k, v in encoded.items()})

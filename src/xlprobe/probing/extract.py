@@ -22,16 +22,18 @@ import dataclasses
 import json
 import logging
 import sys
+import typing
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
+from xlprobe.options import Options, option
 from xlprobe.probing.concepts import TokenTable
 from xlprobe.probing.store import STORE_FORMAT, ActivationStore, StoreWriter, write_tokens
 
@@ -42,16 +44,17 @@ log = logging.getLogger(__name__)
 
 Aggregation = Literal["last", "first", "mean"]
 Side = Literal["encoder", "decoder"]
-AGGREGATIONS: tuple[str, ...] = ("last", "first", "mean")
+AGGREGATIONS: tuple[str, ...] = typing.get_args(Aggregation)
 _PLAN_CHUNK = 1024
 
 
 @dataclass(frozen=True)
-class ExtractionSettings:
-    """How word-level activations are extracted.
+class ExtractionSettings(Options):
+    """How word-level activations are extracted (``probe.extraction``).
 
     Attributes:
         layers: Layer indices to keep (0 = embeddings, L = last layer); ``None`` keeps all L+1.
+            The probe sets them from ``probe.layers``.
         aggregation: Subword-to-word aggregation: ``last``, ``first`` or ``mean``.
         max_per_type: Occurrences kept per word type (first ones in corpus order).
         max_subwords: Sentences with more subwords than this (special tokens included) are
@@ -59,24 +62,20 @@ class ExtractionSettings:
         batch_size: Sentences per forward pass.
     """
 
-    layers: list[int] | None = None
+    prefix: ClassVar[str] = "probe.extraction"
+
+    layers: tuple[int, ...] | None = option(None, low=0)
     aggregation: Aggregation = "last"
-    max_per_type: int = 10
-    max_subwords: int = 256
-    batch_size: int = 32
+    max_per_type: int = option(10, low=1)
+    max_subwords: int = option(256, low=1)
+    batch_size: int = option(32, low=1)
 
     def __post_init__(self) -> None:
-        if self.aggregation not in AGGREGATIONS:
-            raise InputError(
-                f"aggregation={self.aggregation!r}; expected one of {', '.join(AGGREGATIONS)}"
-            )
-        for name in ("max_per_type", "max_subwords", "batch_size"):
-            if getattr(self, name) < 1:
-                raise InputError(f"{name}={getattr(self, name)}; expected a positive integer")
+        super().__post_init__()
         if self.layers is not None:
-            if not self.layers or min(self.layers) < 0:
-                raise InputError(f"layers={self.layers}; expected non-negative layer indices")
-            object.__setattr__(self, "layers", sorted({int(layer) for layer in self.layers}))
+            if not self.layers:
+                raise InputError(f"{self.prefix}.layers=[]: expected layer indices or null")
+            object.__setattr__(self, "layers", tuple(sorted(set(self.layers))))
 
 
 def aggregate_subwords(
@@ -219,65 +218,29 @@ def masked_mean(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def _forward(model, tokenizer, side: Side, words, source_words, device):
-    """Hidden states (L+1 tensors [B x T x D]) and per-row word ids of one batch."""
-    encoded = tokenizer(words, is_split_into_words=True, padding=True, return_tensors="pt")
-    word_ids = [encoded.word_ids(b) for b in range(len(words))]
-    input_ids = encoded["input_ids"].to(device)
-    mask = encoded["attention_mask"].to(device)
-    if side == "encoder":
-        if model.config.is_encoder_decoder:
-            out = model.get_encoder()(
-                input_ids=input_ids,
-                attention_mask=mask,
-                output_hidden_states=True,
-                return_dict=True,
-            )
-        else:
-            out = model(
-                input_ids=input_ids,
-                attention_mask=mask,
-                output_hidden_states=True,
-                return_dict=True,
-            )
-        return out.hidden_states, word_ids
-    # Teacher forcing: decoder position t+1 is fed target subword t (position 0: start token).
-    source = tokenizer(source_words, is_split_into_words=True, padding=True, return_tensors="pt")
-    source_mask = source["attention_mask"].to(device)
-    encoder_out = model.get_encoder()(
-        input_ids=source["input_ids"].to(device), attention_mask=source_mask, return_dict=True
-    )
-    decoder_ids = input_ids.new_full(input_ids.shape, model.config.pad_token_id)
-    decoder_ids[:, 0] = model.config.decoder_start_token_id
-    decoder_ids[:, 1:] = input_ids[:, :-1]
-    decoder_mask = mask.new_ones(mask.shape)
-    decoder_mask[:, 1:] = mask[:, :-1]
-    out = model.get_decoder()(
-        input_ids=decoder_ids,
-        attention_mask=decoder_mask,
-        encoder_hidden_states=encoder_out.last_hidden_state,
-        encoder_attention_mask=source_mask,
-        output_hidden_states=True,
-        use_cache=False,
-        return_dict=True,
-    )
-    return out.hidden_states, [[None, *ids[:-1]] for ids in word_ids]
+    """Hidden states (L+1 tensors [B x T x D]) and per-row word ids of one batch, from the
+    model's family adapter (:meth:`~xlprobe.models.families.base.ModelFamily.hidden_states`)."""
+    from xlprobe.models.families import family_of
+
+    return family_of(model).hidden_states(model, tokenizer, side, words, source_words, device)
 
 
 def _check_inputs(model, side: str, sentences, source_sentences) -> None:
-    if side not in ("encoder", "decoder"):
-        raise InputError(f"side={side!r}; expected 'encoder' or 'decoder'")
-    if side == "decoder":
-        if not model.config.is_encoder_decoder:
-            raise InputError(
-                f"side='decoder' needs an encoder-decoder model; {type(model).__name__} has "
-                "no decoder"
-            )
-        if source_sentences is None or len(source_sentences) != len(sentences):
-            raise InputError(
-                "the decoder view needs source_sentences line-aligned with sentences "
-                f"({len(sentences)} target lines, "
-                f"{None if source_sentences is None else len(source_sentences)} source lines)"
-            )
+    from xlprobe.models.families import family_of
+
+    family = family_of(model)
+    if side not in family.sides:
+        raise InputError(
+            f"side={side!r} is not a side of {type(model).__name__}; it has "
+            f"{', '.join(family.sides)}"
+        )
+    aligned = source_sentences is not None and len(source_sentences) == len(sentences)
+    if side != family.input_side and not aligned:
+        raise InputError(
+            "the decoder view needs source_sentences line-aligned with sentences "
+            f"({len(sentences)} target lines, "
+            f"{None if source_sentences is None else len(source_sentences)} source lines)"
+        )
 
 
 def _progress(batches: list[np.ndarray], description: str):

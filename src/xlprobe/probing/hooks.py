@@ -1,12 +1,12 @@
 """Hook points beyond hidden states: read or overwrite any named module's activations.
 
-A *hook point* is a family of modules, one per layer, named by a regular expression over
-``model.named_modules()`` with the layer index as its first group, and whether the activation is
-the module's output or its (first positional) input. FFN "neurons" are unambiguous at the
-post-nonlinearity activation: the output of BERT's / XLM-R's ``intermediate`` (GELU(W1 x)) and
-the input of T5's / mT5's ``DenseReluDense.wo`` (act(wi_0 x) * wi_1 x). The small name map
-:data:`HOOK_POINTS` covers BERT (and multilingual-e5, a ``BertModel``), XLM-R and (m)T5;
-:func:`register_hook_point` extends it.
+A *hook point* (:class:`~xlprobe.models.families.base.HookPoint`) is a family of modules, one
+per layer, named by a regular expression over ``model.named_modules()`` with the layer index as
+its first group, and whether the activation is the module's output or its (first positional)
+input. FFN "neurons" are unambiguous at the post-nonlinearity activation: the output of BERT's /
+XLM-R's ``intermediate`` (GELU(W1 x)) and the input of T5's / mT5's ``DenseReluDense.wo``
+(act(wi_0 x) * wi_1 x). Each model family's adapter names its points
+(:mod:`xlprobe.models.families`).
 
 Hooks live in context managers whose ``finally`` removes them (as TransformerLens does), so an
 exception inside the block leaves the model as it was. Module filters accept a name (exact), a
@@ -19,84 +19,26 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from xlprobe.errors import InputError
+from xlprobe.models.families.base import HookPoint, Read
 
 if TYPE_CHECKING:
     import torch
 
-Read = Literal["output", "input"]
 NameFilter = str | Sequence[str] | re.Pattern | Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class HookPoint:
-    """A per-layer family of modules.
-
-    Attributes:
-        pattern: Regular expression searched in module names; group 1 is the 0-based layer
-            (block) index.
-        read: ``output`` (forward hook) or ``input`` (forward pre-hook on the first positional
-            argument).
-    """
-
-    pattern: str
-    read: Read = "output"
-
-    def __post_init__(self) -> None:
-        if self.read not in ("output", "input"):
-            raise InputError(f"hook point read={self.read!r}; expected 'output' or 'input'")
-        if re.compile(self.pattern).groups < 1:
-            raise InputError(f"hook point pattern {self.pattern!r} needs a layer-index group")
-
-
-_BERT = {
-    "ffn": HookPoint(r"(?:^|\.)encoder\.layer\.(\d+)\.intermediate$"),
-    "ffn_out": HookPoint(r"(?:^|\.)encoder\.layer\.(\d+)\.output$"),
-    "attention_out": HookPoint(r"(?:^|\.)encoder\.layer\.(\d+)\.attention\.output$"),
-}
-_T5 = {
-    "ffn": HookPoint(r"(?:^|\.)encoder\.block\.(\d+)\.layer\.1\.DenseReluDense\.wo$", "input"),
-    "decoder_ffn": HookPoint(
-        r"(?:^|\.)decoder\.block\.(\d+)\.layer\.2\.DenseReluDense\.wo$", "input"
-    ),
-    "ffn_out": HookPoint(r"(?:^|\.)encoder\.block\.(\d+)\.layer\.1$"),
-}
-HOOK_POINTS: dict[str, dict[str, HookPoint]] = {
-    "bert": dict(_BERT),
-    "xlm-roberta": dict(_BERT),
-    "t5": dict(_T5),
-    "mt5": dict(_T5),
-}
-"""``config.model_type`` -> hook point name -> :class:`HookPoint`."""
-
-
-def register_hook_point(model_type: str, name: str, point: HookPoint) -> None:
-    """Add (or replace) hook point ``name`` for models whose ``config.model_type`` is
-    ``model_type``."""
-    HOOK_POINTS.setdefault(model_type, {})[name] = point
-
-
 def hook_point(model: Any, name: str) -> HookPoint:
-    """The hook point ``name`` of ``model``'s architecture (``config.model_type``).
+    """The hook point ``name`` of ``model``'s family (:mod:`xlprobe.models.families`).
 
     Raises:
-        InputError: An architecture without a name map, or an unknown point (naming the known).
+        InputError: A model of no registered family, or a point its family does not define.
     """
-    model_type = getattr(model.config, "model_type", "")
-    points = HOOK_POINTS.get(model_type)
-    if points is None:
-        raise InputError(
-            f"no hook points for model_type {model_type!r}; known: {sorted(HOOK_POINTS)} "
-            "(add one with xlprobe.probing.hooks.register_hook_point)"
-        )
-    if name not in points:
-        raise InputError(
-            f"hook point {name!r} is not defined for {model_type}; known: {sorted(points)}"
-        )
-    return points[name]
+    from xlprobe.models.families import family_of
+
+    return family_of(model).hook_point(name)
 
 
 def layer_modules(model: Any, point: HookPoint) -> dict[str, int]:

@@ -1,7 +1,8 @@
-"""The probe artifact: a long table of CALIGN / COLAP values per epoch, view pair and layer.
+"""The probe artifact: a long table of metric values per round, view pair and layer.
 
-One :class:`ProbeRow` per value (Mousi et al., ACL 2024, "Exploring Alignment in Shared
-Cross-lingual Spaces", Sec. 3: CALIGN and COLAP, in percent), plus example tables
+One :class:`ProbeRow` per value (CALIGN and COLAP of Mousi et al., ACL 2024, Sec. 3, in
+percent, and the metrics of every other probe; which metrics exist and their ranges is the
+probe registry's business, :mod:`xlprobe.probing.probes`), plus example tables
 (:class:`ConceptExample`: aligned concept pairs for CALIGN, overlapping concepts for COLAP) and
 wall-clock timings. The table is written as CSV, saved inside Lightning checkpoints as plain
 records, and turned into W&B scalars under keys
@@ -24,111 +25,36 @@ from typing import Any
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 
-CHANCE_METRICS = {
-    "calign": ("calign_chance_partition", "calign_chance_dictionary"),
-    "colap": ("colap_chance_partition",),
-}
-"""Chance levels of each curve metric, computed on the same tokens with the same thresholds
-(:mod:`xlprobe.probing.chance`): ``*_chance_partition`` scores size-matched random concepts (the
-real labels permuted over the tokens), ``calign_chance_dictionary`` scores the real concepts
-with a dictionary whose translation lists are permuted among the source words. Drawn as a
-shaded band beside the model's curve, never as a model value. For CALIGN the chance levels are
-floors (near 0: random concepts rarely align). For COLAP the random partition is the fully mixed
-reference: a random concept holds both languages in their corpus proportions, so nearly every
-concept overlaps (about 80-95 % on the e5-small demo, above the model at every layer); a model
-below it keeps the languages apart in part of its concepts."""
-SEED_METRICS = ("seed_ari", "seed_ari_joint")
-"""Agreement of the K-means seeds: mean pairwise adjusted Rand index (in [-1, 1], not percent)
-of one clustered set's labelings, ``seed_ari`` for a single view (``side_s``/``lang_s`` the view,
-``side_t``/``lang_t`` the same side and the language the decoder was fed from, or the view's own
-language) and ``seed_ari_joint`` for a COLAP joint set (the two languages clustered together).
-Only with ``probe.n_seeds`` >= 2."""
-GEOMETRY_METRICS = (
-    "emb_separability",
-    "emb_nn_other",
-    "emb_nn_entropy",
-    "emb_translation",
-    "emb_knn_overlap",
-    "emb_canon_cos",
-    "emb_canon_cos_random",
-    "lid_separability",
-    "lid_nn_entropy",
-)
-"""Token-embedding geometry (Wen-Yi & Mimno, EMNLP 2023; defined in
-:mod:`xlprobe.probing.embedding_probe`), in percent: ``emb_*`` on the input token-embedding
-matrix (layer 0, tokens labelled with a language by the probe corpus; drift from the base model
-as ``emb_knn_overlap`` and ``emb_canon_cos``), ``lid_*`` language identity of the word vectors
-per layer. ``emb_nn_entropy``, ``lid_nn_entropy`` and ``emb_canon_cos*`` are not count ratios
-(numerator and denominator 0). Tabled, not drawn as curves."""
-SENTENCE_METRICS = ("retrieval", "abx_form", "abx_meaning")
-"""Sentence-level metrics per layer (:mod:`xlprobe.probing.sentence_probe`), in percent, both
-directions of a pair pooled: cross-lingual retrieval top-1, ABX language (form) and meaning
-discrimination (higher is better, chance 50 %). Drawn as curves beside CALIGN / COLAP."""
-METRICS = (
-    "calign",
-    "colap",
-    "dict_coverage",
-    *(name for names in CHANCE_METRICS.values() for name in names),
-    *SEED_METRICS,
-    *GEOMETRY_METRICS,
-    *SENTENCE_METRICS,
-)
-CURVE_METRICS = ("calign", "colap", *SENTENCE_METRICS)
-"""Metrics drawn as curves over layers and epochs. ``dict_coverage`` (the share of the source
-word types with an n-best translation among the target word types, see
-:func:`xlprobe.probing.metrics.dictionary_coverage`) depends on the dictionary and the probed
-words only, so it is the same at every layer and epoch: a table value, not a curve."""
 SIDES = ("encoder", "decoder")
+"""The sides a view can be on: the encoder (or the only stack), or the decoder of an
+encoder-decoder model."""
 MODEL_STATES = ("base", "finetuned", "random_init")
 UNTRAINED_STATES = ("base", "random_init")
 """Model states probed before any fine-tuning (epoch -1): the pretrained model and the
 random-weights control (the same architecture freshly initialised, ``model.random_init``)."""
 BASE_EPOCH = -1
-
-ROW_COLUMNS = (
-    "epoch",
-    "step",
-    "model_state",
-    "side_s",
-    "lang_s",
-    "side_t",
-    "lang_t",
-    "layer",
-    "metric",
-    "value",
-    "numerator",
-    "denominator",
-    "sd",
-    "ci_low",
-    "ci_high",
-    "n_seeds",
-    "condition",
-)
-ROW_KEY_COLUMNS = (*ROW_COLUMNS[:9], "condition")
-SEED_COLUMNS = ROW_COLUMNS[12:16]
-"""Columns added with K-means seeds; a CSV written before them reads as one seed."""
 PLAIN = "plain"
 """The condition of a row probed on the model as it is (no intervention)."""
-OPTIONAL_COLUMNS = (*SEED_COLUMNS, "condition")
-"""Columns a CSV written before them may lack (one seed, condition ``plain``)."""
 
-EXAMPLE_COLUMNS = (
-    "epoch",
-    "model_state",
-    "metric",
-    "side_s",
-    "lang_s",
-    "side_t",
-    "lang_t",
-    "layer",
-    "concept_s",
-    "concept_t",
-    "words_s",
-    "words_t",
-    "score",
-    "condition",
-)
-EXAMPLE_GROUP_COLUMNS = (*EXAMPLE_COLUMNS[:8], "condition")
+
+@dataclass(frozen=True)
+class RowKey:
+    """The identity of a report row (and of an example's group): which round (epoch,
+    model_state, condition), which metric, which view pair and which layer. A report holds one
+    row per key; its fields are the identity columns of ``probe_report.csv``."""
+
+    epoch: int
+    model_state: str
+    metric: str
+    side_s: str
+    lang_s: str
+    side_t: str
+    lang_t: str
+    layer: int
+    condition: str = PLAIN
+
+
+KEY_FIELDS = tuple(f.name for f in dataclasses.fields(RowKey))
 
 
 def _coerce_fields(obj: Any) -> None:
@@ -160,8 +86,8 @@ def _check_common(item: ProbeRow | ConceptExample) -> None:
         )
     if epoch < BASE_EPOCH:
         raise ValueError(f"epoch must be >= {BASE_EPOCH}, got {epoch}")
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if not metric or not metric.replace("_", "").isalnum() or metric != metric.lower():
+        raise ValueError(f"metric must be a lower-case word (letters, digits, _), got {metric!r}")
     for side in sides:
         if side not in SIDES:
             raise ValueError(f"side must be one of {SIDES}, got {side!r}")
@@ -189,18 +115,18 @@ class ProbeRow:
         side_t: Target view side (== ``side_s`` for COLAP).
         lang_t: Target view language. For COLAP: the second jointly clustered language.
         layer: Layer index, 0 = embeddings.
-        metric: ``"calign"``, ``"colap"``, ``"dict_coverage"`` (the dictionary's coverage of
-            a CALIGN pair's source words, the same at every layer), a chance level of
-            :data:`CHANCE_METRICS` or a seed agreement of :data:`SEED_METRICS`.
-        value: Metric value in percent, the mean over the K-means seeds of
-            ``100 * numerator_s / denominator_s`` (0 to 100; NaN when a denominator is 0); for
-            :data:`SEED_METRICS` the mean pairwise adjusted Rand index (-1 to 1).
+        metric: A metric of a registered probe (:func:`xlprobe.probing.probes.metric`
+            describes each): ``calign``, ``colap``, ``dict_coverage``, their chance levels, the
+            seed agreements ``seed_ari*``, sentence and geometry metrics, ...
+        value: Metric value, the mean over the K-means seeds: in percent,
+            ``100 * numerator_s / denominator_s`` (NaN when a denominator is 0), or in the
+            metric's own unit (the adjusted Rand index of ``seed_ari`` in [-1, 1]).
         numerator: Summed over the seeds. CALIGN: source concepts aligned to at least one
             target concept; COLAP: overlapping concepts; dict_coverage: source word types with
-            one of their n-best translations among the target word types; SEED_METRICS: the
+            one of their n-best translations among the target word types; seed_ari: the
             number of seed pairs compared.
         denominator: Summed over the seeds. Non-empty source concepts (CALIGN) / non-empty
-            concepts (COLAP) / source word types (dict_coverage) / seed pairs (SEED_METRICS).
+            concepts (COLAP) / source word types (dict_coverage) / seed pairs (seed_ari).
             With one seed ``value == 100 * numerator / denominator``.
         sd: Sample standard deviation of the per-seed values (0 with one seed).
         ci_low, ci_high: 95 % Student-t interval of the mean over the seeds,
@@ -242,25 +168,17 @@ class ProbeRow:
             raise ValueError(
                 f"need 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
             )
-        low, high, unit = (-1.0, 1.0, "an ARI") if self.metric in SEED_METRICS else (0, 100, "")
-        if not (math.isnan(self.value) or low <= self.value <= high):
-            raise ValueError(
-                f"{self.metric} value must be {unit or 'a percentage'} in [{low}, {high}] or "
-                f"NaN, got {self.value}"
-            )
         if self.n_seeds < 1 or self.sd < 0:
             raise ValueError(f"need n_seeds >= 1 and sd >= 0, got {self.n_seeds} and {self.sd}")
         if not self.ci_low <= self.value <= self.ci_high and not math.isnan(self.value):
             raise ValueError(
                 f"need ci_low <= value <= ci_high, got {self.ci_low}, {self.value}, {self.ci_high}"
             )
-        if self.metric == "colap" and self.side_s != self.side_t:
-            raise ValueError(f"colap rows have side_s == side_t, got {self.side_s}/{self.side_t}")
 
     @property
-    def key(self) -> tuple:
-        """The identity of the row: every column but the value columns (see ROW_KEY_COLUMNS)."""
-        return tuple(getattr(self, name) for name in ROW_KEY_COLUMNS)
+    def key(self) -> RowKey:
+        """The identity of the row (its :class:`RowKey` columns)."""
+        return RowKey(**{name: getattr(self, name) for name in KEY_FIELDS})
 
     @property
     def pair(self) -> tuple[str, str, str]:
@@ -322,10 +240,23 @@ class ConceptExample:
         return [" ".join(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(self)]
 
     @property
-    def group(self) -> tuple:
-        """The (epoch, model_state, metric, view pair, layer, condition) the example belongs
-        to."""
-        return tuple(getattr(self, name) for name in EXAMPLE_GROUP_COLUMNS)
+    def group(self) -> RowKey:
+        """The row the example illustrates (epoch, model_state, metric, view pair, layer,
+        condition)."""
+        return RowKey(**{name: getattr(self, name) for name in KEY_FIELDS})
+
+
+ROW_COLUMNS = tuple(f.name for f in dataclasses.fields(ProbeRow))
+"""Columns of ``probe_report.csv`` in order. Those with a default (``sd``, ``ci_low``,
+``ci_high``, ``n_seeds``, ``condition``) may be missing from a CSV written before them: it reads
+as one K-means seed and plain rows."""
+EXAMPLE_COLUMNS = tuple(f.name for f in dataclasses.fields(ConceptExample))
+"""Columns of ``probe_examples.csv`` in order (``condition`` optional, as for rows)."""
+
+
+def _required(cls: type) -> list[str]:
+    """The fields of ``cls`` without a default: the columns a CSV of it must have."""
+    return [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
 
 
 def scalar_key(row: ProbeRow, section: str = "probe") -> str:
@@ -347,7 +278,7 @@ class ProbeReport:
     """All probe results of a run: metric rows, example concepts and timings.
 
     Attributes:
-        rows: One :class:`ProbeRow` per value, unique on ROW_KEY_COLUMNS.
+        rows: One :class:`ProbeRow` per value, unique on its :class:`RowKey`.
         examples: Example concepts (see :class:`ConceptExample`).
         timings: Wall-clock seconds per named stage (e.g. ``"epoch_00/extract"``).
     """
@@ -364,8 +295,8 @@ class ProbeReport:
     def merge(self, other: ProbeReport) -> ProbeReport:
         """A new report with ``other`` appended; on a clash ``other`` (the later run) wins.
 
-        Rows clash on ROW_KEY_COLUMNS. Examples are replaced group-wise: every example group
-        (epoch, model_state, metric, view pair, layer) present in ``other`` drops this report's
+        Rows clash on their :class:`RowKey`. Examples are replaced group-wise: every example
+        group (the row key it illustrates) present in ``other`` drops this report's
         examples of that group. Timings: ``other``'s value wins per key. So merging the report
         restored from a checkpoint with the report of a resumed epoch never duplicates a value.
         """
@@ -440,16 +371,21 @@ class ProbeReport:
         _write_csv(path, ROW_COLUMNS, ([getattr(r, c) for c in ROW_COLUMNS] for r in self.rows))
 
     @classmethod
-    def read_csv(cls, path: str | Path) -> ProbeReport:
+    def read_csv(
+        cls, path: str | Path, check: Callable[[ProbeRow], None] | None = None
+    ) -> ProbeReport:
         """Read rows written by :meth:`to_csv` (examples and timings stay empty); a CSV without
-        the SEED_COLUMNS (written before K-means seeds) reads as one seed, one without
-        ``condition`` as plain rows.
+        the optional columns of ROW_COLUMNS reads as one seed and plain rows.
+
+        Args:
+            path: The CSV.
+            check: Validates each row beyond its own fields (raises ValueError), e.g. the metric
+                registry's :func:`xlprobe.probing.probes.check_row`.
 
         Raises:
             InputError: Missing file, missing columns (line 1) or a malformed row (its line).
         """
-        required = [c for c in ROW_COLUMNS if c not in OPTIONAL_COLUMNS]
-        return cls(rows=_read_csv(path, required, _parse_row))
+        return cls(rows=_read_csv(path, _required(ProbeRow), _parse_row, check))
 
     def to_frame(self):
         """The rows as a ``pandas.DataFrame`` with columns ROW_COLUMNS."""
@@ -470,7 +406,7 @@ def read_examples_csv(path: str | Path) -> list[ConceptExample]:
     Raises:
         InputError: Missing file, missing columns (line 1) or a malformed row (its line).
     """
-    return _read_csv(path, EXAMPLE_COLUMNS[:-1], _parse_example)
+    return _read_csv(path, _required(ConceptExample), _parse_example)
 
 
 def _latest_by(items: Iterable, key: Callable) -> Iterable:
@@ -493,67 +429,51 @@ def _write_csv(path: str | Path, columns: Sequence[str], records: Iterable[Seque
         writer.writerows([_format(v) for v in rec] for rec in records)
 
 
-def _int(cells: Mapping[str, str], name: str) -> int:
-    try:
-        return int(cells[name])
-    except ValueError:
-        raise ValueError(f"column {name!r}: expected an integer, got {cells[name]!r}") from None
+def _cell(cells: Mapping[str, str], name: str, kind: str) -> Any:
+    """One CSV cell as the field type ``kind`` (``int``, ``float``, ``str`` or a word tuple)."""
+    text = cells[name]
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"column {name!r}: expected an integer, got {text!r}") from None
+    if kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.inf
+        if math.isinf(value):
+            raise ValueError(f"column {name!r}: expected a finite number, got {text!r}")
+        return value
+    if kind.startswith("tuple"):
+        return tuple(text.split())
+    return text
 
 
-def _float(cells: Mapping[str, str], name: str) -> float:
-    try:
-        value = float(cells[name])
-    except ValueError:
-        value = math.inf
-    if math.isinf(value):
-        raise ValueError(f"column {name!r}: expected a finite number, got {cells[name]!r}")
-    return value
+def _parser(cls: type) -> Callable[[Mapping[str, str]], Any]:
+    """Build a ``cls`` (ProbeRow or ConceptExample) from its CSV cells: each field parsed by its
+    type; a field the header lacks (an optional column) keeps its default."""
+    fields = [(f.name, f.type) for f in dataclasses.fields(cls)]
+
+    def parse(cells: Mapping[str, str]) -> Any:
+        present = {
+            name: _cell(cells, name, kind)
+            for name, kind in fields
+            if cells.get(name) not in (None, "")
+        }
+        return cls(**present)
+
+    return parse
 
 
-def _parse_row(cells: Mapping[str, str]) -> ProbeRow:
-    return ProbeRow(
-        epoch=_int(cells, "epoch"),
-        step=_int(cells, "step"),
-        model_state=cells["model_state"],
-        side_s=cells["side_s"],
-        lang_s=cells["lang_s"],
-        side_t=cells["side_t"],
-        lang_t=cells["lang_t"],
-        layer=_int(cells, "layer"),
-        metric=cells["metric"],
-        value=_float(cells, "value"),
-        numerator=_int(cells, "numerator"),
-        denominator=_int(cells, "denominator"),
-        **{
-            name: (_int if name == "n_seeds" else _float)(cells, name)
-            for name in SEED_COLUMNS
-            if name in cells
-        },
-        condition=cells.get("condition") or PLAIN,
-    )
-
-
-def _parse_example(cells: Mapping[str, str]) -> ConceptExample:
-    return ConceptExample(
-        epoch=_int(cells, "epoch"),
-        model_state=cells["model_state"],
-        metric=cells["metric"],
-        side_s=cells["side_s"],
-        lang_s=cells["lang_s"],
-        side_t=cells["side_t"],
-        lang_t=cells["lang_t"],
-        layer=_int(cells, "layer"),
-        concept_s=_int(cells, "concept_s"),
-        concept_t=_int(cells, "concept_t"),
-        words_s=tuple(cells["words_s"].split()),
-        words_t=tuple(cells["words_t"].split()),
-        score=_float(cells, "score"),
-        condition=cells.get("condition") or PLAIN,
-    )
-
-
-def _read_csv(path: str | Path, columns: Sequence[str], parse: Callable[[Mapping[str, str]], Any]):
-    """Parse every data line of a CSV with header ``columns`` (any order, extra columns ignored).
+def _read_csv(
+    path: str | Path,
+    columns: Sequence[str],
+    parse: Callable[[Mapping[str, str]], Any],
+    check: Callable[[Any], None] | None = None,
+):
+    """Parse every data line of a CSV with header ``columns`` (any order, extra columns ignored);
+    ``check`` (raising ValueError) validates each parsed item.
 
     Raises:
         InputError: naming ``path`` and the 1-based line of the problem.
@@ -583,7 +503,14 @@ def _read_csv(path: str | Path, columns: Sequence[str], parse: Callable[[Mapping
                 line=line,
             )
         try:
-            parsed.append(parse(cells))
+            item = parse(cells)
+            if check is not None:
+                check(item)
         except ValueError as err:
             raise InputError(f"malformed row: {err}", path=path, line=line) from err
+        parsed.append(item)
     return parsed
+
+
+_parse_row = _parser(ProbeRow)
+_parse_example = _parser(ConceptExample)

@@ -4,7 +4,8 @@ Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces" (Se
 CALIGN / COLAP per layer as in the paper's layer-wise figures (base model dotted, fine-tuned model
 solid for training language pairs and dashed for zero-shot pairs), each curve the mean over the
 K-means seeds with a ± sd band, over a lighter band spanning the chance levels of the same
-language pair (:data:`~xlprobe.probing.report.CHANCE_METRICS`), and the zero-shot correlation
+language pair (each curve metric's ``chance`` metrics in the probe registry,
+:mod:`xlprobe.probing.probes`), and the zero-shot correlation
 between CALIGN and task performance across languages and epochs. Every plot is built by a
 ``*_figure`` function that returns the ``matplotlib.figure.Figure`` (tests inspect ``ax.lines``);
 the ``plot_*`` functions save them atomically.
@@ -21,15 +22,17 @@ from typing import Any
 import numpy as np
 
 from xlprobe.io import atomic_path
-from xlprobe.probing.report import (
-    BASE_EPOCH,
-    CHANCE_METRICS,
-    CURVE_METRICS,
-    ProbeReport,
-    ProbeRow,
-)
+from xlprobe.probing.probes import curve_metrics, metrics
+from xlprobe.probing.report import BASE_EPOCH, ProbeReport, ProbeRow
 
 log = logging.getLogger(__name__)
+
+
+def _chance(metric: str) -> tuple[str, ...]:
+    """The chance-level metrics drawn under ``metric``'s curve."""
+    spec = metrics().get(metric)
+    return spec.chance if spec is not None else ()
+
 
 LINESTYLES = {
     "base": ":",
@@ -205,7 +208,7 @@ def layer_curves_figure(
     drawn = (("base", BASE_EPOCH), ("random_init", BASE_EPOCH), ("finetuned", epoch))
     chance = [
         r
-        for name in CHANCE_METRICS.get(metric, ())
+        for name in _chance(metric)
         for r in report.select(metric=name, side_s=side_s, side_t=side_t)
         if (r.model_state, r.epoch) in drawn
     ]
@@ -254,7 +257,7 @@ def plot_layer_curves(
     zero_shot_langs: Iterable[str],
     epoch: int | None = None,
 ) -> list[Path]:
-    """Write ``layers_<metric>_<sides>.png`` per curve family of the CURVE_METRICS (see
+    """Write ``layers_<metric>_<sides>.png`` per curve family of the registry's curve metrics (see
     :func:`layer_curves_figure`).
 
     Returns:
@@ -262,7 +265,7 @@ def plot_layer_curves(
     """
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     paths = []
-    for pair in (p for p in report.pairs() if p[0] in CURVE_METRICS):
+    for pair in (p for p in report.pairs() if p[0] in curve_metrics()):
         fig = layer_curves_figure(
             report, pair, train_langs=train_langs, zero_shot_langs=zero_shot_langs, epoch=epoch
         )
@@ -303,7 +306,7 @@ def epoch_curves_figure(
     colours = _colours(sorted({r.lang_pair for r in report.rows}))
     fig, ax = _new_figure()
     chance: dict[str, list[ProbeRow]] = {}
-    for name in CHANCE_METRICS.get(metric, ()):
+    for name in _chance(metric):
         for r in report.select(metric=name, side_s=side_s, side_t=side_t, layer=layer):
             if r.model_state != "random_init":
                 chance.setdefault(r.lang_pair, []).append(r)
@@ -349,11 +352,11 @@ def plot_epoch_curves(
     zero_shot_langs: Iterable[str],
     layer: int | None = None,
 ) -> list[Path]:
-    """Write ``epochs_<metric>_<sides>.png`` per curve family of the CURVE_METRICS (see
+    """Write ``epochs_<metric>_<sides>.png`` per curve family of the registry's curve metrics (see
     :func:`epoch_curves_figure`)."""
     train_langs, zero_shot_langs = list(train_langs), list(zero_shot_langs)
     paths = []
-    for pair in (p for p in report.pairs() if p[0] in CURVE_METRICS):
+    for pair in (p for p in report.pairs() if p[0] in curve_metrics()):
         fig = epoch_curves_figure(
             report, pair, train_langs=train_langs, zero_shot_langs=zero_shot_langs, layer=layer
         )

@@ -8,10 +8,13 @@ word, the overlapping concepts with their language shares, a word search across 
 labels (:mod:`xlprobe.probing.concept_labels`) and the count of lexical vs semantic concepts per
 layer (Mousi et al., ACL 2024, Fig. 9).
 
-Data: the run's probe directory (``manifest.json``, ConceptX cluster files of the first K-means
-seed, ``dictionaries/*.tsv``), ``probe_report.csv`` (any columns beyond the basic ones are
-optional) and the probe corpus for the contexts; rounds and rows probed under an intervention
-(``condition`` other than ``plain``, ``xlprobe experts --concepts-at``) are left out. It is one
+Data, all read as scored (nothing is scored again): ``probe_report.csv`` for the curves (every
+curve metric of the probe registry, with its chance levels), and through
+:class:`~xlprobe.probing.probe_dir.ProbeDir` the cluster files of the first K-means seed, each
+round's ``concepts.json`` (aligned pairs with their matched words, overlapping concepts with
+their shares), the dictionaries (for the translation labels) and the probe corpus the manifest
+records (for the contexts); rounds and rows probed under an intervention (``condition`` other
+than ``plain``, ``xlprobe experts --concepts-at``) are left out. It is one
 JSON document, gzip-compressed and base64-embedded once, decoded by the browser
 (``DecompressionStream``) and rendered lazily for the selection only. Word types are a table
 (``words``, ``wlang``) referenced by integer id:
@@ -30,13 +33,12 @@ JSON document, gzip-compressed and base64-embedded once, decoded by the browser
 from __future__ import annotations
 
 import base64
-import csv
 import gzip
 import json
 import logging
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -46,7 +48,10 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.report import PLAIN
+from xlprobe.probing.dictionary import n_best
+from xlprobe.probing.probe_dir import ProbeDir
+from xlprobe.probing.report import PLAIN, ProbeReport
+from xlprobe.reporting.tables import REPORT_CSV
 
 log = logging.getLogger(__name__)
 
@@ -83,80 +88,26 @@ CURVE_COLUMNS = (
 _DATA_MARK = "__XLPROBE_DATA__"
 
 
-def _read_curve_rows(path: Path) -> tuple[list[list[Any]], dict[tuple, int]]:
-    """Rows of ``probe_report.csv`` for the CALIGN / COLAP curves and their chance levels, as
-    lists in CURVE_COLUMNS order (columns added by newer runs are optional; plain rows only,
-    not those probed under an intervention), and the numerator of each single-seed CALIGN /
-    COLAP row by ``(epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer)``."""
-    numerators: dict[tuple, int] = {}
-    if not path.is_file():
-        return [], numerators
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        needed = [c for c in CURVE_COLUMNS if c not in ("ci_low", "ci_high")]
-        missing = [c for c in needed if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", path=path, line=1)
-        rows = []
-        for cells in reader:
-            if not cells["metric"].startswith(("calign", "colap")):
-                continue
-            if cells.get("condition") not in (None, "", PLAIN):
-                continue
-            row: list[Any] = []
-            for name in CURVE_COLUMNS:
-                text = cells.get(name)
-                if name in ("layer", "epoch"):
-                    row.append(int(text))
-                elif name in ("value", "ci_low", "ci_high"):
-                    value = float(text) if text not in (None, "") else math.nan
-                    row.append(None if math.isnan(value) else round(value, 3))
-                else:
-                    row.append(text)
-            rows.append(row)
-            if cells["metric"] in ("calign", "colap") and cells.get("n_seeds") in (None, "", "1"):
-                key = (int(cells["epoch"]), cells["model_state"], cells["metric"])
-                key += tuple(cells[c] for c in ("side_s", "lang_s", "side_t", "lang_t"))
-                numerators[(*key, int(cells["layer"]))] = int(cells["numerator"])
-    return rows, numerators
+def _read_curve_rows(report: ProbeReport) -> list[list[Any]]:
+    """The plain rows of every curve metric and of their chance levels (the registry's), as
+    lists in CURVE_COLUMNS order."""
+    from xlprobe.probing.probes import metrics
 
-
-def find_corpus(run_dir: Path, languages: Sequence[str]) -> dict[str, list[str]] | None:
-    """The run's probe sentences per language, for keyword in context, or None.
-
-    Looked up in ``<run>/probe_corpus/probe.<lang>.txt`` (a built corpus copied into the run),
-    then in ``probe.corpus.dir`` / ``probe.corpus.split`` of the run's ``.hydra/config.yaml``.
-    """
-    candidates = [(run_dir / "probe_corpus", "probe")]
-    config = run_dir / ".hydra" / "config.yaml"
-    if config.is_file():
-        from omegaconf import OmegaConf
-
-        try:
-            cfg = OmegaConf.load(config)
-            candidates.append(
-                (
-                    Path(str(OmegaConf.select(cfg, "probe.corpus.dir"))),
-                    str(OmegaConf.select(cfg, "probe.corpus.split", default="probe")),
-                )
-            )
-        except Exception as err:  # an unresolvable interpolation: no contexts, not a failure
-            log.info("report: probe corpus of %s not resolvable (%s)", config, err)
-    for directory, split in candidates:
-        paths = {lang: directory / f"{split}.{lang}.txt" for lang in languages}
-        if all(p.is_file() for p in paths.values()):
-            return {lang: p.read_text(encoding="utf-8").splitlines() for lang, p in paths.items()}
-    return None
-
-
-def _is_synthetic(run_dir: Path) -> bool:
-    """Whether the run's ``.hydra/config.yaml`` says ``data.source: synthetic``."""
-    config = run_dir / ".hydra" / "config.yaml"
-    if not config.is_file():
-        return False
-    from omegaconf import OmegaConf
-
-    return OmegaConf.select(OmegaConf.load(config), "data.source", default=None) == "synthetic"
+    known = metrics()
+    drawn = {m for m, spec in known.items() if spec.curve}
+    drawn |= {c for m in drawn for c in known[m].chance}
+    rows = []
+    for r in report.rows:
+        if r.metric not in drawn or r.condition != PLAIN:
+            continue
+        row: list[Any] = []
+        for name in CURVE_COLUMNS:
+            value = getattr(r, name)
+            if isinstance(value, float):
+                value = None if math.isnan(value) else round(value, 3)
+            row.append(value)
+        rows.append(row)
+    return rows
 
 
 class _Words:
@@ -198,110 +149,103 @@ def _concept_types(labels: np.ndarray, codes: np.ndarray) -> dict[int, list[tupl
 def build_report_data(
     run_dir: str | Path,
     *,
-    probe_dir: str | Path | None = None,
+    probe_dir: str | Path | ProbeDir | None = None,
     corpus: Mapping[str, Sequence[str]] | None = None,
     categories: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``report.html`` shows, as plain JSON-able data (module docstring).
+    """Everything ``report.html`` shows, as plain JSON-able data (module docstring): the scored
+    rows of ``probe_report.csv`` and what the probe directory kept (cluster files of the first
+    K-means seed, each round's ``concepts.json``); nothing is scored again.
 
     Args:
-        run_dir: The run directory (``probe_report.csv``; the corpus lookup).
-        probe_dir: Its probe directory (default ``run_dir/probe``; a ``from_run`` run passes the
-            source run's).
-        corpus: Probe sentences per language (default: :func:`find_corpus` in ``run_dir``, then
-            in the probe directory's run).
+        run_dir: The run directory (``probe_report.csv``).
+        probe_dir: Its probe directory (default ``run_dir/probe``).
+        corpus: Probe sentences per language (default: the corpus the manifest records, when
+            its files still hold the same sentences).
         categories: Word -> semantic category for the concept labels (default: the synthetic
-            lexicon's, :func:`~xlprobe.probing.concept_labels.synthetic_categories`, for a run
-            whose config says ``data.source: synthetic``; none otherwise).
+            world's, :func:`xlprobe.data.synthetic.word_categories`, for a run probed on it;
+            none otherwise).
+
+    Returns:
+        The page's data; ``missing`` lists what the run lacks (files the page would show).
 
     Raises:
-        InputError: No probe manifest (not a run directory) or a malformed file.
+        InputError: No probe manifest (not a run directory), a malformed file, or a
+            ``probe_report.csv`` of rounds the probe directory does not hold.
     """
-    from xlprobe.probing.concept_labels import KINDS, synthetic_categories
-    from xlprobe.probing.concepts import read_clusters, read_sentence_langs
-    from xlprobe.probing.dictionary import n_best, read_dictionary
-    from xlprobe.probing.metrics import calign, colap
-    from xlprobe.probing.pipeline import MANIFEST
+    from xlprobe.probing.concept_labels import KINDS
+    from xlprobe.probing.probes import check_row, metrics
 
     run_dir = Path(run_dir)
-    probe_dir = Path(probe_dir) if probe_dir is not None else run_dir / "probe"
-    manifest_path = probe_dir / MANIFEST
-    if not manifest_path.is_file():
+    if probe_dir is None:
+        probe_dir = run_dir / "probe"
+    probe_dir = probe_dir if isinstance(probe_dir, ProbeDir) else ProbeDir(probe_dir)
+    if not probe_dir.exists():
         raise InputError(
-            f"not a probed run: no {MANIFEST} in {probe_dir} (give the directory of a train.py "
-            "or probe.py run)",
+            f"not a probed run: no manifest in {probe_dir.path} (give the directory of a "
+            "train.py or probe.py run)",
             path=run_dir,
         )
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        settings = manifest["settings"]
-        layers = [int(x) for x in manifest["layers"]]
-        views = manifest["views"]
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
-        raise InputError(f"malformed probe manifest: {err}", path=manifest_path) from None
-
-    def view_name(v: Mapping[str, Any]) -> str:
-        suffix = f".from_{v['source_lang']}" if v.get("source_lang") else ""
-        return f"{v['side']}.{v['lang']}{suffix}"
-
-    langs = sorted({v["lang"] for v in views})
+    manifest = probe_dir.manifest()
+    plan, layers = manifest.plan, list(manifest.layers)
+    missing: list[str] = []
+    report_csv = run_dir / REPORT_CSV
+    report = ProbeReport()
+    if report_csv.is_file():
+        report = ProbeReport.read_csv(report_csv, check=check_row)
+    else:
+        missing.append(f"{REPORT_CSV} (the curves)")
+    rounds = [r for r in manifest.rounds if r.id.condition == PLAIN]
+    names = {(r.id.epoch, r.id.model_state) for r in rounds}
+    foreign = sorted(
+        {(r.epoch, r.model_state) for r in report.rows if r.condition == PLAIN} - names
+    )
+    if foreign:
+        raise InputError(
+            f"{report_csv} holds rounds {foreign} that {probe_dir.path} does not: the probe "
+            "directory is another run's (give this run's --probe-dir)",
+            path=report_csv,
+        )
+    langs = sorted({v.lang for v in plan.views})
     words = _Words(langs)
-    sets = [{"name": view_name(v), "side": v["side"], "langs": [v["lang"]]} for v in views]
+    cluster_sets = plan.cluster_sets()
+    sets = [
+        {"name": name, "side": views[0].side, "langs": [v.lang for v in views]}
+        for name, views in cluster_sets.items()
+    ]
     set_index = {s["name"]: i for i, s in enumerate(sets)}
     pairs = []
-    for metric, key in (("calign", "calign_pairs"), ("colap", "joint_pairs")):
-        for vs, vt in manifest.get(key, []):
-            joint = f"joint.{view_name(vs)}+{view_name(vt)}"
-            if metric == "colap" and joint not in set_index:
-                set_index[joint] = len(sets)
-                sets.append({"name": joint, "side": vs["side"], "langs": [vs["lang"], vt["lang"]]})
+    for metric, view_pairs in (("calign", plan.calign_pairs), ("colap", plan.joint_pairs)):
+        for vs, vt in view_pairs:
             pairs.append(
                 {
                     "metric": metric,
-                    "side_s": vs["side"],
-                    "lang_s": vs["lang"],
-                    "side_t": vt["side"],
-                    "lang_t": vt["lang"],
-                    "s": set_index[view_name(vs)],
-                    "t": set_index[view_name(vt)],
-                    "joint": set_index[joint] if metric == "colap" else None,
+                    "side_s": vs.side,
+                    "lang_s": vs.lang,
+                    "side_t": vt.side,
+                    "lang_t": vt.lang,
+                    "s": set_index[vs.name],
+                    "t": set_index[vt.name],
+                    "joint": set_index[plan.joint_name((vs, vt))] if metric == "colap" else None,
+                    "key": f"{vs.name}|{vt.name}"
+                    if metric == "calign"
+                    else plan.joint_name((vs, vt)),
                 }
             )
-    calign_settings = dict(settings.get("calign", {}))
-    colap_theta = float(settings.get("colap", {}).get("theta", 0.3))
-    nb = int(calign_settings.get("n_best", 10))
-    dictionaries = {}
-    for pair in pairs:
-        key = f"{pair['lang_s']}-{pair['lang_t']}"
-        path = (settings.get("dictionaries") or {}).get(key) or probe_dir / "dictionaries" / (
-            f"{key}.tsv"
-        )
-        if pair["metric"] == "calign" and key not in dictionaries and Path(path).is_file():
-            dictionaries[key] = read_dictionary(path)
+    settings = manifest.settings
+    record = manifest.corpus
+    if categories is None and record is not None and record.synthetic:
+        from xlprobe.data.synthetic import word_categories
+
+        categories = word_categories()
+    if corpus is None:
+        corpus = probe_dir.corpus()
+    dictionaries = probe_dir.dictionaries(plan, settings.get("dictionaries") or {})
+    n_best_words = int(settings.get("calign", {}).get("n_best", 10))
     translations = {
-        tuple(key.split("-", 1)): {w: set(t) for w, t in n_best(d, nb).items()}
+        tuple(key.split("-", 1)): {w: set(t) for w, t in n_best(d, n_best_words).items()}
         for key, d in dictionaries.items()
     }
-
-    if categories is None and any(_is_synthetic(d) for d in (run_dir, probe_dir.parent)):
-        categories = synthetic_categories()
-    if corpus is None:
-        corpus = find_corpus(run_dir, langs)
-        if corpus is None and probe_dir.parent != run_dir:
-            corpus = find_corpus(probe_dir.parent, langs)
-    n_sentences = int(manifest.get("n_sentences", 0))
-    rounds = [
-        {
-            "name": r["name"],
-            "epoch": int(r["epoch"]),
-            "step": int(r["step"]),
-            "state": r["model_state"],
-        }
-        for r in manifest.get("rounds", [])
-        if (probe_dir / "rounds" / r["name"]).is_dir() and r.get("condition", PLAIN) == PLAIN
-    ]
-    curve_rows, numerators = _read_curve_rows(run_dir / "probe_report.csv")
-    mismatched: list[str] = []
     concepts_out: dict[str, list[int]] = {}
     aligned_out: dict[str, list[int]] = {}
     overlap_out: dict[str, list[int]] = {}
@@ -312,23 +256,18 @@ def build_report_data(
     vocabulary = {w for lines in (corpus or {}).values() for line in lines for w in line.split()}
     vocabulary = {w for w in vocabulary if w.islower()}
     for ri, info in enumerate(rounds):
-        round_dir = probe_dir / "rounds" / info["name"]
-        joint_langs = {
-            s["name"]: read_sentence_langs(round_dir / s["name"] / "sentence_langs.txt")
-            for s in sets
-            if len(s["langs"]) > 1 and (round_dir / s["name"] / "sentence_langs.txt").is_file()
-        }
+        scored = probe_dir.read_scored_concepts(info.id)
+        if scored is None:
+            missing.append(
+                f"{probe_dir.scored_concepts_file(info.id)} (aligned and overlapping concepts)"
+            )
         for layer in layers:
-            loaded = {}
             for si, s in enumerate(sets):
-                path = round_dir / s["name"] / f"layer_{layer:02d}.txt"
-                if not path.is_file() or (len(s["langs"]) > 1 and s["name"] not in joint_langs):
+                try:
+                    cs = probe_dir.read_concepts(info, s["name"], cluster_sets[s["name"]], layer)
+                except InputError as err:
+                    missing.append(str(err))
                     continue
-                if len(s["langs"]) > 1:
-                    cs = read_clusters(path, sentence_langs=joint_langs[s["name"]])
-                else:
-                    cs = read_clusters(path, lang=s["langs"][0])
-                loaded[si] = cs
                 codes = words.codes(cs.tokens.word, cs.tokens.lang)
                 # contexts from one layer of the first round: every set of a view holds the
                 # same tokens
@@ -353,50 +292,51 @@ def build_report_data(
                 concepts_out[f"{ri}|{si}|{layer}"] = flat
                 fig9.append([ri, si, layer, *(kinds[k] for k in KINDS)])
             for pi, pair in enumerate(pairs):
-                key = f"{ri}|{pi}|{layer}"
-                row_key = (info["epoch"], info["state"], pair["metric"], pair["side_s"])
-                row_key += (pair["lang_s"], pair["side_t"], pair["lang_t"], layer)
-                if pair["metric"] == "calign" and pair["s"] in loaded and pair["t"] in loaded:
-                    d = dictionaries.get(f"{pair['lang_s']}-{pair['lang_t']}")
-                    if d is None:
-                        continue
-                    tgt = loaded[pair["t"]]
-                    result = calign(loaded[pair["s"]], tgt, d, **calign_settings)
-                    aligned_out[key] = _aligned_flat(
-                        result,
-                        tgt.word_types(),
-                        translations[(pair["lang_s"], pair["lang_t"])],
-                        words.ids,
-                        (pair["lang_s"], pair["lang_t"]),
-                    )
-                    shown = len(result.aligned_ids)
-                elif pair["metric"] == "colap" and pair["joint"] in loaded:
-                    result = colap(loaded[pair["joint"]], theta=colap_theta)
-                    overlap_out[key] = _overlap_flat(result, (pair["lang_s"], pair["lang_t"]))
-                    shown = len(result.overlapping_ids)
-                else:
+                key = f"{pair['key']}|{layer}"
+                if scored is None:
                     continue
-                if numerators.get(row_key, shown) != shown:
-                    mismatched.append(f"{pair['metric']} {info['name']} layer {layer}")
+                if pair["metric"] == "calign" and key in scored["aligned"]:
+                    langs_st = (pair["lang_s"], pair["lang_t"])
+                    aligned_out[f"{ri}|{pi}|{layer}"] = _aligned_flat(
+                        scored["aligned"][key], words.ids, langs_st
+                    )
+                elif pair["metric"] == "colap" and key in scored["overlapping"]:
+                    overlap_out[f"{ri}|{pi}|{layer}"] = [
+                        value
+                        for cid, share_s, share_t in scored["overlapping"][key]
+                        for value in (cid, round(1000 * share_s), round(1000 * share_t))
+                    ]
     word_list, word_langs = words.table()
     kwic_out, sentences = _kwic_flat(kwic, corpus or {}, langs)
+    known = metrics()
+    extra_curves = [
+        {"name": name, "description": spec.description, "low": spec.low, "high": spec.high}
+        for name, spec in known.items()
+        if spec.curve and name not in ("calign", "colap")
+    ]
     return {
         "run": str(run_dir.resolve().name),
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "langs": langs,
         "layers": layers,
-        "rounds": rounds,
+        "rounds": [
+            {"name": r.id.name, "epoch": r.id.epoch, "step": r.id.step, "state": r.id.model_state}
+            for r in rounds
+        ],
         "sets": sets,
         "pairs": pairs,
-        "settings": {"calign": calign_settings, "colap_theta": colap_theta, "n_best": nb},
-        "n_sentences": n_sentences,
+        "settings": {
+            "calign": dict(settings.get("calign", {})),
+            "colap_theta": float(settings.get("colap", {}).get("theta", 0.3)),
+            "n_best": n_best_words,
+        },
+        "n_sentences": manifest.n_sentences,
         "words": word_list,
         "wlang": word_langs,
-        "curves": {
-            "cols": list(CURVE_COLUMNS),
-            "rows": curve_rows,
-        },
-        "notes": _notes(mismatched),
+        "curves": {"cols": list(CURVE_COLUMNS), "rows": _read_curve_rows(report)},
+        "extra_curves": extra_curves,
+        "notes": _notes(missing),
+        "missing": missing,
         "concepts": concepts_out,
         "aligned": aligned_out,
         "overlap": overlap_out,
@@ -443,38 +383,17 @@ def _labelled_concepts(
 
 
 def _aligned_flat(
-    result: Any,
-    target_types: Mapping[int, Collection[str]],
-    translations: Mapping[str, Collection[str]],
-    ids: Mapping[tuple[str, str], int],
-    langs: tuple[str, str],
+    entries: Sequence[Sequence[Any]], ids: Mapping[tuple[str, str], int], langs: tuple[str, str]
 ) -> list[int]:
-    """The ``aligned`` entry of a CALIGN result (module docstring), best score first: per pair
-    the matched source words and the target words that are n-best translations of them."""
+    """The ``aligned`` ints of one (round, pair, layer) from its ``concepts.json`` entries
+    (:class:`~xlprobe.probing.scoring.ScoredRound`): per pair ``cs, ct, round(1000*score), n``
+    + n matched source word ids, ``m`` + m target word ids that translate one of them."""
     lang_s, lang_t = langs
-
-    def score(pair: tuple[int, int]) -> float:
-        return len(result.matched[pair]) / result.source_sizes[pair[0]]
-
     flat: list[int] = []
-    for cs, ct in sorted(result.pairs, key=lambda p: (-score(p), p)):
-        matched = result.matched[(cs, ct)]
-        translated = set().union(*(translations.get(w, ()) for w in matched))
-        hits = sorted(translated & set(target_types[ct]))
-        flat += [cs, ct, round(1000 * score((cs, ct))), len(matched)]
+    for cs, ct, score, matched, hits in entries:
+        flat += [cs, ct, round(1000 * score), len(matched)]
         flat += [ids[(w, lang_s)] for w in matched]
         flat += [len(hits), *(ids[(w, lang_t)] for w in hits)]
-    return flat
-
-
-def _overlap_flat(result: Any, langs: tuple[str, str]) -> list[int]:
-    """The ``overlap`` entry of a COLAP result: per overlapping concept its id and the shares
-    (per mille) of the two languages."""
-    flat: list[int] = []
-    for cid in result.overlapping_ids:
-        counts = result.language_counts[cid]
-        total = sum(counts.values())
-        flat += [cid, *(round(1000 * counts.get(lang, 0) / total) for lang in langs)]
     return flat
 
 
@@ -503,17 +422,12 @@ def _kwic_flat(
     return flat, sentences
 
 
-def _notes(mismatched: Sequence[str]) -> list[str]:
-    """Warnings shown on the page (and logged)."""
-    if not mismatched:
-        return []
-    note = (
-        f"The concepts shown use the probe directory's own thresholds; probe_report.csv was "
-        f"scored with others (a from_run re-scoring?): {len(mismatched)} (metric, round, layer) "
-        f"counts differ, e.g. {mismatched[0]}."
-    )
-    log.warning("report: %s", note)
-    return [note]
+def _notes(missing: Sequence[str]) -> list[str]:
+    """Warnings shown on the page (and logged): what the run lacks."""
+    notes = [f"Not shown, missing: {item}" for item in missing]
+    for note in notes:
+        log.warning("report: %s", note)
+    return notes
 
 
 def render_html(data: Mapping[str, Any]) -> str:
@@ -543,21 +457,46 @@ def read_report_data(path: str | Path) -> dict[str, Any]:
     return json.loads(gzip.decompress(base64.b64decode(payload.strip())))
 
 
+def _newly_missing(missing: Sequence[str], path: Path) -> list[str]:
+    """What a page built now lacks that the present ``report.html`` at ``path`` did not (all
+    of ``missing`` when the present page records nothing about it)."""
+    if not missing or not path.is_file():
+        return []
+    try:
+        before = set(read_report_data(path).get("missing", ()))
+    except (InputError, ValueError, OSError):
+        before = set()
+    return [item for item in missing if item not in before]
+
+
 def write_html_report(
     run_dir: str | Path,
     *,
-    probe_dir: str | Path | None = None,
+    probe_dir: str | Path | ProbeDir | None = None,
     corpus: Mapping[str, Sequence[str]] | None = None,
     categories: Mapping[str, str] | None = None,
 ) -> Path:
     """Build and write ``<run_dir>/report.html`` and ``<run_dir>/concept_labels.csv``
     (LABELS_COLUMNS) atomically; log the report's size.
 
+    A run lacking something the page shows (``probe_report.csv``, a cluster file, a round's
+    ``concepts.json``) gets a page saying what is missing, but an existing ``report.html`` is
+    never replaced by one built from less: that is an InputError naming what is missing.
+
     Arguments as in :func:`build_report_data`. Returns the report's path.
     """
     start = time.perf_counter()
     data = build_report_data(run_dir, probe_dir=probe_dir, corpus=corpus, categories=categories)
     path = Path(run_dir) / REPORT_HTML
+    lost = _newly_missing(data["missing"], path)
+    if lost:
+        raise InputError(
+            f"not rewritten: a report built now would lack {lost[0]}"
+            + (f" (and {len(lost) - 1} more)" if len(lost) > 1 else "")
+            + ", which the present one shows; restore it, or remove report.html to build a "
+            "page without it",
+            path=path,
+        )
     text = render_html(data)
     write_text_atomic(path, text)
     lines = [",".join(LABELS_COLUMNS)]

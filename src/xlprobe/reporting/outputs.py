@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from xlprobe.probing.probe_dir import ProbeDir
 from xlprobe.probing.report import PLAIN, ProbeReport
 
 
@@ -16,8 +17,6 @@ def write_outputs(
     train_langs: Sequence[str],
     zero_shot_langs: Sequence[str],
     task_metrics: Iterable[Mapping[str, Any]] = (),
-    probe_dir: str | Path | None = None,
-    corpus: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Write the report's CSV/JSON files, its PNGs and ``report.html`` into ``run_dir``.
 
@@ -25,10 +24,9 @@ def write_outputs(
     ``plots/layers_<metric>_<sides>.png`` (metric per layer), ``plots/epochs_<metric>_<sides>.png``
     (metric per epoch at the last layer) and, when task metrics are given,
     ``plots/zero_shot_correlation.png`` (zero-shot languages only, the paper's correlation);
-    ``report.html`` (:mod:`xlprobe.reporting.html_report`) when the run has a probe directory:
-    ``probe_dir`` (default ``run_dir/probe``), with ``corpus`` (sentences per language) for
-    the keyword-in-context view (default: looked up in the run). The tables hold every row; the
-    pictures show the plain rows (no intervention).
+    ``report.html`` (:mod:`xlprobe.reporting.html_report`) when the run has a probe directory
+    (``run_dir/probe``). The tables hold every row; the pictures show the plain rows (no
+    intervention).
     """
     from xlprobe.reporting.curves import (
         plot_epoch_curves,
@@ -51,6 +49,5 @@ def write_outputs(
             run_dir / "plots" / "zero_shot_correlation.png",
             langs=zero_shot_langs,
         )
-    probe_dir = Path(probe_dir) if probe_dir is not None else run_dir / "probe"
-    if (probe_dir / "manifest.json").is_file():
-        write_html_report(run_dir, probe_dir=probe_dir, corpus=corpus)
+    if ProbeDir(run_dir / "probe").exists():
+        write_html_report(run_dir)

@@ -14,12 +14,8 @@ from pathlib import Path
 
 from xlprobe.errors import InputError
 from xlprobe.io import write_text_atomic
-from xlprobe.probing.report import (
-    SEED_METRICS,
-    ProbeReport,
-    read_examples_csv,
-    write_examples_csv,
-)
+from xlprobe.probing.probes import check_row, metrics
+from xlprobe.probing.report import ProbeReport, read_examples_csv, write_examples_csv
 
 REPORT_CSV = "probe_report.csv"
 EXAMPLES_CSV = "probe_examples.csv"
@@ -51,7 +47,7 @@ def read_report(run_dir: str | Path) -> ProbeReport:
         InputError: ``probe_report.csv`` missing or malformed, or a malformed optional file.
     """
     run_dir = Path(run_dir)
-    report = ProbeReport.read_csv(run_dir / REPORT_CSV)
+    report = ProbeReport.read_csv(run_dir / REPORT_CSV, check=check_row)
     if (run_dir / EXAMPLES_CSV).exists():
         report.examples = read_examples_csv(run_dir / EXAMPLES_CSV)
     if (run_dir / TIMINGS_JSON).exists():
@@ -93,10 +89,12 @@ def summary_table(report: ProbeReport, epoch: int | None = None) -> str:
     if not rows:
         return f"probe: no results for epoch {epoch}"
     layers = sorted({r.layer for r in rows})
+    known = metrics()
     cells: dict[tuple[str, str, str], dict[int, str]] = {}
     for r in rows:
         sides = r.side_s if r.side_s == r.side_t else f"{r.side_s}-{r.side_t}"
-        digits = 2 if r.metric in SEED_METRICS else 1
+        spec = known.get(r.metric)
+        digits = 2 if spec is not None and spec.high - spec.low <= 2 else 1
         value = "nan" if math.isnan(r.value) else f"{r.value:.{digits}f}"
         if r.n_seeds > 1 and not math.isnan(r.sd):
             value += f"±{r.sd:.{digits}f}"

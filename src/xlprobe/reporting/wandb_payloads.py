@@ -12,9 +12,9 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from xlprobe.probing.probes import curve_metrics
 from xlprobe.probing.report import (
     BASE_EPOCH,
-    CURVE_METRICS,
     EXAMPLE_COLUMNS,
     ROW_COLUMNS,
     ProbeReport,
@@ -30,7 +30,7 @@ def curve_key(row: ProbeRow) -> str:
 
 
 def line_plots(report: ProbeReport, epoch: int | None = None) -> dict[str, Any]:
-    """One ``wandb.plot.line_series`` per (metric, sides, language pair) of the CURVE_METRICS:
+    """One ``wandb.plot.line_series`` per (metric, sides, language pair) of the curve metrics:
     metric (%) against layer, one line per epoch up to ``epoch`` (the base model as ``"base"``).
 
     Args:
@@ -43,8 +43,9 @@ def line_plots(report: ProbeReport, epoch: int | None = None) -> dict[str, Any]:
     import wandb
 
     series: dict[str, dict[int, dict[int, float]]] = {}
+    curves = curve_metrics()
     for r in sorted(report.rows, key=lambda r: r.step):
-        if r.metric in CURVE_METRICS and (epoch is None or r.epoch <= epoch):
+        if r.metric in curves and (epoch is None or r.epoch <= epoch):
             series.setdefault(curve_key(r), {}).setdefault(r.epoch, {})[r.layer] = r.value
     charts = {}
     for key, by_epoch in sorted(series.items()):

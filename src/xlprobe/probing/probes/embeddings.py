@@ -1,7 +1,7 @@
 """Token-embedding geometry as probe rows: the input embeddings every round, plus language
 identity of the contextual word vectors per layer.
 
-Called by :func:`xlprobe.probing.pipeline.run_probe` when ``probe.embeddings.enabled``; the
+A probe plug-in (:class:`EmbeddingsProbe`, on when ``probe.embeddings.enabled``); the
 measures are :mod:`xlprobe.probing.token_geometry`'s (Wen-Yi & Mimno, EMNLP 2023). All values
 are percentages in ``probe_report.csv`` (tabled, not drawn as curves):
 
@@ -42,23 +42,28 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from xlprobe.errors import InputError
+from xlprobe.options import Options, option
+from xlprobe.probing.plan import RoundId
+from xlprobe.probing.probes.base import Metric
 from xlprobe.probing.report import PLAIN, ProbeReport, ProbeRow
+
+if TYPE_CHECKING:
+    from xlprobe.probing.round import Round, StoredRound
 
 logger = logging.getLogger(__name__)
 
 BASE_FILE = "input_embeddings.npz"
-ROWS_FILE = "geometry.csv"
 ALL = "all"
 """``lang_s`` / ``lang_t`` of rows that describe the whole matrix, not one language."""
 
 
 @dataclass(frozen=True)
-class EmbeddingSettings:
+class EmbeddingSettings(Options):
     """Settings of the token-embedding geometry rows (``probe.embeddings``).
 
     Attributes:
@@ -77,40 +82,51 @@ class EmbeddingSettings:
         seed: Seed of samples, undersampling and folds.
     """
 
+    prefix: ClassVar[str] = "probe.embeddings"
+
     enabled: bool = True
-    k: int = 10
-    min_share: float = 0.9
-    min_count: int = 3
-    min_size: int = 20
-    n_folds: int = 5
-    max_per_class: int = 500
-    sample: float = 1000
-    n_gold: int = 1
+    k: int = option(10, low=1)
+    min_share: float = option(0.9, low=0.5, high=1, low_open=True)
+    min_count: int = option(3, low=1)
+    min_size: int = option(20, low=2)
+    n_folds: int = option(5, low=2)
+    max_per_class: int = option(500, low=2)
+    sample: float = option(1000, low=0, low_open=True)
+    n_gold: int = option(1, low=1)
     layers: bool = True
     seed: int = 0
 
     def __post_init__(self) -> None:
-        checks = {
-            "k": self.k >= 1,
-            "min_share": 0.5 < self.min_share <= 1,
-            "min_count": self.min_count >= 1,
-            "min_size": self.min_size >= 2,
-            "n_folds": self.n_folds >= 2,
-            "max_per_class": self.max_per_class >= 2,
-            "sample": self.sample > 0 and (self.sample <= 1 or float(self.sample).is_integer()),
-            "n_gold": self.n_gold >= 1,
-        }
-        for name, ok in checks.items():
-            if not ok:
-                raise InputError(
-                    f"probe.embeddings.{name}={getattr(self, name)} is out of range (see "
-                    "xlprobe.probing.embedding_probe.EmbeddingSettings)"
-                )
+        super().__post_init__()
+        if self.sample > 1 and not float(self.sample).is_integer():
+            raise InputError(
+                f"{self.prefix}.sample={self.sample}: expected a fraction in (0, 1] or a whole "
+                "count"
+            )
 
     @property
     def sample_size(self) -> int | float:
         """:attr:`sample` as :func:`~xlprobe.probing.token_geometry.sample_ids` takes it."""
         return float(self.sample) if self.sample <= 1 else int(self.sample)
+
+
+_METRIC_TEXT = {
+    "emb_separability": "language separability of the input token embeddings (balanced "
+    "logistic-regression accuracy, %)",
+    "emb_nn_other": "% of a language's tokens' nearest labelled tokens that belong to another "
+    "language",
+    "emb_nn_entropy": "neighbour-language entropy of the input embeddings, % of its maximum",
+    "emb_translation": "% of dictionary words with a gold translation among their nearest tokens",
+    "emb_knn_overlap": "drift from the base model: % of nearest neighbours kept",
+    "emb_canon_cos": "drift from the base model: 100 x the largest canonical-angle cosine",
+    "emb_canon_cos_random": "the same against a random matrix (reference)",
+    "lid_separability": "language separability of the word vectors per layer, %",
+    "lid_nn_entropy": "neighbour-language entropy of the word vectors per layer, % of its maximum",
+}
+METRICS = tuple(
+    Metric(name, f"{text} (Wen-Yi & Mimno 2023)", same_side=True)
+    for name, text in _METRIC_TEXT.items()
+)
 
 
 def token_counts(tokenizer: Any, sentences: Sequence[str], vocab_size: int) -> np.ndarray:
@@ -350,68 +366,55 @@ def word_vector_rows(
     return rows
 
 
-def embedding_report(
-    model: Any,
-    tokenizer: Any,
-    sentences: Mapping[str, Sequence[str]],
-    stores: Mapping[Any, Any],
-    layers: Sequence[int],
-    dictionaries: Mapping[str, Any],
-    settings: EmbeddingSettings,
-    probe_round: Any,
-    round_dir: Path,
-    base_dir: Path,
-) -> ProbeReport:
-    """All token-geometry rows of one probe round (the hook :func:`run_probe` calls).
-
-    Args:
-        model: The probed model.
-        tokenizer: Its tokenizer.
-        sentences: Probe sentences per language.
-        stores: View (``.side``, ``.lang``) -> its ActivationStore of this round.
-        layers: Layers of the word-vector rows.
-        dictionaries: ``"<lang>-<pivot>"`` -> dictionary.
-        settings: ``probe.embeddings``.
-        probe_round: The round (``epoch``, ``step``, ``model_state``).
-        round_dir: The round's directory; the rows are written to :data:`ROWS_FILE` there.
-        base_dir: The base round's directory (holds :data:`BASE_FILE`).
+def embedding_report(round: Round) -> ProbeReport:
+    """All token-geometry rows of one probe round.
 
     Returns:
         A report with the round's rows and the timings ``embeddings/input`` and
         ``embeddings/layers`` (seconds).
     """
-    fields = {
-        "epoch": probe_round.epoch,
-        "step": probe_round.step,
-        "model_state": probe_round.model_state,
-        "condition": probe_round.condition,
-    }
+    settings = round.settings.embeddings
+    fields = round.id.fields
+    is_base = round.id.model_state == "base" and round.id.condition == PLAIN
+    base_dir = round.dir if is_base else round.probe_dir.round_dir(RoundId())
     tick = time.perf_counter()
     rows = input_embedding_rows(
-        model,
-        tokenizer,
-        sentences,
-        dictionaries,
+        round.model,
+        round.tokenizer,
+        round.corpus.sentences,
+        round.dictionaries,
         settings,
         fields,
-        base_file=Path(base_dir) / BASE_FILE,
-        is_base=probe_round.model_state == "base" and probe_round.condition == PLAIN,
+        base_file=base_dir / BASE_FILE,
+        is_base=is_base,
     )
     timings = {"embeddings/input": time.perf_counter() - tick}
     if settings.layers:
         tick = time.perf_counter()
         by_side: dict[str, dict[str, Any]] = {}
-        for view in sorted(stores, key=lambda v: (v.side, v.lang, v.source_lang or "")):
-            by_side.setdefault(view.side, {}).setdefault(view.lang, stores[view])
+        for view in sorted(round.stores, key=lambda v: (v.side, v.lang, v.source_lang or "")):
+            by_side.setdefault(view.side, {}).setdefault(view.lang, round.stores[view])
         views = {side: sorted(langs.items()) for side, langs in by_side.items()}
-        rows += word_vector_rows(views, layers, settings, fields)
+        rows += word_vector_rows(views, round.layers, settings, fields)
         timings["embeddings/layers"] = time.perf_counter() - tick
-    report = ProbeReport(rows=rows, timings=timings)
-    report.to_csv(Path(round_dir) / ROWS_FILE)
-    return report
+    return ProbeReport(rows=rows, timings=timings)
 
 
-def read_geometry_rows(round_dir: Path) -> ProbeReport:
-    """The rows :func:`embedding_report` kept in ``round_dir`` (empty when it kept none)."""
-    path = Path(round_dir) / ROWS_FILE
-    return ProbeReport.read_csv(path) if path.is_file() else ProbeReport()
+class EmbeddingsProbe:
+    """Token-embedding geometry and language identity per layer (module docstring)."""
+
+    name: ClassVar[str] = "embeddings"
+    options: ClassVar[Mapping[str, type[Options]]] = {"embeddings": EmbeddingSettings}
+    metrics: ClassVar[tuple[Metric, ...]] = METRICS
+    rescorable: ClassVar[tuple[str, ...]] = ()
+    rows_file: ClassVar[str] = "geometry.csv"
+    uses_sentence_vectors: ClassVar[bool] = False
+
+    def enabled(self, settings: Any) -> bool:
+        return settings.embeddings.enabled
+
+    def run(self, round: Round) -> ProbeReport:
+        return embedding_report(round)
+
+    def rescore(self, stored: StoredRound) -> None:
+        return None

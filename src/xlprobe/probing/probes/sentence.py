@@ -22,28 +22,51 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from xlprobe.errors import InputError
+from xlprobe.options import Options, option
+from xlprobe.probing.probes.base import Metric
 from xlprobe.probing.report import ProbeReport, ProbeRow
 
-ROWS_FILE = "sentence.csv"
+if TYPE_CHECKING:
+    from xlprobe.probing.round import Round, StoredRound
 
 
 @dataclass(frozen=True)
-class SentenceSettings:
+class SentenceSettings(Options):
     """``probe.sentence``: whether rounds score the sentence-level rows, and the batch size of
     their forward pass."""
 
-    enabled: bool = True
-    batch_size: int = 32
+    prefix: ClassVar[str] = "probe.sentence"
 
-    def __post_init__(self) -> None:
-        if self.batch_size < 1:
-            raise InputError(f"probe.sentence.batch_size={self.batch_size}; expected >= 1")
+    enabled: bool = True
+    batch_size: int = option(32, low=1)
+
+
+METRICS = (
+    Metric(
+        "retrieval",
+        "cross-lingual retrieval top-1 of mean-pooled sentence vectors, both directions, % "
+        "(chance 100/N; Sundar et al. 2025)",
+        curve=True,
+        same_side=True,
+    ),
+    Metric(
+        "abx_form",
+        "ABX language (form) discrimination, % (higher is better, chance 50; de Seyssel et "
+        "al. 2025)",
+        curve=True,
+        same_side=True,
+    ),
+    Metric(
+        "abx_meaning",
+        "ABX meaning discrimination across the two languages, % (higher is better, chance 50)",
+        curve=True,
+        same_side=True,
+    ),
+)
 
 
 def pair_counts(x_s: np.ndarray, x_t: np.ndarray) -> dict[str, Any]:
@@ -53,7 +76,7 @@ def pair_counts(x_s: np.ndarray, x_t: np.ndarray) -> dict[str, Any]:
         x_s, x_t: [N x D] row-aligned sentence vectors of the two languages (distinct rows).
 
     Returns:
-        ``{metric: Count}`` for :data:`xlprobe.probing.report.SENTENCE_METRICS`.
+        ``{metric: Count}`` for the metrics of :data:`METRICS`.
     """
     from xlprobe.probing.abx import abx_form, abx_meaning
     from xlprobe.probing.retrieval import retrieval_top1
@@ -72,11 +95,10 @@ def sentence_report(
     pairs: Sequence[tuple[Any, Any]],
     layers: Sequence[int],
     settings: SentenceSettings,
-    probe_round: Any,
-    round_dir: Path,
+    round_fields: Mapping[str, Any],
     vectors: Mapping[Any, Mapping[int, np.ndarray]] | None = None,
 ) -> ProbeReport:
-    """The sentence-level rows of one probe round (the hook :func:`run_probe` calls).
+    """The sentence-level rows of one probe round.
 
     Args:
         model, tokenizer: The probed model and its fast tokenizer.
@@ -84,8 +106,7 @@ def sentence_report(
         pairs: Same-side view pairs (``.side``, ``.lang``, ``.source_lang``).
         layers: Hidden-state indices to score.
         settings: ``probe.sentence``.
-        probe_round: The round (``epoch``, ``step``, ``model_state``).
-        round_dir: The round's directory; the rows are written to ``ROWS_FILE`` there.
+        round_fields: The rows' ``epoch``, ``step``, ``model_state``, ``condition``.
         vectors: View -> ``{layer: [S x D]}`` sentence vectors already pooled by the word
             extraction's forward pass (NaN rows: sentences it skipped); views not given are
             run here (:func:`~xlprobe.probing.sentences.sentence_vectors`).
@@ -119,9 +140,7 @@ def sentence_report(
             for metric, count in counts.items():
                 rows.append(
                     ProbeRow(
-                        epoch=probe_round.epoch,
-                        step=probe_round.step,
-                        model_state=probe_round.model_state,
+                        **round_fields,
                         side_s=view_s.side,
                         lang_s=view_s.lang,
                         side_t=view_t.side,
@@ -131,16 +150,35 @@ def sentence_report(
                         value=100.0 * count.value,
                         numerator=count.numerator,
                         denominator=count.denominator,
-                        condition=probe_round.condition,
                     )
                 )
-    report = ProbeReport(rows=rows)
-    report.to_csv(Path(round_dir) / ROWS_FILE)
-    report.timings = {"sentence": time.perf_counter() - tick}
-    return report
+    return ProbeReport(rows=rows, timings={"sentence": time.perf_counter() - tick})
 
 
-def read_sentence_rows(round_dir: Path) -> ProbeReport:
-    """The rows :func:`sentence_report` kept in ``round_dir`` (empty when it kept none)."""
-    path = Path(round_dir) / ROWS_FILE
-    return ProbeReport.read_csv(path) if path.is_file() else ProbeReport()
+class SentenceProbe:
+    """Retrieval and ABX rows per layer and same-side pair (module docstring)."""
+
+    name: ClassVar[str] = "sentence"
+    options: ClassVar[Mapping[str, type[Options]]] = {"sentence": SentenceSettings}
+    metrics: ClassVar[tuple[Metric, ...]] = METRICS
+    rescorable: ClassVar[tuple[str, ...]] = ()
+    rows_file: ClassVar[str] = "sentence.csv"
+    uses_sentence_vectors: ClassVar[bool] = True
+
+    def enabled(self, settings: Any) -> bool:
+        return settings.sentence.enabled
+
+    def run(self, round: Round) -> ProbeReport:
+        return sentence_report(
+            round.model,
+            round.tokenizer,
+            round.corpus.sentences,
+            round.plan.joint_pairs,
+            round.layers,
+            round.settings.sentence,
+            round.id.fields,
+            vectors=round.sentence_vectors,
+        )
+
+    def rescore(self, stored: StoredRound) -> None:
+        return None

@@ -1,0 +1,89 @@
+"""Model families: one adapter per family, one registry.
+
+To add a family (``docs/extending.md``): write ``models/families/<family>.py`` defining a
+:class:`~xlprobe.models.families.base.ModelFamily` (name, the ``config.model_type`` values it
+serves, its kind, its hook points, optionally a tiny recipe), and call :func:`register` with it
+(built-in ones are listed below). Loading, extraction, hooks, experts, preflight and the tiny
+factory then know it; copy ``tests/integration/test_families.py`` for its test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from xlprobe.errors import InputError
+from xlprobe.models.families import bert, t5, xlm_roberta
+from xlprobe.models.families.base import HookPoint, ModelFamily, TinyRecipe
+
+__all__ = [
+    "HookPoint",
+    "ModelFamily",
+    "TinyRecipe",
+    "families",
+    "family",
+    "family_of",
+    "family_of_type",
+    "register",
+    "unregister",
+]
+
+_REGISTRY: dict[str, ModelFamily] = {}
+
+
+def register(adapter: ModelFamily) -> ModelFamily:
+    """Add a family (one of the same name is replaced).
+
+    Raises:
+        ValueError: One of its ``model_types`` belongs to another family.
+    """
+    taken = {t for name, f in _REGISTRY.items() if name != adapter.name for t in f.model_types}
+    clash = sorted(set(adapter.model_types) & taken)
+    if clash:
+        raise ValueError(f"family {adapter.name!r}: model types {clash} belong to another family")
+    _REGISTRY[adapter.name] = adapter
+    return adapter
+
+
+def unregister(name: str) -> None:
+    """Remove the family ``name`` (nothing happens if it is not registered)."""
+    _REGISTRY.pop(name, None)
+
+
+def families() -> tuple[ModelFamily, ...]:
+    """The registered families."""
+    return tuple(_REGISTRY.values())
+
+
+def _unknown(what: str) -> InputError:
+    names = ", ".join(f"{f.name} ({'/'.join(f.model_types)})" for f in _REGISTRY.values())
+    return InputError(
+        f"{what} is not a supported model family; supported: {names}. A new family is one file "
+        "in src/xlprobe/models/families/ (see docs/extending.md)"
+    )
+
+
+def family(name: str) -> ModelFamily:
+    """The family named ``name`` (``model.family``)."""
+    if name not in _REGISTRY:
+        raise _unknown(f"model.family={name!r}")
+    return _REGISTRY[name]
+
+
+def family_of_type(model_type: str) -> ModelFamily:
+    """The family serving ``config.model_type``."""
+    for adapter in _REGISTRY.values():
+        if model_type in adapter.model_types:
+            return adapter
+    raise _unknown(f"model_type {model_type!r}")
+
+
+def family_of(model: Any) -> ModelFamily:
+    """The family of a loaded model, or of a config (object or ``config.json`` mapping)."""
+    config = model if isinstance(model, Mapping) else getattr(model, "config", model)
+    model_type = config.get("model_type") if isinstance(config, Mapping) else config.model_type
+    return family_of_type(str(model_type))
+
+
+for _module in (bert, xlm_roberta, t5):
+    register(_module.FAMILY)
