@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import json
 import re
@@ -10,6 +11,7 @@ import pytest
 
 from xlprobe.data import synthetic
 from xlprobe.data.base import ensure_synthetic
+from xlprobe.data.conllu import read_conllu
 from xlprobe.data.synthetic import (
     LANGUAGES,
     WorldSpec,
@@ -324,3 +326,163 @@ def test_paraphrases_move_the_time_adverbial_and_keep_words_tags_and_meaning():
     assert sentences.lexicon("de", "en") == paraphrases.lexicon("de", "en")
     # Rendering paraphrases leaves the corpus generator as it was.
     assert generate_corpus(50, seed=3).sentences == before
+
+
+# --- UPOS tags and dependency trees ---------------------------------------------------------
+
+# sha256 of the files of WorldSpec(n_train=300, n_val=50, n_test=50, n_probe=100, seed=0) as
+# world version 2 wrote them, before the trees were added: sentences, NER tags, sentiment and
+# lexicon must not change with the annotation
+WORLD_V2_DIGESTS = {
+    "txt": "6c93b80221524543fe3f1cbbb464cd1119ea56ea20cb8b9a87008b381d94da38",
+    "conll": "1078f93cdd0abb6d000ca25a14ee0c96373b700c68b1f46b3ecb3997923afb3f",
+    "tsv": "2723fd136b023792a5627228221b6cca91b9d037e5e5f1a148961de25c639938",
+    "lexicon": "5f0f3530bd2711c71862a40fb2421c5a7e4a01b65a8881005f08cfa614c58fdf",
+}
+
+
+def _digest(paths):
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def test_sentences_tags_sentiment_and_lexicon_are_those_of_world_version_2(tmp_path):
+    spec = WorldSpec(n_train=300, n_val=50, n_test=50, n_probe=100, seed=0)
+    out = write_synthetic_dataset(tmp_path / "w", spec)
+    files = {
+        "txt": out.glob("*.txt"),
+        "conll": out.glob("*.conll"),
+        "tsv": [p for p in out.glob("*.tsv") if p.name.count(".") == 2],
+        "lexicon": out.glob("lexicon.*.tsv"),
+    }
+    assert {name: _digest(paths) for name, paths in files.items()} == WORLD_V2_DIGESTS
+
+
+@pytest.fixture(scope="module")
+def treebank(tmp_path_factory):
+    """A written dataset (every split, all languages) and its CoNLL-U files read back."""
+    spec = WorldSpec(n_train=400, n_val=50, n_test=50, n_probe=100, seed=1)
+    out = write_synthetic_dataset(tmp_path_factory.mktemp("trees") / "w", spec)
+    return out, {p.name: read_conllu(p) for p in sorted(out.glob("*.conllu"))}
+
+
+def test_every_sentence_is_a_tree_of_ud_tags_over_the_sentence_words(treebank):
+    out, files = treebank
+    assert len(files) == 4 * len(LANGUAGES)
+    for name, sentences in files.items():
+        lines = (out / name.replace(".conllu", ".txt")).read_text(encoding="utf-8").splitlines()
+        assert len(sentences) == len(lines)
+        for sentence, line in zip(sentences, lines, strict=True):
+            # read_conllu checked one root and no cycle; the surface tokens are the text's
+            assert [form for form, _, _ in sentence.tokens()] == line.split()
+            assert sentence.metadata["text"] == line
+            assert {w.upos for w in sentence.words} <= set(synthetic.UPOS_TAGS)
+            assert [w.deprel for w in sentence.words].count("root") == 1
+            assert all((w.head == 0) == (w.deprel == "root") for w in sentence.words)
+
+
+def test_arabic_and_is_a_multiword_token_of_two_words(treebank):
+    _, files = treebank
+    joined = [(s, t) for s in files["train.ar.conllu"] for t in s.multiword_tokens]
+    assert joined and all(t.last == t.first + 1 for _, t in joined)
+    for sentence, token in joined:
+        conj, word = sentence.words[token.first - 1], sentence.words[token.last - 1]
+        assert conj.form == "و" and conj.upos == "CCONJ" and conj.deprel == "cc"
+        assert token.form == conj.form + word.form
+    other = [s for name, ss in files.items() if ".ar." not in name for s in ss]
+    assert not any(s.multiword_tokens for s in other)
+
+
+def _children(sentence, head_id, deprel):
+    return [w for w in sentence.words if w.head == head_id and w.deprel == deprel]
+
+
+def test_articles_and_adjectives_depend_on_their_noun_in_every_language(treebank):
+    _, files = treebank
+    for name, sentences in files.items():
+        for sentence in sentences:
+            for w in sentence.words:
+                head = sentence.words[w.head - 1] if w.head else None
+                if w.deprel == "det":
+                    assert w.upos == "DET" and head.upos in ("NOUN", "PROPN"), (name, w)
+                if w.deprel == "amod":
+                    assert w.upos == "ADJ" and head.upos == "NOUN", (name, w)
+                if w.deprel == "case":
+                    assert w.upos in ("ADP", "SCONJ") and head.upos in ("NOUN", "PROPN", "NUM")
+                if w.deprel == "cop":
+                    assert w.upos == "AUX" and w.form.lower() in COPULAS[name.split(".")[1]]
+    fr = [w for s in files["train.fr.conllu"] for w in s.words if w.form == "l'"]
+    assert fr and all(w.upos == "DET" and w.deprel == "det" for w in fr)
+
+
+COPULAS = {
+    "en": {"is", "are", "was", "were"},
+    "de": {"ist", "sind", "war", "waren"},
+    "fr": {"est", "sont", "était", "étaient"},
+    "es": {"es", "son", "era", "eran", "está", "están", "estaba", "estaban"},
+    "ar": {"كان", "كانت"},
+}
+
+
+def test_the_subject_is_the_nsubj_of_the_verb_before_it_or_after_it_in_arabic():
+    corpus = generate_corpus(300, seed=7)
+    transitive = [i for i, t in enumerate(corpus.topics) if t == "actions"]
+    assert len(transitive) > 50
+    for lang in LANGUAGES:
+        for i in transitive:
+            tree = corpus.trees[lang][i]
+            verb = next(w for w in tree.words if w.head == 0)
+            assert verb.upos == "VERB", (lang, corpus.sentences[lang][i])
+            (subject,) = _children(tree, verb.id, "nsubj")
+            assert subject.upos == "PROPN"
+            # the verb's subject is the sentence's first person (B-PER), obj a noun
+            tags = corpus.ner_tags[lang][i]
+            first_name = next(j for j, t in enumerate(tags) if t == "B-PER")
+            assert corpus.sentences[lang][i].split()[first_name] == subject.form
+            assert all(w.upos == "NOUN" for w in _children(tree, verb.id, "obj"))
+            # Arabic is verb-subject-object; German puts the verb second (after a fronted time
+            # adverbial, before the subject); the others put the subject before the verb
+            inverted = lang == "ar" or (lang == "de" and subject.id != 1)
+            assert (verb.id < subject.id) == inverted, (lang, corpus.sentences[lang][i])
+
+
+def test_german_subordinate_clauses_end_with_their_verb():
+    corpus = generate_corpus(300, seed=8)
+    clauses = 0
+    for tree in corpus.trees["de"]:
+        for mark in (w for w in tree.words if w.form == "weil"):
+            head = tree.words[mark.head - 1]
+            assert head.deprel == "advcl"
+            clause = [w for w in tree.words if _under(tree, w, head.id)]
+            finite = [w for w in clause if w.deprel == "cop" and w.head == head.id]
+            assert finite and finite[0].id == max(w.id for w in clause), clause
+            clauses += 1
+    assert clauses > 30
+
+
+def _under(tree, word, head_id):
+    while word.id != head_id and word.head:
+        word = tree.words[word.head - 1]
+    return word.id == head_id
+
+
+def test_each_sentence_has_one_of_seven_topics_that_its_words_show():
+    corpus = generate_corpus(500, seed=9)
+    assert set(corpus.topics) == set(synthetic.TOPIC_LABELS) and len(synthetic.TOPIC_LABELS) == 7
+    for sentence, topic, tree in zip(
+        corpus.sentences["en"], corpus.topics, corpus.trees["en"], strict=True
+    ):
+        words = sentence.split()
+        if topic == "numbers":
+            assert any(
+                w.upos == "NUM" or w.form.endswith(("th", "st", "nd", "rd")) for w in tree.words
+            )
+        if topic == "scenes":
+            assert words[0] == "there"
+        if topic == "opinions":
+            assert "?" in words or "because" in words
+        if topic == "work":
+            assert {"works", "worked", "is", "was"} & set(words)

@@ -24,9 +24,14 @@ the adverbial inside the clause (``yesterday Anna bought the apples`` / ``Anna b
 yesterday``; German ``gestern kaufte Anna die Äpfel`` / ``Anna kaufte gestern die Äpfel``):
 within-language paraphrase pairs, the same words in another order.
 
-Each sentence carries BIO named-entity tags (PER, LOC, ORG) and a sentiment label (1 positive,
-0 negative, from its emotion or evaluative adjective), identical in meaning across languages.
-Everything is deterministic given the seed.
+Each sentence carries BIO named-entity tags (PER, LOC, ORG), a sentiment label (1 positive,
+0 negative, from its emotion or evaluative adjective) and a topic (one of seven, its template's
+family: :data:`TOPIC_LABELS`), identical in meaning across languages, and per language a
+dependency tree: every word has a UPOS tag (:data:`UPOS_TAGS`), a head and a Universal
+Dependencies relation, built where the phrases and clauses are assembled, in each language's own
+word order (German verb-final ``weil`` clauses, Arabic verb-subject-object, French elided
+articles as ``det``, the Arabic ``و`` a word of its own inside a multiword token). Everything is
+deterministic given the seed.
 
 Modules: :mod:`~.lexicon` (the word tables, package data under ``words/``), :mod:`~.numbers`
 and :mod:`~.morphology` (inflection and spelling), :mod:`~.phrases` and :mod:`~.clauses`
@@ -37,8 +42,8 @@ templates), :mod:`~.world` (the corpus, paraphrases and dataset files), :mod:`~.
 
 from xlprobe.data.synthetic.categories import word_categories
 from xlprobe.data.synthetic.lexicon import LANGUAGES
-from xlprobe.data.synthetic.templates import TEMPLATES
-from xlprobe.data.synthetic.tokens import NER_LABELS
+from xlprobe.data.synthetic.templates import TEMPLATES, TOPIC_LABELS
+from xlprobe.data.synthetic.tokens import NER_LABELS, UPOS_TAGS
 from xlprobe.data.synthetic.world import (
     SPLITS,
     WORLD_VERSION,
@@ -57,6 +62,8 @@ __all__ = [
     "NER_LABELS",
     "SPLITS",
     "TEMPLATES",
+    "TOPIC_LABELS",
+    "UPOS_TAGS",
     "WORLD_VERSION",
     "SyntheticCorpus",
     "WorldSpec",

@@ -10,6 +10,8 @@ word.
 
 from __future__ import annotations
 
+import dataclasses
+
 from xlprobe.data.synthetic.lexicon import Adjective, Noun
 from xlprobe.data.synthetic.tokens import Token, Tokens
 
@@ -93,9 +95,9 @@ _FR_NO_ELISION = ("onze", "huit", "huitième", "hibou", "haricot", "héros", "ha
 _FR_ELIDES = {"le": "l'", "la": "l'", "de": "d'", "que": "qu'", "ne": "n'"}
 
 
-def apply_orthography(lang: str, tokens: Tokens) -> Tokens:
-    """Apply the orthographic rules that depend on the next word (a sentence's ``tokens`` in
-    ``lang``; the Arabic و merges with the next token, so fewer tokens may come back)."""
+def spell(lang: str, tokens: Tokens) -> Tokens:
+    """Apply the spelling rules that depend on the next word to a sentence's ``tokens`` in
+    ``lang``, word for word (each word keeps its key, tags and place in the tree)."""
     out: Tokens = []
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
@@ -116,13 +118,29 @@ def apply_orthography(lang: str, tokens: Tokens) -> Tokens:
             word = _FR_ELIDES[word]
         elif lang == "es" and word == "y" and nxt[:1].lower() == "i":
             word = "e"
-        out.append(Token(word, tok.key, tok.tag))
-    if lang == "ar":  # و is written joined to the next word
-        joined: Tokens = []
-        for tok in out:
-            if joined and joined[-1].word == "و" and joined[-1].key == "c:and":
-                joined[-1] = Token("و" + tok.word, tok.key, tok.tag)
-            else:
-                joined.append(tok)
-        out = joined
+        out.append(dataclasses.replace(tok, word=word))
     return out
+
+
+def surface_groups(lang: str, words: Tokens) -> list[Tokens]:
+    """The surface tokens of a spelt sentence as groups of its words: the Arabic و (keyed
+    ``c:and``) is written joined to the next word, one token of two syntactic words (a
+    multiword token in CoNLL-U); every other word is a token of its own."""
+    groups: list[Tokens] = []
+    for tok in words:
+        joined = groups and groups[-1][-1].word == "و" and groups[-1][-1].key == "c:and"
+        if lang == "ar" and joined:
+            groups[-1].append(tok)
+        else:
+            groups.append([tok])
+    return groups
+
+
+def apply_orthography(lang: str, tokens: Tokens) -> Tokens:
+    """The surface tokens of a sentence's ``tokens`` in ``lang``: :func:`spell`, then each
+    group of :func:`surface_groups` as one token (its words' forms joined, the key and tag of
+    its last word), so fewer tokens may come back."""
+    return [
+        Token("".join(t.word for t in group), group[-1].key, group[-1].tag)
+        for group in surface_groups(lang, spell(lang, tokens))
+    ]

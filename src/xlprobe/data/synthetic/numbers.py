@@ -111,16 +111,23 @@ def cardinal_ar(n: int, case: str = "nom") -> str:
     return f"{unit(ones)}_و{ten}" if ones else ten
 
 
-def number_tokens(n: int, *, ar_case: str = "nom") -> dict[str, Tokens]:
-    """The number ``n`` in every language, each word keyed ``num:<n>`` (Spanish ``y`` unkeyed)."""
+def number_tokens(n: int, *, ar_case: str = "nom", deprel: str = "nummod") -> dict[str, Tokens]:
+    """The number ``n`` in every language, each word keyed ``num:<n>`` (Spanish ``y`` unkeyed).
+
+    One ``NUM`` word, unattached with the preset relation ``deprel``; Spanish ``cuarenta y dos``
+    is ``cuarenta`` with ``dos`` as its ``conj`` and ``y`` as ``cc`` of ``dos``.
+    """
     key = f"num:{n}"
-    es = [Token(w, None if w == "y" else key) for w in cardinal_es(n).split()]
+    es = [Token(w, key, upos="NUM", deprel=deprel) for w in cardinal_es(n).split()]
+    if len(es) == 3:  # treinta y uno
+        tens, ones = es[0], es[2].under(es[0], "conj")
+        es = [tens, Token("y", None, upos="CCONJ", deprel="cc", head=ones.node), ones]
     return {
-        "en": [Token(cardinal_en(n), key)],
-        "de": [Token(cardinal_de(n), key)],
-        "fr": [Token(cardinal_fr(n), key)],
+        "en": [Token(cardinal_en(n), key, upos="NUM", deprel=deprel)],
+        "de": [Token(cardinal_de(n), key, upos="NUM", deprel=deprel)],
+        "fr": [Token(cardinal_fr(n), key, upos="NUM", deprel=deprel)],
         "es": es,
-        "ar": [Token(cardinal_ar(n, ar_case), key)],
+        "ar": [Token(cardinal_ar(n, ar_case), key, upos="NUM", deprel=deprel)],
     }
 
 

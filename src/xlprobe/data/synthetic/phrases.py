@@ -4,6 +4,12 @@ Noun phrases (article, number, agreeing adjective, noun by case), people (first 
 surname, tagged PER), places (a city or country, tagged LOC; a location ``under the table``),
 pronouns, copulas, ``<person> is <emotion>`` and ``<noun phrase> is <quality>`` predicates, the
 conjunctions, and the random choices of nouns and adjectives that fit each other.
+
+Each phrase comes with its dependency tree (see :mod:`~xlprobe.data.synthetic.tokens`): the
+noun heads its phrase (``det``, ``amod``, ``nummod``), a preposition is the ``case`` of its
+noun, a name's surname is ``flat`` under the first name, and a predicate (``is happy``) heads
+its clause with the subject as ``nsubj`` and the copula as ``cop``, as Universal Dependencies
+annotates them.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from xlprobe.data.synthetic.morphology import (
     german_noun,
 )
 from xlprobe.data.synthetic.numbers import arabic_count, number_tokens
-from xlprobe.data.synthetic.tokens import Token, Tokens, words
+from xlprobe.data.synthetic.tokens import Token, Tokens, as_, attach, root, words
 
 
 @dataclass(frozen=True)
@@ -42,31 +48,40 @@ def noun_phrase(np: NounPhrase, *, de_case: str = "nom") -> dict[str, Tokens]:
     """``np`` in every language; German in ``de_case`` (``nom``, ``acc``, ``dat``).
 
     Words are keyed ``n:<noun>``, ``a:<adjective>``, ``num:<count>``, ``d:the`` / ``d:a`` (the
-    Arabic article is a prefix, so Arabic has no article key)."""
+    Arabic article is a prefix, so Arabic has no article key). The noun heads the phrase and is
+    left unattached; the article is its ``det``, the adjective its ``amod``, the number its
+    ``nummod``."""
     noun, adj, plural = np.noun, np.adjective, np.plural
     nkey, akey = f"n:{noun.key}", adj and f"a:{adj.key}"
     num = number_tokens(np.count) if np.det == "count" else None
     out: dict[str, Tokens] = {}
 
+    def article(word: str) -> Token:
+        return Token(word, "d:the" if np.det == "def" else "d:a", upos="DET", deprel="det")
+
+    def adjective(word: str) -> Token:
+        return Token(word, akey, upos="ADJ", deprel="amod")
+
+    def head_noun(word: str) -> Token:
+        return Token(word, nkey, upos="NOUN")
+
     # English: the/a/three + adjective + noun
-    en = num["en"] if num else [Token("the", "d:the") if np.det == "def" else Token("a", "d:a")]
-    out["en"] = (
-        en
-        + ([Token(adj.en, akey)] if adj else [])
-        + [Token(noun.pl["en"] if plural else noun.sg["en"], nkey)]
-    )
+    n = head_noun(noun.pl["en"] if plural else noun.sg["en"])
+    en = num["en"] if num else [article("the" if np.det == "def" else "a")]
+    out["en"] = _under([*en, *([adjective(adj.en)] if adj else []), n], n)
 
     # German: article by case/gender/number, declined adjective, noun (dative plural -n)
     g = noun.gender["de"]
     if num:
         de = num["de"]
     elif np.det == "def":
-        de = [Token(GERMAN_DEFINITE[de_case]["pl" if plural else g], "d:the")]
+        de = [article(GERMAN_DEFINITE[de_case]["pl" if plural else g])]
     else:
-        de = [Token(GERMAN_INDEFINITE[de_case][g], "d:a")]
+        de = [article(GERMAN_INDEFINITE[de_case][g])]
     if adj:
-        de.append(Token(adj.de_stem + german_adjective_ending(np.det, de_case, g, plural), akey))
-    out["de"] = [*de, Token(german_noun(noun, de_case, plural), nkey)]
+        de.append(adjective(adj.de_stem + german_adjective_ending(np.det, de_case, g, plural)))
+    n = head_noun(german_noun(noun, de_case, plural))
+    out["de"] = _under([*de, n], n)
 
     # French and Spanish: article, noun, agreeing adjective (French grand/petit/... before)
     for lang, articles in (
@@ -80,29 +95,37 @@ def noun_phrase(np: NounPhrase, *, de_case: str = "nom") -> dict[str, Tokens]:
         ),
     ):
         g = noun.gender[lang]
+        n = head_noun(noun.pl[lang] if plural else noun.sg[lang])
         if num:
             det = num[lang]
         elif np.det == "def" and plural:
-            det = [Token("les" if lang == "fr" else ("los" if g == "m" else "las"), "d:the")]
+            det = [article("les" if lang == "fr" else ("los" if g == "m" else "las"))]
         else:
-            det = [Token(articles[(np.det, g)], "d:the" if np.det == "def" else "d:a")]
-        head = [Token(noun.pl[lang] if plural else noun.sg[lang], nkey)]
+            det = [article(articles[(np.det, g)])]
+        head = [n]
         if adj:
-            a = Token(agree(getattr(adj, lang), g, plural), akey)
+            a = adjective(agree(getattr(adj, lang), g, plural))
             head = [a, *head] if lang == "fr" and adj.fr_before else [*head, a]
-        out[lang] = det + head
+        out[lang] = _under(det + head, n)
 
     # Arabic: (number) noun adjective; the article ال on both when definite
     g = arabic_gender(noun, plural)
     word = noun.pl["ar"] if plural else noun.sg["ar"]
     definite = np.det == "def"
-    ar = [Token(("ال" if definite else "") + word, nkey)]
+    n = head_noun(("ال" if definite else "") + word)
+    ar = [n]
     if num:
-        ar = [Token(arabic_count(np.count, noun.gender["ar"]), f"num:{np.count}"), *ar]
+        count = Token(arabic_count(np.count, noun.gender["ar"]), f"num:{np.count}", upos="NUM")
+        ar = [count.under(n, "nummod"), *ar]
     if adj:
-        ar.append(Token(arabic_adjective(adj, g, definite=definite), akey))
+        ar.append(adjective(arabic_adjective(adj, g, definite=definite)).under(n))
     out["ar"] = ar
     return out
+
+
+def _under(tokens: Tokens, head: Token) -> Tokens:
+    """``tokens``, which hold ``head``, with every other unattached word attached to it."""
+    return [t if t is head or t.head is not None else t.under(head) for t in tokens]
 
 
 @dataclass(frozen=True)
@@ -116,13 +139,15 @@ class Person:
 
 
 def person_tokens(person: Person, lang: str) -> Tokens:
-    """The person's name in ``lang``, tagged ``B-PER I-PER``, each word keyed ``per:<latin>``."""
+    """The person's name in ``lang``, tagged ``B-PER I-PER``, each word keyed ``per:<latin>``:
+    ``PROPN`` words, the surname ``flat`` under the first name (which is left unattached)."""
     first_en, first_ar = person.first[0], person.first[1]
-    names = [(first_ar if lang == "ar" else first_en, f"per:{first_en}")]
-    if person.surname:
-        sur_en, sur_ar = person.surname
-        names.append((sur_ar if lang == "ar" else sur_en, f"per:{sur_en}"))
-    return [Token(w, k, ("B-PER" if i == 0 else "I-PER")) for i, (w, k) in enumerate(names)]
+    first = Token(first_ar if lang == "ar" else first_en, f"per:{first_en}", "B-PER", "PROPN")
+    if not person.surname:
+        return [first]
+    sur_en, sur_ar = person.surname
+    surname = Token(sur_ar if lang == "ar" else sur_en, f"per:{sur_en}", "I-PER", "PROPN", "flat")
+    return [first, surname.under(first)]
 
 
 def pick_person(rng: random.Random) -> Person:
@@ -134,14 +159,16 @@ def pick_person(rng: random.Random) -> Person:
 
 
 def in_city_or_country(rng: random.Random) -> dict[str, Tokens]:
-    """``in <city or country>`` in every language (French: à + city, en + country)."""
+    """``in <city or country>`` in every language (French: à + city, en + country): the place
+    (``PROPN``, an ``obl`` to be attached) with its preposition as ``case``."""
     is_country = rng.random() < 0.4
     tables = word_tables()
     entry = rng.choice(tables.countries if is_country else tables.cities)
     out = {}
     for i, lang in enumerate(LANGUAGES):
         prep = {"en": "in", "de": "in", "fr": "en" if is_country else "à", "es": "en", "ar": "في"}
-        out[lang] = [Token(prep[lang], "p:in"), Token(entry[i], f"loc:{entry[0]}", "B-LOC")]
+        place = Token(entry[i], f"loc:{entry[0]}", "B-LOC", "PROPN", "obl")
+        out[lang] = [Token(prep[lang], "p:in", upos="ADP", deprel="case").under(place), place]
     return out
 
 
@@ -166,48 +193,84 @@ _COPULA = {
 
 
 def copula(lang: str, plural: bool, past: bool, estar: bool = False) -> Token:
-    """``is/are/was/were`` in ``lang`` (Spanish ``estar`` forms when ``estar``), keyed ``v:be``."""
+    """``is/are/was/were`` in ``lang`` (Spanish ``estar`` forms when ``estar``), keyed ``v:be``:
+    an ``AUX``, the ``cop`` of the predicate it is attached to."""
     table = _COPULA["es_estar" if lang == "es" and estar else lang]
-    return Token(table[plural + 2 * past], "v:be")
+    return Token(table[plural + 2 * past], "v:be", upos="AUX", deprel="cop")
 
 
 def arabic_kana(gender: str) -> Token:
-    """The Arabic past copula كان / كانت, keyed ``v:be``."""
-    return Token("كانت" if gender == "f" else "كان", "v:be")
+    """The Arabic past copula كان / كانت, keyed ``v:be`` (``AUX``, ``cop``)."""
+    return Token("كانت" if gender == "f" else "كان", "v:be", upos="AUX", deprel="cop")
 
 
 def _emotion_predicate(emotion: Adjective, gender: str, lang: str, *, ar_acc: bool) -> Token:
     key = f"a:{emotion.key}"
     if lang == "en":
-        return Token(emotion.en, key)
-    if lang == "de":
-        return Token(emotion.de, key)
-    if lang == "ar":
-        return Token(arabic_adjective(emotion, gender, acc=ar_acc), key)
-    return Token(agree(getattr(emotion, lang), gender, False), key)
+        word = emotion.en
+    elif lang == "de":
+        word = emotion.de
+    elif lang == "ar":
+        word = arabic_adjective(emotion, gender, acc=ar_acc)
+    else:
+        word = agree(getattr(emotion, lang), gender, False)
+    return Token(word, key, upos="ADJ", deprel="root")
 
 
 def conjunction_and(lang: str) -> Token:
-    """``and``, keyed ``c:and``; the Arabic و is a prefix, joined to the next word by
+    """``and``, keyed ``c:and`` (``CCONJ``, the ``cc`` of the conjunct after it); the Arabic و
+    is a prefix, joined to the next word by
     :func:`~xlprobe.data.synthetic.morphology.apply_orthography`."""
-    return Token({"en": "and", "de": "und", "fr": "et", "es": "y", "ar": "و"}[lang], "c:and")
+    word = {"en": "and", "de": "und", "fr": "et", "es": "y", "ar": "و"}[lang]
+    return Token(word, "c:and", upos="CCONJ", deprel="cc")
+
+
+def coordinate(first: dict[str, Tokens], second: dict[str, Tokens]) -> dict[str, Tokens]:
+    """``<first> and <second>``: the head of ``second`` becomes the ``conj`` of the head of
+    ``first``, with ``and`` as its ``cc``; the head of ``first`` heads the whole."""
+    out = {}
+    for lang in LANGUAGES:
+        head, other = root(first[lang]), root(second[lang])
+        and_ = conjunction_and(lang).under(other)
+        out[lang] = [*first[lang], and_, *attach(second[lang], head, "conj")]
+    return out
+
+
+def subordinate(main: dict[str, Tokens], clause: dict[str, Tokens]) -> dict[str, Tokens]:
+    """``<main> because <clause>``: the head of ``clause`` becomes an ``advcl`` of the head of
+    ``main``, with ``because`` (French ``parce que``) as its ``mark``."""
+    out = {}
+    for lang in LANGUAGES:
+        head, other = root(main[lang]), root(clause[lang])
+        because = attach(conjunction_because(lang), other)
+        out[lang] = [*main[lang], *because, *attach(clause[lang], head, "advcl")]
+    return out
 
 
 def feels(person: Person, emotion: Adjective, past: bool, *, name: bool) -> dict[str, Tokens]:
-    """``<name|pronoun> is/was <emotion>`` (Arabic: nominal sentence, or كان + accusative)."""
+    """``<name|pronoun> is/was <emotion>`` (Arabic: nominal sentence, or كان + accusative).
+
+    The emotion (``ADJ``) heads the clause, with the subject as ``nsubj`` and the copula as
+    ``cop``."""
     pronoun = _pronouns(person)
     out = {}
     for lang in LANGUAGES:
-        subject = person_tokens(person, lang) if name else [Token(pronoun[lang], "pron")]
         pred = _emotion_predicate(emotion, person.gender, lang, ar_acc=past)
+        subject = (
+            person_tokens(person, lang)
+            if name
+            else [Token(pronoun[lang], "pron", upos="PRON", deprel="nsubj")]
+        )
+        subject = attach(subject, pred, "nsubj")
         if lang == "ar":
             if past:
                 subject = subject if name else []
-                out[lang] = [arabic_kana(person.gender), *subject, pred]
+                out[lang] = [arabic_kana(person.gender).under(pred), *subject, pred]
             else:
                 out[lang] = [*subject, pred]
         else:
-            out[lang] = [*subject, copula(lang, False, past, estar=True), pred]
+            cop = copula(lang, False, past, estar=True).under(pred)
+            out[lang] = [*subject, cop, pred]
     return out
 
 
@@ -223,37 +286,42 @@ def is_quality(
     """``<np> is/was <quality>`` with agreement.
 
     In a subordinate clause the German verb goes last and Arabic puts كان after the subject
-    (لأن القطة كانت جميلة); in a main clause (a question) كان comes first.
+    (لأن القطة كانت جميلة); in a main clause (a question) كان comes first. The quality (``ADJ``)
+    heads the clause, the noun phrase is its ``nsubj``, the copula its ``cop``.
     """
     key = f"a:{quality.key}"
     out = {}
     for lang in LANGUAGES:
         if lang == "ar":
             g = arabic_gender(noun, plural)
-            pred = Token(arabic_adjective(quality, g, acc=past), key)
+            pred = Token(arabic_adjective(quality, g, acc=past), key, upos="ADJ", deprel="root")
+            subject = attach(np[lang], pred, "nsubj")
             if not past:
-                out[lang] = [*np[lang], pred]
+                out[lang] = [*subject, pred]
             elif subordinate:
-                out[lang] = [*np[lang], arabic_kana(g), pred]
+                out[lang] = [*subject, arabic_kana(g).under(pred), pred]
             else:
-                out[lang] = [arabic_kana(g), *np[lang], pred]
+                out[lang] = [arabic_kana(g).under(pred), *subject, pred]
             continue
         if lang in ("en", "de"):
-            pred = Token(getattr(quality, lang), key)
+            word = getattr(quality, lang)
         else:
-            pred = Token(agree(getattr(quality, lang), noun.gender[lang], plural), key)
-        cop = copula(lang, plural, past, estar=quality.es_estar)
-        out[lang] = (
-            [*np[lang], pred, cop] if lang == "de" and subordinate else [*np[lang], cop, pred]
-        )
+            word = agree(getattr(quality, lang), noun.gender[lang], plural)
+        pred = Token(word, key, upos="ADJ", deprel="root")
+        subject = attach(np[lang], pred, "nsubj")
+        cop = copula(lang, plural, past, estar=quality.es_estar).under(pred)
+        out[lang] = [*subject, pred, cop] if lang == "de" and subordinate else [*subject, cop, pred]
     return out
 
 
 def conjunction_because(lang: str) -> Tokens:
-    """``because`` in ``lang`` (French ``parce que``), keyed ``c:because``."""
+    """``because`` in ``lang`` (French ``parce que``), keyed ``c:because``: ``SCONJ``, the
+    ``mark`` of the clause it opens (``que`` ``fixed`` under ``parce``)."""
     return words(
         {"en": "because", "de": "weil", "fr": "parce que", "es": "porque", "ar": "لأن"}[lang],
         "c:because",
+        upos="SCONJ",
+        deprel="mark",
     )
 
 
@@ -293,7 +361,8 @@ def pick_polar(
 
 
 def location_phrase(rng: random.Random) -> dict[str, Tokens]:
-    """``under the table`` (things, vehicles) or ``behind the school`` (places, nature...)."""
+    """``under the table`` (things, vehicles) or ``behind the school`` (places, nature...): the
+    noun phrase (an ``obl`` to be attached) with the preposition as its ``case``."""
     under = rng.random() < 0.5
     noun = rng.choice(nouns_of("tv" if under else "pvnt"))
     np = noun_phrase(NounPhrase(noun, "def", rng.random() < 0.3), de_case="dat")
@@ -303,4 +372,9 @@ def location_phrase(rng: random.Random) -> dict[str, Tokens]:
         else ("behind", "hinter", "derrière", "tras", "خلف")
     )
     key = f"p:{preps[0]}"
-    return {lang: [Token(preps[i], key), *np[lang]] for i, lang in enumerate(LANGUAGES)}
+    out = {}
+    for i, lang in enumerate(LANGUAGES):
+        noun_word = root(np[lang])
+        prep = Token(preps[i], key, upos="ADP", deprel="case").under(noun_word)
+        out[lang] = [prep, *as_(np[lang], "obl")]
+    return out

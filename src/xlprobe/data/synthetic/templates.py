@@ -2,12 +2,18 @@
 from (a template listed twice is drawn twice as often).
 
 Each template takes the random generator and returns a :class:`Sentence` in every language with
-its sentiment (from its emotion or evaluative adjective). This module is one catalogue of
-templates, each a self-contained function; it is longer than the others for that reason only.
+its sentiment (from its emotion or evaluative adjective) and its dependency tree: clauses joined
+by ``and`` are ``conj`` of the first clause's head, a ``because`` clause its ``advcl`` (see
+:mod:`~xlprobe.data.synthetic.tokens`). This module is one catalogue of templates, each a
+self-contained function; it is longer than the others for that reason only.
+
+:data:`TOPICS` gives each template its topic (seven, like SIB-200's): what a sentence is about,
+which its template decides.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 
@@ -26,8 +32,7 @@ from xlprobe.data.synthetic.numbers import (
 from xlprobe.data.synthetic.phrases import (
     NounPhrase,
     arabic_kana,
-    conjunction_and,
-    conjunction_because,
+    coordinate,
     copula,
     feels,
     in_city_or_country,
@@ -39,8 +44,19 @@ from xlprobe.data.synthetic.phrases import (
     pick_person,
     pick_polar,
     random_noun_phrase,
+    subordinate,
 )
-from xlprobe.data.synthetic.tokens import Sentence, Token, empty, join, words
+from xlprobe.data.synthetic.tokens import (
+    Sentence,
+    Token,
+    Tokens,
+    as_,
+    attach,
+    empty,
+    join,
+    root,
+    words,
+)
 
 
 def _object_np(rng: random.Random, noun: Noun, negated: bool) -> NounPhrase:
@@ -64,7 +80,7 @@ def _transitive(rng: random.Random) -> Sentence:
         other = noun_phrase(
             _object_np(rng, rng.choice(nouns_of(verb.classes)), negated), de_case="acc"
         )
-        obj = join(obj, conjunction_and, other)
+        obj = coordinate(obj, other)
     time, habit = time_adverbial(rng, past) if rng.random() < 0.5 else (None, False)
     # the Arabic verb before a coordinated subject agrees with the first person, in the singular
     gender = {"fr": people[0].gender, "ar": people[0].gender}
@@ -72,8 +88,10 @@ def _transitive(rng: random.Random) -> Sentence:
     tail = empty()
     if not negated and rng.random() < 0.3:
         manner = rng.choice(word_tables().manners)
+        key = f"adv:{manner[0]}"
         tail = join(
-            tail, {lang: words(manner[i], f"adv:{manner[0]}") for i, lang in enumerate(LANGUAGES)}
+            tail,
+            {lang: words(manner[i], key, "ADV", "advmod") for i, lang in enumerate(LANGUAGES)},
         )
     if not negated and rng.random() < 0.3:
         tail = join(tail, in_city_or_country(rng))
@@ -81,20 +99,17 @@ def _transitive(rng: random.Random) -> Sentence:
         tail = join(tail, location_phrase(rng))
     subject = {lang: person_tokens(people[0], lang) for lang in LANGUAGES}
     if len(people) > 1:
-        subject = join(
-            subject, conjunction_and, {lang: person_tokens(people[1], lang) for lang in LANGUAGES}
-        )
+        subject = coordinate(subject, {lang: person_tokens(people[1], lang) for lang in LANGUAGES})
     main = order_clause(clause, subject, obj, time, tail)
     if len(people) == 1 and rng.random() < 0.5:
         emotion = pick_polar(rng, word_tables().emotions)
-        rest = join(conjunction_and, feels(people[0], emotion, past, name=False))
-        return Sentence(join(main, rest), emotion.polarity)
+        return Sentence(
+            coordinate(main, feels(people[0], emotion, past, name=False)), emotion.polarity
+        )
     quality = pick_polar(rng, word_tables().qualities)
     again = noun_phrase(NounPhrase(noun, "def", np.plural))
-    rest = join(
-        conjunction_because, is_quality(again, noun, np.plural, quality, past, subordinate=True)
-    )
-    return Sentence(join(main, rest), quality.polarity)
+    because = is_quality(again, noun, np.plural, quality, past, subordinate=True)
+    return Sentence(subordinate(main, because), quality.polarity)
 
 
 def _intransitive(rng: random.Random) -> Sentence:
@@ -108,12 +123,16 @@ def _intransitive(rng: random.Random) -> Sentence:
     tail = location_phrase(rng) if rng.random() < 0.85 else empty()
     main = order_clause(clause, noun_phrase(np), None, time, tail)
     emotion = pick_polar(rng, word_tables().emotions)
-    rest = join(conjunction_and, feels(pick_person(rng), emotion, past, name=True))
-    return Sentence(join(main, rest), emotion.polarity)
+    rest = feels(pick_person(rng), emotion, past, name=True)
+    return Sentence(coordinate(main, rest), emotion.polarity)
 
 
 def _existential(rng: random.Random) -> Sentence:
-    """There is a/are three (ADJ) NOUN(S) under/behind the X, and PER is EMOTION."""
+    """There is a/are three (ADJ) NOUN(S) under/behind the X, and PER is EMOTION.
+
+    The existential verb heads the clause (``there``, ``es``, ``il y`` its ``expl``); the noun
+    phrase is its ``nsubj`` in English, its ``obj`` in German, French and Spanish. Arabic has no
+    verb: the noun heads, ``هناك`` its ``advmod``, ``كان`` its ``cop``."""
     noun = rng.choice(nouns_of("aftcv"))
     np = random_noun_phrase(rng, noun, ("indef", "count"))
     past = rng.random() < 0.5
@@ -125,20 +144,36 @@ def _existential(rng: random.Random) -> Sentence:
         "de": ["es", "gab" if past else "gibt"],
         "fr": ["il", "y", "avait" if past else "a"],
         "es": ["había" if past else "hay"],
-        "ar": ["كان", "هناك"] if past else ["هناك"],
     }
-    main = join(
-        {lang: [Token(w) for w in there[lang]] for lang in LANGUAGES},
-        noun_phrase(np, de_case="acc"),
-        location_phrase(rng),
-    )
+    phrase = noun_phrase(np, de_case="acc")
+    location = location_phrase(rng)
+    main: dict[str, Tokens] = {}
+    for lang, (*expletives, word) in there.items():
+        verb = Token(word, upos="VERB", deprel="root")
+        expl = [Token(w, upos="PRON", deprel="expl").under(verb) for w in expletives]
+        relation = "nsubj" if lang == "en" else "obj"
+        main[lang] = [
+            *expl,
+            verb,
+            *attach(phrase[lang], verb, relation),
+            *attach(location[lang], verb),
+        ]
+    head = root(phrase["ar"])
+    existential = [Token("هناك", upos="ADV", deprel="advmod").under(head)]
+    if past:
+        existential = [Token("كان", upos="AUX", deprel="cop").under(head), *existential]
+    main["ar"] = [*existential, *as_(phrase["ar"], "root"), *attach(location["ar"], head)]
     emotion = pick_polar(rng, word_tables().emotions)
-    rest = join(conjunction_and, feels(pick_person(rng), emotion, past, name=True))
-    return Sentence(join(main, rest), emotion.polarity)
+    rest = feels(pick_person(rng), emotion, past, name=True)
+    return Sentence(coordinate(main, rest), emotion.polarity)
 
 
 def _possession(rng: random.Random) -> Sentence:
-    """PER has a/three (ADJ) THING(S) | brothers, or the ANIMAL has a long tail; and ... EMOTION."""
+    """PER has a/three (ADJ) THING(S) | brothers, or the ANIMAL has a long tail; and ... EMOTION.
+
+    ``have`` heads the clause with the owner as ``nsubj`` and the possessed as ``obj``; Arabic
+    ``لدى X Y`` (at X, Y) makes the possessed the head, the owner its ``obl`` with ``لدى`` as
+    ``case``, and ``كان`` its ``cop``."""
     past = rng.random() < 0.5
     emotion = pick_polar(rng, word_tables().emotions)
     owner_is_animal = rng.random() < 0.3
@@ -147,7 +182,7 @@ def _possession(rng: random.Random) -> Sentence:
         owner = noun_phrase(NounPhrase(animal, "def", False))
         noun = rng.choice(nouns_of("b"))
         np = random_noun_phrase(rng, noun, ("indef", "count"), adj_p=0.7)
-        rest = join(conjunction_and, feels(pick_person(rng), emotion, past, name=True))
+        rest = feels(pick_person(rng), emotion, past, name=True)
     else:
         person = pick_person(rng)
         owner = {lang: person_tokens(person, lang) for lang in LANGUAGES}
@@ -155,7 +190,7 @@ def _possession(rng: random.Random) -> Sentence:
         np = random_noun_phrase(
             rng, noun, ("indef", "count"), adj_p=0 if "k" in noun.classes else 0.5
         )
-        rest = join(conjunction_and, feels(person, emotion, past, name=False))
+        rest = feels(person, emotion, past, name=False)
     have = {
         "en": "had" if past else "has",
         "de": "hatte" if past else "hat",
@@ -163,86 +198,137 @@ def _possession(rng: random.Random) -> Sentence:
         "es": "tenía" if past else "tiene",
     }
     possessed = noun_phrase(np, de_case="acc")
-    main = {lang: [*owner[lang], Token(have[lang], "v:have"), *possessed[lang]] for lang in have}
+    main: dict[str, Tokens] = {}
+    for lang, word in have.items():
+        verb = Token(word, "v:have", upos="VERB", deprel="root")
+        subject, obj = attach(owner[lang], verb, "nsubj"), attach(possessed[lang], verb, "obj")
+        main[lang] = [*subject, verb, *obj]
+    head = root(possessed["ar"])
+    owner_head = root(owner["ar"])
     main["ar"] = [
-        *([Token("كان")] if past else []),
-        Token("لدى", "v:have"),
-        *owner["ar"],
-        *possessed["ar"],
+        *([Token("كان", upos="AUX", deprel="cop").under(head)] if past else []),
+        Token("لدى", "v:have", upos="ADP", deprel="case").under(owner_head),
+        *attach(owner["ar"], head, "obl"),
+        *as_(possessed["ar"], "root"),
     ]
-    return Sentence(join(main, rest), emotion.polarity)
+    return Sentence(coordinate(main, rest), emotion.polarity)
+
+
+def _headed(words: list[tuple[str, str | None, str, str]]) -> Tokens:
+    """A phrase from ``(word, key, upos, deprel)`` rows: the row whose relation is ``head``
+    heads it (left unattached, preset ``root``), every other row is attached to it."""
+    head = next(Token(w, k, upos=u, deprel="root") for w, k, u, d in words if d == "head")
+    return [
+        head if d == "head" else Token(w, k, upos=u, deprel=d).under(head) for w, k, u, d in words
+    ]
 
 
 def _numbers(rng: random.Random) -> Sentence:
-    """PER is EMOTION because N is an even/odd number | because N is greater/smaller than M."""
+    """PER is EMOTION because N is an even/odd number | because N is greater/smaller than M.
+
+    The ``because`` clause is headed by ``number`` (``N`` its ``nsubj``, ``even`` its ``amod``)
+    or by ``greater`` (``N`` its ``nsubj``, ``M`` its ``obl`` with ``than`` as ``case``)."""
     person = pick_person(rng)
     emotion = pick_polar(rng, word_tables().emotions)
     past = rng.random() < 0.5
     n = rng.randint(1, 99)
     first = number_tokens(n, ar_case="acc")  # the subject of لأن is accusative
+    be = ("v:be", "AUX", "cop")
     if rng.random() < 0.5:
         even = n % 2 == 0
         akey = "a:even" if even else "a:odd"
+        adj = ("ADJ", "amod")
+        number, a = ("n:number", "NOUN", "head"), ("d:a", "DET", "det")
         predicate = {
             "en": [
-                Token("is", "v:be"),
-                Token("a", "d:a"),
-                Token("even" if even else "odd", akey),
-                Token("number", "n:number"),
+                ("is", *be),
+                ("a", *a),
+                ("even" if even else "odd", akey, *adj),
+                ("number", *number),
             ],
             "de": [
-                Token("eine", "d:a"),
-                Token("gerade" if even else "ungerade", akey),
-                Token("Zahl", "n:number"),
-                Token("ist", "v:be"),
+                ("eine", *a),
+                ("gerade" if even else "ungerade", akey, *adj),
+                ("Zahl", *number),
+                ("ist", *be),
             ],
             "fr": [
-                Token("est", "v:be"),
-                Token("un", "d:a"),
-                Token("nombre", "n:number"),
-                Token("pair" if even else "impair", akey),
+                ("est", *be),
+                ("un", *a),
+                ("nombre", *number),
+                ("pair" if even else "impair", akey, *adj),
             ],
             "es": [
-                Token("es", "v:be"),
-                Token("un", "d:a"),
-                Token("número", "n:number"),
-                Token("par" if even else "impar", akey),
+                ("es", *be),
+                ("un", *a),
+                ("número", *number),
+                ("par" if even else "impar", akey, *adj),
             ],
-            "ar": [Token("عدد", "n:number"), Token("زوجي" if even else "فردي", akey)],
+            "ar": [("عدد", *number), ("زوجي" if even else "فردي", akey, *adj)],
         }
-        rest = {lang: [*first[lang], *predicate[lang]] for lang in LANGUAGES}
+        rest = {}
+        for lang in LANGUAGES:
+            clause = _headed(predicate[lang])
+            rest[lang] = [*attach(first[lang], root(clause), "nsubj"), *clause]
     else:
         m = rng.choice([k for k in range(1, 100) if k != n])
         second = number_tokens(m, ar_case="gen")
         greater = n > m
         ckey = "a:greater" if greater else "a:smaller"
+        comparative = (ckey, "ADJ", "head")
+        than = ("p:than", "ADP", "case")
         comp = {
             "en": [
-                Token("is", "v:be"),
-                Token("greater" if greater else "smaller", ckey),
-                Token("than", "p:than"),
+                ("is", *be),
+                ("greater" if greater else "smaller", *comparative),
+                ("than", *than),
             ],
-            "de": [Token("größer" if greater else "kleiner", ckey), Token("als", "p:than")],
+            "de": [("größer" if greater else "kleiner", *comparative), ("als", *than)],
             "fr": [
-                Token("est", "v:be"),
-                Token("supérieur" if greater else "inférieur", ckey),
-                Token("à"),
+                ("est", *be),
+                ("supérieur" if greater else "inférieur", *comparative),
+                ("à", None, "ADP", "case"),
             ],
             "es": [
-                Token("es", "v:be"),
-                Token("mayor" if greater else "menor", ckey),
-                Token("que", "p:than"),
+                ("es", *be),
+                ("mayor" if greater else "menor", *comparative),
+                ("que", "p:than", "SCONJ", "case"),
             ],
-            "ar": [Token("أكبر" if greater else "أصغر", ckey), Token("من", "p:than")],
+            "ar": [("أكبر" if greater else "أصغر", *comparative), ("من", *than)],
         }
-        rest = {lang: [*first[lang], *comp[lang], *second[lang]] for lang in LANGUAGES}
-        rest["de"].append(Token("ist", "v:be"))
+        rest = {}
+        for lang in LANGUAGES:
+            clause = _headed(comp[lang])
+            head = root(clause)
+            case = clause[-1]  # than / als / à / que / من: the case of the second number
+            rest[lang] = [
+                *attach(first[lang], head, "nsubj"),
+                *clause[:-1],
+                case.under(root(second[lang])),
+                *attach(second[lang], head, "obl"),
+            ]
+        cop = Token("ist", "v:be", upos="AUX", deprel="cop")
+        rest["de"].append(cop.under(root(rest["de"])))
     main = feels(person, emotion, past, name=True)
-    return Sentence(join(main, conjunction_because, rest), emotion.polarity)
+    return Sentence(subordinate(main, rest), emotion.polarity)
+
+
+def _org_tokens(words: list[str], keys: list[str]) -> Tokens:
+    """An organization's name: ``PROPN`` words tagged ``B-ORG I-ORG``, the first heading the
+    others as ``flat`` (left unattached, preset ``obl``)."""
+    head = Token(words[0], keys[0], "B-ORG", "PROPN", "obl")
+    rest = [
+        Token(w, k, "I-ORG", "PROPN", "flat").under(head)
+        for w, k in zip(words[1:], keys[1:], strict=True)
+    ]
+    return [head, *rest]
 
 
 def _work(rng: random.Random) -> Sentence:
-    """PER works/worked at ORG in PLACE with N colleagues and PRON is/was EMOTION."""
+    """PER works/worked at ORG in PLACE with N colleagues and PRON is/was EMOTION.
+
+    ``works`` heads the clause: the person its ``nsubj``; the organization, the place and the
+    colleagues its ``obl`` (each with its preposition as ``case``)."""
     person = pick_person(rng)
     emotion = pick_polar(rng, word_tables().emotions)
     past = rng.random() < 0.5
@@ -251,15 +337,15 @@ def _work(rng: random.Random) -> Sentence:
     keys = [f"org:{w}" for w in en_words]
     ar_keys = keys[::-1] if org[2] == "r" else keys
     n = rng.randint(3, 10)
+    f = person.gender == "f"
     works = {
-        "en": [Token("worked" if past else "works", "v:work"), Token("at", "p:at")],
-        "de": [Token("arbeitete" if past else "arbeitet", "v:work"), Token("bei", "p:at")],
-        "fr": [Token("a"), Token("travaillé", "v:work")]
-        if past
-        else [Token("travaille", "v:work")],
-        "es": [Token("trabajó" if past else "trabaja", "v:work"), Token("en", "p:at")],
+        "en": "worked" if past else "works",
+        "de": "arbeitete" if past else "arbeitet",
+        "fr": "travaillé" if past else "travaille",
+        "es": "trabajó" if past else "trabaja",
+        "ar": ("عملت" if f else "عمل") if past else ("تعمل" if f else "يعمل"),
     }
-    works["fr"].append(Token("chez", "p:at"))
+    at = {"en": "at", "de": "bei", "fr": "chez", "es": "en", "ar": "في"}
     with_word = {"en": "with", "de": "mit", "fr": "avec", "es": "con", "ar": "مع"}
     colleagues = {
         "en": "colleagues",
@@ -269,48 +355,39 @@ def _work(rng: random.Random) -> Sentence:
         "ar": "زملاء",
     }
     count = number_tokens(n)
-    count["ar"] = [Token(arabic_count(n, "m"), f"num:{n}")]  # زميل is masculine: ثلاثة زملاء
+    # زميل is masculine: ثلاثة زملاء
+    count["ar"] = [Token(arabic_count(n, "m"), f"num:{n}", upos="NUM", deprel="nummod")]
     out = {}
     place = in_city_or_country(rng)
     for lang in LANGUAGES:
-        org_tokens = [
-            Token(w, k, "B-ORG" if i == 0 else "I-ORG")
-            for i, (w, k) in enumerate(
-                zip(
-                    ar_words if lang == "ar" else en_words,
-                    ar_keys if lang == "ar" else keys,
-                    strict=True,
-                )
-            )
-        ]
-        name = person_tokens(person, lang)
+        verb = Token(works[lang], "v:work", upos="VERB", deprel="root")
+        aux = [Token("a", upos="AUX", deprel="aux").under(verb)] if lang == "fr" and past else []
+        org_tokens = _org_tokens(
+            ar_words if lang == "ar" else en_words, ar_keys if lang == "ar" else keys
+        )
+        prep = Token(at[lang], "p:at", upos="ADP", deprel="case").under(org_tokens[0])
+        name = attach(person_tokens(person, lang), verb, "nsubj")
+        colleague = Token(colleagues[lang], "n:colleague", upos="NOUN", deprel="obl")
         tail = [
-            *place[lang],
-            Token(with_word[lang], "p:with"),
-            *count[lang],
-            Token(colleagues[lang], "n:colleague"),
+            *attach(place[lang], verb),
+            Token(with_word[lang], "p:with", upos="ADP", deprel="case").under(colleague),
+            *attach(count[lang], colleague),
+            colleague.under(verb),
         ]
+        at_org = [prep, *attach(org_tokens, verb)]
         if lang == "ar":
-            verb = (
-                ("عملت" if person.gender == "f" else "عمل")
-                if past
-                else ("تعمل" if person.gender == "f" else "يعمل")
-            )
-            out[lang] = [
-                Token(verb, "v:work"),
-                *name,
-                Token("في", "p:at"),
-                *org_tokens,
-                *tail,
-            ]
+            out[lang] = [verb, *name, *at_org, *tail]
         else:
-            out[lang] = [*name, *works[lang], *org_tokens, *tail]
-    rest = join(conjunction_and, feels(person, emotion, past, name=False))
-    return Sentence(join(out, rest), emotion.polarity)
+            out[lang] = [*name, *aux, verb, *at_org, *tail]
+    rest = feels(person, emotion, past, name=False)
+    return Sentence(coordinate(out, rest), emotion.polarity)
 
 
 def _job(rng: random.Random) -> Sentence:
-    """PER is/was a JOB in PLACE and PRON is/was EMOTION."""
+    """PER is/was a JOB in PLACE and PRON is/was EMOTION.
+
+    The profession (``NOUN``) heads the clause: the person its ``nsubj``, the copula its
+    ``cop``, the place its ``obl``."""
     person = pick_person(rng)
     emotion = pick_polar(rng, word_tables().emotions)
     past = rng.random() < 0.5
@@ -323,21 +400,29 @@ def _job(rng: random.Random) -> Sentence:
     place = in_city_or_country(rng)
     out = {}
     for lang in LANGUAGES:
-        subject = person_tokens(person, lang)
         if lang == "ar":
             word = forms["ar"] if f or not past else arabic_accusative(forms["ar"])
-            head = [arabic_kana(person.gender), *subject] if past else subject
-            out[lang] = [*head, Token(word, key), *place[lang]]
+        else:
+            word = forms[lang]
+        profession = Token(word, key, upos="NOUN", deprel="root")
+        subject = attach(person_tokens(person, lang), profession, "nsubj")
+        where = attach(place[lang], profession)
+        if lang == "ar":
+            kana = [arabic_kana(person.gender).under(profession)] if past else []
+            out[lang] = [*kana, *subject, profession, *where]
             continue
-        article = [Token("a")] if lang == "en" else []
-        cop = copula(lang, False, past)
-        out[lang] = [*subject, cop, *article, Token(forms[lang], key), *place[lang]]
-    rest = join(conjunction_and, feels(person, emotion, past, name=False))
-    return Sentence(join(out, rest), emotion.polarity)
+        article = [Token("a", upos="DET", deprel="det").under(profession)] if lang == "en" else []
+        cop = copula(lang, False, past).under(profession)
+        out[lang] = [*subject, cop, *article, profession, *where]
+    rest = feels(person, emotion, past, name=False)
+    return Sentence(coordinate(out, rest), emotion.polarity)
 
 
 def _question(rng: random.Random) -> Sentence:
-    """Is/Was the (ADJ) NOUN QUALITY ? (the sentiment is the quality's)."""
+    """Is/Was the (ADJ) NOUN QUALITY ? (the sentiment is the quality's).
+
+    The quality heads the question; ``?``, ``¿`` are its ``punct``, French ``est-ce`` (with
+    ``que`` ``fixed``) and Arabic ``هل`` its ``advmod``."""
     noun = rng.choice(nouns_of("aftcvpn"))
     np = random_noun_phrase(rng, noun, ("def",))
     past, quality = rng.random() < 0.5, pick_polar(rng, word_tables().qualities)
@@ -346,16 +431,18 @@ def _question(rng: random.Random) -> Sentence:
     out = {}
     for lang in LANGUAGES:
         ordered = statement[lang]
+        head = root(ordered)
         n = len(phrase[lang])
         if lang in ("en", "de", "es"):  # copula first: is the cat dangerous ?
             ordered = [ordered[n], *ordered[:n], ordered[n + 1]]
+        est_ce = Token("est-ce", upos="ADV", deprel="advmod").under(head)
         prefix = {
-            "fr": [Token("est-ce"), Token("que")],
-            "es": [Token("¿", "?")],
-            "ar": [Token("هل")],
+            "fr": [est_ce, Token("que", upos="SCONJ", deprel="fixed").under(est_ce)],
+            "es": [Token("¿", "?", upos="PUNCT", deprel="punct").under(head)],
+            "ar": [Token("هل", upos="PART", deprel="advmod").under(head)],
         }
-        question_mark = Token("؟" if lang == "ar" else "?", "?")
-        out[lang] = [*prefix.get(lang, []), *ordered, question_mark]
+        question_mark = Token("؟" if lang == "ar" else "?", "?", upos="PUNCT", deprel="punct")
+        out[lang] = [*prefix.get(lang, []), *ordered, question_mark.under(head)]
     return Sentence(out, quality.polarity)
 
 
@@ -367,59 +454,69 @@ def _feeling(rng: random.Random) -> Sentence:
     noun = rng.choice(nouns_of("aftcvpn"))
     np = random_noun_phrase(rng, noun, ("def",))
     because = is_quality(noun_phrase(np), noun, np.plural, quality, past, subordinate=True)
-    return Sentence(
-        join(feels(person, emotion, past, name=True), conjunction_because, because),
-        emotion.polarity,
-    )
+    return Sentence(subordinate(feels(person, emotion, past, name=True), because), emotion.polarity)
 
 
 def _ranking(rng: random.Random) -> Sentence:
-    """PER finished in Nth place and PRON was EMOTION (ordinals 1-99)."""
+    """PER finished in Nth place and PRON was EMOTION (ordinals 1-99).
+
+    ``finished`` heads the clause; ``place`` is its ``obl``, the ordinal (``ADJ``) the
+    ``amod`` of ``place`` (a Spanish cardinal after ``puesto`` its ``nummod``)."""
     person, emotion = pick_person(rng), pick_polar(rng, word_tables().emotions)
     n = rng.randint(1, 99)
     okey = f"ord:{n}"
     f = person.gender == "f"
-    place = {
-        "en": [
-            Token("finished", "v:finish"),
-            Token("in", "p:in"),
-            Token(ordinal_en(n), okey),
-            Token("place", "n:place"),
-        ],
+    ordinal = (okey, "ADJ", "amod")
+    case, det = (None, "ADP", "case"), (None, "DET", "det")
+    place_noun = ("n:place", "NOUN", "obl")
+    phrases: dict[str, list[tuple[str, str | None, str, str]]] = {
+        "en": [("in", "p:in", "ADP", "case"), (ordinal_en(n), *ordinal), ("place", *place_noun)],
         "de": [
-            Token("landete", "v:finish"),
-            Token("auf"),
-            Token("dem"),
-            Token(ordinal_de(n) + "en", okey),
-            Token("Platz", "n:place"),
+            ("auf", *case),
+            ("dem", *det),
+            (ordinal_de(n) + "en", *ordinal),
+            ("Platz", *place_noun),
         ],
-        "fr": [
-            Token("a"),
-            Token("terminé", "v:finish"),
-            Token("à"),
-            Token("la"),
-            Token(ordinal_fr(n), okey),
-            Token("place", "n:place"),
-        ],
+        "fr": [("à", *case), ("la", *det), (ordinal_fr(n), *ordinal), ("place", *place_noun)],
+        "ar": [("في", "p:in", "ADP", "case"), ("المركز", *place_noun), (ordinal_ar(n), *ordinal)],
     }
     if n <= 10:  # Spanish: ordinals up to décimo before the noun, cardinals after it above
-        ranked = [Token(ordinal_es(n), okey), Token("puesto", "n:place")]
-    else:
-        ranked = [
-            Token("puesto", "n:place"),
-            *(Token(t.word, t.key and okey) for t in number_tokens(n)["es"]),
+        phrases["es"] = [
+            ("en", "p:in", "ADP", "case"),
+            ("el", *det),
+            (ordinal_es(n), *ordinal),
+            ("puesto", *place_noun),
         ]
-    place["es"] = [Token("terminó", "v:finish"), Token("en", "p:in"), Token("el"), *ranked]
-    out = {lang: [*person_tokens(person, lang), *place[lang]] for lang in place}
-    out["ar"] = [
-        Token("حلت" if f else "حل", "v:finish"),
-        *person_tokens(person, "ar"),
-        Token("في", "p:in"),
-        Token("المركز", "n:place"),
-        Token(ordinal_ar(n), okey),
-    ]
-    rest = join(conjunction_and, feels(person, emotion, True, name=False))
-    return Sentence(join(out, rest), emotion.polarity)
+    else:
+        phrases["es"] = [("en", "p:in", "ADP", "case"), ("el", *det), ("puesto", *place_noun)]
+    verbs = {
+        "en": "finished",
+        "de": "landete",
+        "fr": "terminé",
+        "es": "terminó",
+        "ar": "حلت" if f else "حل",
+    }
+    out = {}
+    for lang in LANGUAGES:
+        verb = Token(verbs[lang], "v:finish", upos="VERB", deprel="root")
+        noun = next(Token(w, k, upos=u, deprel=d) for w, k, u, d in phrases[lang] if u == "NOUN")
+        place = [
+            noun if u == "NOUN" else Token(w, k, upos=u, deprel=d).under(noun)
+            for w, k, u, d in phrases[lang]
+        ]
+        if lang == "es" and n > 10:
+            number = [dataclasses.replace(t, key=t.key and okey) for t in number_tokens(n)["es"]]
+            place += attach(number, noun)
+        place = attach(place, verb)
+        name = attach(person_tokens(person, lang), verb, "nsubj")
+        if lang == "ar":
+            out[lang] = [verb, *name, *place]
+        elif lang == "fr":
+            out[lang] = [*name, Token("a", upos="AUX", deprel="aux").under(verb), verb, *place]
+        else:
+            out[lang] = [*name, verb, *place]
+    rest = feels(person, emotion, True, name=False)
+    return Sentence(coordinate(out, rest), emotion.polarity)
 
 
 TEMPLATES: tuple[Callable[[random.Random], Sentence], ...] = (
@@ -438,3 +535,31 @@ TEMPLATES: tuple[Callable[[random.Random], Sentence], ...] = (
     _question,
     _feeling,
 )
+
+TOPIC_LABELS: tuple[str, ...] = (
+    "actions",
+    "animals",
+    "scenes",
+    "possessions",
+    "numbers",
+    "work",
+    "opinions",
+)
+"""The seven topics of the synthetic world, in label-id order."""
+
+TOPICS: dict[Callable[[random.Random], Sentence], str] = {
+    _transitive: "actions",
+    _intransitive: "animals",
+    _existential: "scenes",
+    _possession: "possessions",
+    _numbers: "numbers",
+    _ranking: "numbers",
+    _work: "work",
+    _job: "work",
+    _question: "opinions",
+    _feeling: "opinions",
+}
+"""The topic of each template's sentences: what a sentence is about is its template's family
+(someone doing something to things, animals moving, what there is somewhere, what someone has,
+numbers compared or ranked, jobs and workplaces, opinions on qualities), which the words and the
+construction of the sentence show in every language."""

@@ -1,7 +1,8 @@
 """The synthetic corpus: generating sentences, paraphrase pairs, and the dataset files.
 
 :func:`generate_corpus` draws templates with one seeded generator and keeps, for every
-sentence, which words of two languages render the same concept (the ground-truth lexicon).
+sentence, which words of two languages render the same concept (the ground-truth lexicon), its
+NER tags, sentiment, topic, and its dependency tree per language (a CoNLL-U sentence).
 :func:`write_synthetic_dataset` writes the train/validation/test/probe splits and the lexicons
 atomically, stamped with ``world.json`` so that a cached copy of another world version or size
 is recognised (:func:`is_current_dataset`).
@@ -9,21 +10,24 @@ is recognised (:func:`is_current_dataset`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlprobe.data import conllu
 from xlprobe.data.synthetic.clauses import time_inside
 from xlprobe.data.synthetic.lexicon import LANGUAGES
-from xlprobe.data.synthetic.morphology import apply_orthography
-from xlprobe.data.synthetic.templates import TEMPLATES
-from xlprobe.data.synthetic.tokens import Sentence
+from xlprobe.data.synthetic.morphology import spell, surface_groups
+from xlprobe.data.synthetic.templates import TEMPLATES, TOPICS
+from xlprobe.data.synthetic.tokens import Sentence, Tokens
 from xlprobe.io import atomic_path
 
-# Bumped whenever the generated sentences change, so cached corpora and models are rebuilt.
-WORLD_VERSION = 2
+# Bumped whenever the generated sentences or the dataset's files change, so cached corpora and
+# models are rebuilt (3: the .conllu trees and .topic.tsv files).
+WORLD_VERSION = 3
 SPLITS: tuple[str, ...] = ("train", "validation", "test", "probe")
 _SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1_000_003, "test": 2_000_003, "probe": 3_000_017}
 
@@ -77,19 +81,27 @@ class WorldSpec:
 
 @dataclass
 class SyntheticCorpus:
-    """Parallel sentences in several languages with NER tags, sentiment and a true lexicon.
+    """Parallel sentences in several languages with NER tags, sentiment, topics, dependency
+    trees and a true lexicon.
 
     Attributes:
         languages: Language codes, e.g. ``("en", "de", "fr", "es", "ar")``.
         sentences: lang -> sentences (whitespace-tokenized), line-aligned across languages.
         ner_tags: lang -> per sentence, one BIO tag per word.
         sentiment: per sentence, 1 positive / 0 negative (the same in every language).
+        topics: per sentence, its topic (:data:`~.templates.TOPIC_LABELS`; the same in every
+            language).
+        trees: lang -> per sentence, its syntactic words with UPOS, head and relation, as a
+            CoNLL-U sentence; a surface token of two words (Arabic ``و`` joined to the next
+            word) is a multiword token.
     """
 
     languages: tuple[str, ...]
     sentences: dict[str, list[str]] = field(default_factory=dict)
     ner_tags: dict[str, list[list[str]]] = field(default_factory=dict)
     sentiment: list[int] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    trees: dict[str, list[conllu.Sentence]] = field(default_factory=dict)
     # one concept's words in one sentence, a tuple of words per language (in corpus order)
     _groups: set[tuple[tuple[str, ...], ...]] = field(default_factory=set, repr=False)
 
@@ -112,18 +124,57 @@ class SyntheticCorpus:
                     links.setdefault(word, set()).update(group[j])
         return links
 
-    def _add(self, sentence: Sentence) -> None:
+    def _add(self, sentence: Sentence, topic: str) -> None:
         by_key: dict[str, list[list[str]]] = {}
         for index, lang in enumerate(self.languages):
-            tokens = apply_orthography(lang, sentence.tokens[lang])
-            self.sentences[lang].append(" ".join(t.word for t in tokens))
-            self.ner_tags[lang].append([t.tag for t in tokens])
-            for t in tokens:
-                if t.key is not None:
-                    words = by_key.setdefault(t.key, [[] for _ in self.languages])
-                    words[index].append(t.word)
+            groups = surface_groups(lang, spell(lang, sentence.tokens[lang]))
+            # a surface token: its words' forms joined, the key and tag of its last word
+            tokens = [("".join(t.word for t in g), g[-1].key, g[-1].tag) for g in groups]
+            self.sentences[lang].append(" ".join(word for word, _, _ in tokens))
+            self.ner_tags[lang].append([tag for _, _, tag in tokens])
+            self.trees[lang].append(dependency_tree(groups))
+            for word, key, _ in tokens:
+                if key is not None:
+                    words = by_key.setdefault(key, [[] for _ in self.languages])
+                    words[index].append(word)
         self.sentiment.append(sentence.sentiment)
+        self.topics.append(topic)
         self._groups.update(tuple(tuple(w) for w in words) for words in by_key.values())
+
+
+def dependency_tree(groups: list[Tokens]) -> conllu.Sentence:
+    """The CoNLL-U sentence of a rendered sentence's surface tokens (each a group of words):
+    word IDs in order, each word's head by its head's node (0 for the one unattached word, the
+    root), a multiword token for each group of several words.
+
+    Raises:
+        ValueError: A head outside the sentence, or not exactly one root (a template bug).
+    """
+    words = [t for group in groups for t in group]
+    ids = {t.node: i for i, t in enumerate(words, 1)}
+    roots = [t.word for t in words if t.head is None]
+    if len(roots) != 1:
+        raise ValueError(f"expected one root, got {roots} in {[t.word for t in words]}")
+    if any(t.head is not None and t.head not in ids for t in words):
+        raise ValueError(f"a head outside the sentence {[t.word for t in words]}")
+    tree = tuple(
+        conllu.Word(
+            i,
+            t.word,
+            upos=t.upos,
+            head=0 if t.head is None else ids[t.head],
+            deprel="root" if t.head is None else t.deprel,
+        )
+        for i, t in enumerate(words, 1)
+    )
+    mwts, first = [], 1
+    for group in groups:
+        if len(group) > 1:
+            mwts.append(
+                conllu.MultiwordToken(first, first + len(group) - 1, "".join(t.word for t in group))
+            )
+        first += len(group)
+    return conllu.Sentence(tree, multiword_tokens=tuple(mwts))
 
 
 def generate_corpus(
@@ -148,10 +199,12 @@ def generate_corpus(
         languages=tuple(languages),
         sentences={lang: [] for lang in languages},
         ner_tags={lang: [] for lang in languages},
+        trees={lang: [] for lang in languages},
     )
     rng = random.Random(seed)
     for _ in range(n_sentences):
-        corpus._add(rng.choice(TEMPLATES)(rng))
+        template = rng.choice(TEMPLATES)
+        corpus._add(template(rng), TOPICS[template])
     return corpus
 
 
@@ -179,16 +232,19 @@ def generate_paraphrases(
         with time_inside():
             paraphrase = template(again)
         if paraphrase.tokens[LANGUAGES[0]] != sentence.tokens[LANGUAGES[0]]:
-            sentences._add(sentence)
-            paraphrases._add(paraphrase)
+            sentences._add(sentence, TOPICS[template])
+            paraphrases._add(paraphrase, TOPICS[template])
     return sentences, paraphrases
 
 
 def write_corpus(corpus: SyntheticCorpus, out_dir: Path, split: str) -> None:
-    """Write one split as ``<split>.<lang>.txt`` / ``.conll`` / ``.tsv`` files into ``out_dir``.
+    """Write one split as ``<split>.<lang>.txt`` / ``.conll`` / ``.tsv`` / ``.conllu`` /
+    ``.topic.tsv`` files into ``out_dir``.
 
     ``.txt``: one sentence a line. ``.conll``: ``word<TAB>tag`` lines, a blank line after each
-    sentence. ``.tsv``: ``sentence<TAB>label``.
+    sentence. ``.tsv``: ``sentence<TAB>label``. ``.conllu``: the dependency trees (UPOS, HEAD,
+    DEPREL; ``# sent_id`` and ``# text`` comments; multiword tokens). ``.topic.tsv``: SIB-200's
+    columns, a header ``index_id<TAB>category<TAB>text`` and a row per sentence.
     """
     for lang in corpus.languages:
         sentences = corpus.sentences[lang]
@@ -202,6 +258,19 @@ def write_corpus(corpus: SyntheticCorpus, out_dir: Path, split: str) -> None:
         (out_dir / f"{split}.{lang}.conll").write_text("".join(conll), encoding="utf-8")
         (out_dir / f"{split}.{lang}.tsv").write_text(
             "".join(f"{s}\t{y}\n" for s, y in zip(sentences, corpus.sentiment, strict=True)),
+            encoding="utf-8",
+        )
+        trees = [
+            dataclasses.replace(tree, comments=(f"# sent_id = {split}-{i}", f"# text = {text}"))
+            for i, (tree, text) in enumerate(zip(corpus.trees[lang], sentences, strict=True), 1)
+        ]
+        (out_dir / f"{split}.{lang}.conllu").write_text(
+            conllu.format_conllu(trees), encoding="utf-8"
+        )
+        rows = zip(corpus.topics, sentences, strict=True)
+        (out_dir / f"{split}.{lang}.topic.tsv").write_text(
+            "index_id\tcategory\ttext\n"
+            + "".join(f"{i}\t{topic}\t{s}\n" for i, (topic, s) in enumerate(rows)),
             encoding="utf-8",
         )
 
