@@ -6,15 +6,19 @@ errors of ``xlprobe report``."""
 from __future__ import annotations
 
 import dataclasses
-import json
 
-import numpy as np
 import pytest
 
 from xlprobe.cli import main as xlprobe_main
+from xlprobe.data.corpus import ProbeCorpus
+from xlprobe.models.families import family
 from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
 from xlprobe.probing.dictionary import Dictionary, write_dictionary
-from xlprobe.probing.pipeline import ProbeSettings, plan_views, rescore
+from xlprobe.probing.plan import RoundId, plan_views
+from xlprobe.probing.probe_dir import CorpusRecord, ProbeDir, RoundRecord
+from xlprobe.probing.probes.concepts import joint_tokens, write_scored
+from xlprobe.probing.scoring import score_round
+from xlprobe.probing.settings import ProbeSettings
 from xlprobe.reporting.html_report import (
     LABELS_CSV,
     REPORT_HTML,
@@ -26,60 +30,62 @@ from xlprobe.reporting.tables import write_report
 
 DE = ["rot", "blau", "grün", "gelb", "schwarz", "weiß", "7", "8", "9", "10", "11", "12"]
 EN = ["red", "blue", "green", "yellow", "black", "white", "7", "8", "9", "10", "11", "12"]
+SETTINGS = ProbeSettings(languages=("de",))
+PLAN = plan_views(SETTINGS, family("bert"))
+JOINT = PLAN.joint_name(PLAN.joint_pairs[0])
 
 
-def _concepts(words, labels, lang, offset=0):
+def _concepts(words, labels, lang):
     n = len(words)
-    sentence = np.arange(n) + offset
-    return ConceptSet(TokenTable.from_columns(words, lang, sentence, [1] * n, [0] * n), labels)
+    return ConceptSet(TokenTable.from_columns(words, lang, range(n), [1] * n, [0] * n), labels)
 
 
 @pytest.fixture
 def run_dir(tmp_path):
-    """A probed run of one round: at layer 0 colours and numbers form one concept per language
-    and one joint concept each; at layer 1 the joint concepts split by language."""
+    """A probed run of one round, written through ProbeDir as a probe round writes it: at
+    layer 0 colours and numbers form one concept per language and one joint concept each; at
+    layer 1 the joint concepts split by language. The manifest records the probe corpus."""
     run = tmp_path / "run"
-    probe = run / "probe"
-    settings = ProbeSettings(languages=("de",))
-    plan = plan_views(settings, seq2seq=False)
+    probe = ProbeDir(run / "probe")
+    base = RoundId()
     by_topic = [0] * 6 + [1] * 6
     joint_labels = {0: by_topic + by_topic, 1: by_topic + [2] * 6 + [3] * 6}
-    round_dir = probe / "rounds" / "base"
+    concepts = {}
     for layer in (0, 1):
-        write_clusters(
-            _concepts(DE, by_topic, "de"), round_dir / "encoder.de" / f"layer_0{layer}.txt"
+        de = concepts[("encoder.de", layer)] = _concepts(DE, by_topic, "de")
+        en = concepts[("encoder.en", layer)] = _concepts(EN, by_topic, "en")
+        concepts[(JOINT, layer)] = ConceptSet(
+            joint_tokens([de.tokens, en.tokens], len(DE)), joint_labels[layer]
         )
-        write_clusters(
-            _concepts(EN, by_topic, "en"), round_dir / "encoder.en" / f"layer_0{layer}.txt"
-        )
-        joint = ConceptSet(
-            TokenTable.concat(
-                [_concepts(DE, by_topic, "de").tokens, _concepts(EN, by_topic, "en", 12).tokens]
-            ),
-            joint_labels[layer],
-        )
-        write_clusters(joint, round_dir / "joint.encoder.de+encoder.en" / f"layer_0{layer}.txt")
-    (round_dir / "joint.encoder.de+encoder.en" / "sentence_langs.txt").write_text(
-        "de\n" * 12 + "en\n" * 12
-    )
+    for (name, layer), concept_set in concepts.items():
+        write_clusters(concept_set, probe.cluster_file(base, name, layer))
+    probe.sentence_langs_file(base, JOINT).write_text("de\n" * 12 + "en\n" * 12)
     # "weiß" has no entry: a colour concept with 5 of 6 matched words
     entries = {d: [(e, 1.0)] for d, e in zip(DE, EN, strict=True) if d != "weiß"}
-    write_dictionary(Dictionary(entries), probe / "dictionaries" / "de-en.tsv")
-    manifest = {
-        "settings": settings.to_dict(),
-        "views": [dataclasses.asdict(v) for v in plan.views],
-        "calign_pairs": [[dataclasses.asdict(v) for v in p] for p in plan.calign_pairs],
-        "joint_pairs": [[dataclasses.asdict(v) for v in p] for p in plan.joint_pairs],
-        "layers": [0, 1],
-        "n_sentences": 12,
-        "rounds": [{"epoch": -1, "step": 0, "model_state": "base", "name": "base"}],
-    }
-    (probe / "manifest.json").write_text(json.dumps(manifest))
-    write_report(rescore(probe), run)
-    corpus = run / "probe_corpus"
-    corpus.mkdir()
-    (corpus / "probe.de.txt").write_text("".join(f"das {w} hier\n" for w in DE))
-    (corpus / "probe.en.txt").write_text("".join(f"the {w} here\n" for w in EN))
+    dictionaries = {"de-en": Dictionary(entries)}
+    write_dictionary(dictionaries["de-en"], probe.dictionary_file("de-en"))
+    report, shown = score_round(concepts, PLAN, [0, 1], dictionaries, SETTINGS, base)
+    write_scored(shown, probe.scored_concepts_file(base))
+    corpus_dir = run / "probe_corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "probe.de.txt").write_text("".join(f"das {w} hier\n" for w in DE))
+    (corpus_dir / "probe.en.txt").write_text("".join(f"the {w} here\n" for w in EN))
+    corpus = ProbeCorpus.from_dir(corpus_dir, ["de", "en"])
+    probe.record_round(
+        RoundRecord(base, {name: len(concepts[(name, 0)].tokens) for name in PLAN.cluster_sets()}),
+        settings=SETTINGS.to_dict(),
+        plan=PLAN,
+        layers=[0, 1],
+        n_sentences=len(corpus),
+        corpus=CorpusRecord(
+            directory=str(corpus.directory),
+            split=corpus.split,
+            languages=("de", "en"),
+            n_sentences=len(corpus),
+            digest=corpus.digest(("de", "en")),
+        ),
+    )
+    write_report(report, run)
     return run
 
 
@@ -139,12 +145,19 @@ def test_curves_and_rounds_are_the_plain_ones_only(run_dir):
     from xlprobe.probing.report import ProbeReport
 
     plain = build_report_data(run_dir)["curves"]["rows"]
-    probe = run_dir / "probe"
-    shutil.copytree(probe / "rounds" / "base", probe / "rounds" / "base_experts-de-k5")
-    manifest = json.loads((probe / "manifest.json").read_text())
-    steered_round = {**manifest["rounds"][0], "name": "base_experts-de-k5"}
-    manifest["rounds"].append({**steered_round, "condition": "experts-de-k5"})
-    (probe / "manifest.json").write_text(json.dumps(manifest))
+    probe = ProbeDir(run_dir / "probe")
+    manifest = probe.manifest()
+    (base,) = manifest.rounds
+    steered_id = dataclasses.replace(base.id, condition="experts-de-k5")
+    shutil.copytree(probe.round_dir(base.id), probe.round_dir(steered_id))
+    probe.record_round(
+        RoundRecord(steered_id, base.sets),
+        settings=manifest.settings,
+        plan=manifest.plan,
+        layers=manifest.layers,
+        n_sentences=manifest.n_sentences,
+    )
+    assert [r.id.name for r in probe.manifest().rounds] == ["base", "base_experts-de-k5"]
     report = ProbeReport.read_csv(run_dir / "probe_report.csv")
     steered = [
         dataclasses.replace(r, value=0.0, ci_low=0.0, ci_high=0.0, numerator=0,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from xlprobe.errors import InputError
+from xlprobe.probing.probes import check_row
 from xlprobe.probing.report import (
     ROW_COLUMNS,
     ConceptExample,
@@ -162,11 +163,9 @@ def test_pairs_and_frame(report):
     ("change", "message"),
     [
         ({"model_state": "base"}, "epoch must be -1"),
-        ({"metric": "bleu"}, "metric must be one of"),
         ({"side_t": "middle"}, "side must be one of"),
         ({"numerator": 5}, "numerator <= denominator"),
-        ({"value": 101.0}, "percentage"),
-        ({"metric": "colap", "side_t": "decoder"}, "side_s == side_t"),
+        ({"value": 101.0}, "ci_low <= value <= ci_high"),
         ({"lang_t": ""}, "language code"),
     ],
 )
@@ -174,6 +173,30 @@ def test_invalid_rows_are_rejected(change, message):
     fields = row().__dict__ | change
     with pytest.raises(ValueError, match=message):
         ProbeRow(**fields)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"metric": "bleu"}, "metric must be one of"),
+        (
+            {"value": 101.0, "ci_low": 101.0, "ci_high": 101.0},
+            r"calign value must lie in \[0, 100\]",
+        ),
+        ({"metric": "colap", "side_t": "decoder"}, "side_s == side_t"),
+    ],
+)
+def test_rows_that_fit_no_registered_metric_are_rejected_by_the_registry(tmp_path, change, message):
+    good, bad = row(layer=5), ProbeRow(**(row().__dict__ | change))
+    check_row(good)
+    with pytest.raises(ValueError, match=message):
+        check_row(bad)
+    path = tmp_path / "r.csv"
+    ProbeReport(rows=[good, bad]).to_csv(path)
+    assert ProbeReport.read_csv(path).rows == [good, bad]
+    with pytest.raises(InputError, match=message) as info:
+        ProbeReport.read_csv(path, check=check_row)
+    assert (info.value.path, info.value.line) == (str(path), 3)
 
 
 def test_numpy_scalars_become_plain_python():
@@ -287,7 +310,10 @@ def test_seed_agreement_is_an_index_and_random_init_is_untrained():
         -1, 0, "random_init", "encoder", "de", "encoder", "de", 2, "seed_ari", -0.2, 3, 3
     )
     assert ari.value == -0.2
-    with pytest.raises(ValueError, match="seed_ari value must be an ARI"):
-        ProbeRow(-1, 0, "base", "encoder", "de", "encoder", "de", 2, "seed_ari", 50.0, 3, 3)
+    check_row(ari)
+    with pytest.raises(ValueError, match=r"seed_ari value must lie in \[-1, 1\]"):
+        check_row(
+            ProbeRow(-1, 0, "base", "encoder", "de", "encoder", "de", 2, "seed_ari", 50.0, 3, 3)
+        )
     with pytest.raises(ValueError, match="epoch must be -1"):
         ProbeRow(0, 0, "random_init", "encoder", "de", "encoder", "en", 2, "calign", 5.0, 1, 20)

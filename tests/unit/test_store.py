@@ -152,4 +152,4 @@ def test_bad_extraction_settings_are_input_errors(kwargs, match):
 
 
 def test_settings_layers_are_sorted_and_unique():
-    assert ExtractionSettings(layers=[3, 0, 3]).layers == [0, 3]
+    assert ExtractionSettings(layers=[3, 0, 3]).layers == (0, 3)
