@@ -25,6 +25,7 @@ RUN_KEYS = ("enabled", "every_n_epochs", "probe_base", "corpus")
 callback and ``probe.py``), not how: they are not :class:`ProbeSettings`."""
 Side = Literal["encoder", "decoder"]
 Init = Literal["random", "k-means++"]
+Precision = Literal["float32", "tf32", "bf16"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class ProbeSettings(Options):
         n_init: K-means restarts per seed; the best by inertia is kept.
         max_iter: K-means (Lloyd) iterations at most.
         tol: Convergence tolerance with scikit-learn's meaning (0: run ``max_iter``).
+        chunk: Rows per distance block of the torch / cuML backends (``cluster.chunk``; ``None``:
+            their default bound).
+        precision: Input precision of the torch backend's distance products: ``float32``,
+            ``tf32`` or ``bf16`` (``cluster.precision``).
         seed: K-means seed (of the first run with ``n_seeds`` > 1).
         n_seeds: K-means runs per set and layer, seeds ``seed .. seed + n_seeds - 1`` on the same
             activations; values are their mean with sd and a 95 % t-interval.
@@ -74,6 +79,8 @@ class ProbeSettings(Options):
         "n_init",
         "max_iter",
         "tol",
+        "chunk",
+        "precision",
         "seed",
         "n_seeds",
     )
@@ -90,6 +97,8 @@ class ProbeSettings(Options):
     n_init: int = option(1, low=1)
     max_iter: int = option(20, low=1)
     tol: float = option(0.0, low=0)
+    chunk: int | None = option(None, low=1)
+    precision: Precision = "float32"
     seed: int = 0
     n_seeds: int = option(1, low=1)
     sides: tuple[Side, ...] = SIDES
@@ -167,6 +176,20 @@ class ProbeSettings(Options):
         values = super().to_dict()
         options = values.pop("options")
         return {**values, **options}
+
+    def kmeans_options(self):
+        """The :class:`~xlprobe.probing.cluster.KMeansOptions` of these settings."""
+        from xlprobe.probing.cluster import KMeansOptions
+
+        return KMeansOptions(
+            backend=self.backend,
+            init=self.init,
+            n_init=self.n_init,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            chunk=self.chunk,
+            precision=self.precision,
+        )
 
     def rescorable(self) -> tuple[str, ...]:
         """Keys ``from_run`` may change by re-scoring: the core ones and the plug-ins'."""

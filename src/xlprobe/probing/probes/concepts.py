@@ -126,12 +126,14 @@ def joint_tokens(tables: list[TokenTable], n_sentences: int) -> TokenTable:
 
 def cluster_round(round: Round) -> dict[tuple[str, int], list[ConceptSet]]:
     """K-means of every view (alone) and joint set (the views together) at every layer of the
-    round, ``n_seeds`` times with seeds ``seed + j``, each run written to the round directory.
+    round, ``n_seeds`` times with seeds ``seed + j`` (all seeds of a set on one upload to the
+    backend, :func:`~xlprobe.probing.cluster.kmeans_runs`), each run written to the round
+    directory.
 
     Returns:
         ``(set name, layer)`` -> one ConceptSet per seed.
     """
-    from xlprobe.probing.cluster import kmeans
+    from xlprobe.probing.cluster import kmeans_runs
 
     settings, plan, n_sentences = round.settings, round.plan, round.n_sentences
     cluster_sets = plan.cluster_sets()
@@ -142,23 +144,15 @@ def cluster_round(round: Round) -> dict[tuple[str, int], list[ConceptSet]]:
         if len(views) > 1:
             langs = "".join(f"{v.lang}\n" for v in views for _ in range(n_sentences))
             write_text_atomic(round.dir / name / "sentence_langs.txt", langs)
+    options = settings.kmeans_options()
+    seeds = [settings.seed + j for j in range(settings.n_seeds)]
     concepts: dict[tuple[str, int], list[ConceptSet]] = {}
     for layer in round.layers:
         vectors = {v: np.asarray(round.stores[v].layer(layer), np.float32) for v in plan.views}
         for name, views in cluster_sets.items():
             x = np.concatenate([vectors[v] for v in views])
             runs = concepts.setdefault((name, layer), [])
-            for j in range(settings.n_seeds):
-                labels = kmeans(
-                    x,
-                    ks[name],
-                    backend=settings.backend,
-                    seed=settings.seed + j,
-                    init=settings.init,
-                    n_init=settings.n_init,
-                    max_iter=settings.max_iter,
-                    tol=settings.tol,
-                )
+            for j, labels in enumerate(kmeans_runs(x, ks[name], seeds, options)):
                 runs.append(ConceptSet(tokens[name], np.asarray(labels, np.int64)))
                 suffix = "" if j == 0 else f".seed{j}"
                 write_clusters(runs[-1], round.dir / name / f"layer_{layer:02d}{suffix}.txt")
