@@ -2,9 +2,14 @@
 
 To add a family (``docs/extending.md``): write ``models/families/<family>.py`` defining a
 :class:`~xlprobe.models.families.base.ModelFamily` (name, the ``config.model_type`` values it
-serves, its kind, its hook points, optionally a tiny recipe), and call :func:`register` with it
-(built-in ones are listed below). Loading, extraction, hooks, experts, preflight and the tiny
-factory then know it; copy ``tests/integration/test_families.py`` for its test.
+serves, its kind, its hook points, optionally a tiny recipe and the final norm), and call
+:func:`register` with it (built-in ones are listed below). Loading, extraction, hooks, experts,
+preflight and the tiny factory then know it; copy ``tests/integration/test_decoder_families.py``
+for its test.
+
+A decoder-only model of a type no family serves gets the generic ``causal_lm`` family
+(:mod:`xlprobe.models.families.generic`: hidden states, and hook points where its module names
+are the usual ones); any other unknown type is one line naming the supported families.
 """
 
 from __future__ import annotations
@@ -13,7 +18,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from xlprobe.errors import InputError
-from xlprobe.models.families import bert, t5, xlm_roberta
+from xlprobe.models.families import (
+    bert,
+    bloom,
+    cohere,
+    gemma,
+    generic,
+    gpt2,
+    llama,
+    qwen2,
+    t5,
+    xglm,
+    xlm_roberta,
+)
 from xlprobe.models.families.base import HookPoint, ModelFamily, TinyRecipe
 
 __all__ = [
@@ -56,10 +73,13 @@ def families() -> tuple[ModelFamily, ...]:
 
 
 def _unknown(what: str) -> InputError:
-    names = ", ".join(f"{f.name} ({'/'.join(f.model_types)})" for f in _REGISTRY.values())
+    names = ", ".join(
+        f"{f.name} ({'/'.join(f.model_types)})" for f in _REGISTRY.values() if f.model_types
+    )
     return InputError(
-        f"{what} is not a supported model family; supported: {names}. A new family is one file "
-        "in src/xlprobe/models/families/ (see docs/extending.md)"
+        f"{what} is not a supported model family; supported: {names}, and any decoder-only "
+        "causal LM (AutoModelForCausalLM). A new family is one file in "
+        "src/xlprobe/models/families/ (see docs/extending.md)"
     )
 
 
@@ -70,20 +90,34 @@ def family(name: str) -> ModelFamily:
     return _REGISTRY[name]
 
 
-def family_of_type(model_type: str) -> ModelFamily:
-    """The family serving ``config.model_type``."""
+def family_of_type(
+    model_type: str, architectures: list[str] | None = None, is_encoder_decoder: bool = False
+) -> ModelFamily:
+    """The family serving ``config.model_type``; the generic ``causal_lm`` family for a
+    decoder-only type no family names (:func:`~xlprobe.models.families.generic.is_causal_lm`,
+    which also reads ``config.architectures`` and ``config.is_encoder_decoder``).
+
+    Raises:
+        InputError: Neither a served type nor a causal LM.
+    """
     for adapter in _REGISTRY.values():
         if model_type in adapter.model_types:
             return adapter
+    if generic.is_causal_lm(model_type, architectures, is_encoder_decoder):
+        return _REGISTRY[generic.FAMILY.name]
     raise _unknown(f"model_type {model_type!r}")
 
 
 def family_of(model: Any) -> ModelFamily:
     """The family of a loaded model, or of a config (object or ``config.json`` mapping)."""
     config = model if isinstance(model, Mapping) else getattr(model, "config", model)
-    model_type = config.get("model_type") if isinstance(config, Mapping) else config.model_type
-    return family_of_type(str(model_type))
+    values = config if isinstance(config, Mapping) else vars(config)
+    return family_of_type(
+        str(values.get("model_type", getattr(config, "model_type", None))),
+        values.get("architectures"),
+        bool(values.get("is_encoder_decoder", False)),
+    )
 
 
-for _module in (bert, xlm_roberta, t5):
+for _module in (bert, xlm_roberta, t5, bloom, llama, cohere, qwen2, gemma, gpt2, xglm, generic):
     register(_module.FAMILY)
