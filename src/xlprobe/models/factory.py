@@ -63,11 +63,14 @@ def build_tiny_model(
     The family's :class:`~xlprobe.models.families.base.TinyRecipe` gives the tokenizer (all
     whitespace-pre-tokenized, so each corpus word maps to its own subwords; ``bert``: cased
     WordPiece, ``[CLS] A [SEP]``; ``xlmr``: BPE with ``▁`` word prefix, ``<s> A </s>``;
-    ``mt5``: the same BPE, ``A </s>``, the decoder starting from ``<pad>`` as in mT5), the config
-    and the model class.
+    ``mt5``: the same BPE, ``A </s>``, the decoder starting from ``<pad>`` as in mT5;
+    ``llama``: BPE with byte fallback as Llama 2's, ``<s> A``, no pad token; ``gpt2``,
+    ``bloom``, ``qwen2``: byte-level BPE with their families' pre-split patterns, ``A``, a pad
+    token for BLOOM and Qwen2 only), the config and the model class.
 
     Args:
-        arch: A registered model family with a tiny recipe (``bert``, ``xlmr``, ``mt5``, ...).
+        arch: A registered model family with a tiny recipe (``bert``, ``xlmr``, ``mt5``,
+            ``llama``, ``gpt2``, ``bloom``, ``qwen2``).
         out_dir: Destination directory, written atomically (replaced if present).
         texts: Training text for the tokenizer, one sentence per item.
         vocab_size: Upper bound of the vocabulary (smaller if the texts do not support it).
@@ -207,6 +210,24 @@ def _train_tokenizer(recipe: TinyRecipe, texts: list[str], vocab_size: int) -> T
     BPE and WordPiece training are deterministic (Unigram training is not: its piece order and
     scores vary from run to run), so the same texts always give the same tokenizer.
     """
+    from tokenizers import processors
+
+    specials = list(dict.fromkeys(recipe.special.values()))
+    tok, trainer = _backend(recipe, specials, vocab_size)
+    tok.train_from_iterator(texts, trainer)
+    if recipe.tokenizer == "bytefallback-bpe":
+        tok = _with_byte_pieces(tok, len(specials), recipe.special["unk_token"])
+    in_template = [t for t in specials if t in f"{recipe.single} {recipe.pair}".split()]
+    tok.post_processor = processors.TemplateProcessing(
+        single=recipe.single,
+        pair=recipe.pair,
+        special_tokens=[(t, tok.token_to_id(t)) for t in in_template],
+    )
+    return tok
+
+
+def _backend(recipe: TinyRecipe, specials: list[str], vocab_size: int):
+    """The untrained ``tokenizers`` pipeline of ``recipe.tokenizer`` and its trainer."""
     from tokenizers import (
         Regex,
         Tokenizer,
@@ -214,12 +235,11 @@ def _train_tokenizer(recipe: TinyRecipe, texts: list[str], vocab_size: int) -> T
         models,
         normalizers,
         pre_tokenizers,
-        processors,
         trainers,
     )
 
-    specials = list(recipe.special.values())
-    if recipe.tokenizer == "wordpiece":
+    kind = recipe.tokenizer
+    if kind == "wordpiece":
         tok = Tokenizer(models.WordPiece(unk_token=recipe.special["unk_token"]))
         tok.normalizer = normalizers.BertNormalizer(
             clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False
@@ -229,22 +249,86 @@ def _train_tokenizer(recipe: TinyRecipe, texts: list[str], vocab_size: int) -> T
         trainer = trainers.WordPieceTrainer(
             vocab_size=vocab_size, special_tokens=specials, show_progress=False
         )
-    else:
-        tok = Tokenizer(models.BPE(unk_token=recipe.special["unk_token"]))
-        # Like SentencePiece's nmt_nfkc: NFKC, and format/control characters removed.
-        tok.normalizer = normalizers.Sequence(
-            [normalizers.NFKC(), normalizers.Replace(Regex(r"[\p{Cc}\p{Cf}]"), "")]
+        return tok, trainer
+    if kind == "bytelevel-bpe":
+        # GPT-2 / BLOOM / Llama 3 / Qwen: every byte a symbol (no unknown token), a word's
+        # leading space is part of it (Ġ), no normalizer.
+        tok = Tokenizer(models.BPE())
+        byte_level = pre_tokenizers.ByteLevel(
+            add_prefix_space=False, use_regex=recipe.split_pattern is None
         )
-        tok.pre_tokenizer = pre_tokenizers.Metaspace()
-        tok.decoder = decoders.Metaspace()
+        if recipe.split_pattern is not None:
+            split = pre_tokenizers.Split(Regex(recipe.split_pattern), behavior="isolated")
+            byte_level = pre_tokenizers.Sequence([split, byte_level])
+        tok.pre_tokenizer = byte_level
+        tok.decoder = decoders.ByteLevel()
         trainer = trainers.BpeTrainer(
-            vocab_size=vocab_size, special_tokens=specials, show_progress=False
+            vocab_size=vocab_size,
+            special_tokens=specials,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
         )
-    tok.train_from_iterator(texts, trainer)
-    in_template = [t for t in specials if t in f"{recipe.single} {recipe.pair}".split()]
-    tok.post_processor = processors.TemplateProcessing(
-        single=recipe.single,
-        pair=recipe.pair,
-        special_tokens=[(t, tok.token_to_id(t)) for t in in_template],
+        return tok, trainer
+    unk = recipe.special["unk_token"]
+    if kind == "bytefallback-bpe":
+        # Llama 2 / Gemma: SentencePiece BPE, no normalizer; the 256 byte pieces are added after
+        # training (_with_byte_pieces), so the trainer leaves room for them. Training splits at
+        # the word marker, as SentencePiece does, so no piece spans two words.
+        tok = Tokenizer(models.BPE(unk_token=unk, byte_fallback=True, fuse_unk=True))
+        tok.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first", split=True)
+        trainer = trainers.BpeTrainer(
+            vocab_size=max(len(specials) + 1, vocab_size - 256),
+            special_tokens=specials,
+            show_progress=False,
+        )
+        return tok, trainer
+    tok = Tokenizer(models.BPE(unk_token=unk))
+    # Like SentencePiece's nmt_nfkc: NFKC, and format/control characters removed.
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.NFKC(), normalizers.Replace(Regex(r"[\p{Cc}\p{Cf}]"), "")]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=specials, show_progress=False
+    )
+    return tok, trainer
+
+
+def _with_byte_pieces(trained: Tokenizer, n_special: int, unk: str) -> Tokenizer:
+    """The trained SentencePiece-style BPE laid out as Llama 2's: the special tokens, then the
+    256 byte pieces ``<0x00>``..``<0xFF>`` a character outside the vocabulary falls back to,
+    then the learnt pieces, with the pipeline ``LlamaTokenizer`` builds (``▁`` prepended to the
+    first word only, text not split at spaces; decoded back through the bytes)."""
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+    state = json.loads(trained.to_str())
+    learnt = sorted(state["model"]["vocab"].items(), key=lambda item: item[1])
+    pieces = [p for p, _ in learnt[:n_special]]
+    pieces += [f"<0x{b:02X}>" for b in range(256)]
+    pieces += [p for p, _ in learnt[n_special:] if p not in pieces]
+    merges = [
+        tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in state["model"]["merges"]
+    ]
+    tok = Tokenizer(
+        models.BPE(
+            vocab={p: i for i, p in enumerate(pieces)},
+            merges=merges,
+            unk_token=unk,
+            byte_fallback=True,
+            fuse_unk=True,
+        )
+    )
+    tok.add_special_tokens(
+        [AddedToken(p, special=True, normalized=False) for p in pieces[:n_special]]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first", split=False)
+    tok.decoder = decoders.Sequence(
+        [
+            decoders.Replace("▁", " "),
+            decoders.ByteFallback(),
+            decoders.Fuse(),
+            decoders.Strip(" ", 1, 0),
+        ]
     )
     return tok
