@@ -6,7 +6,18 @@ subwords to words, and a word's vector is the vector of its last subword (NeuroX
 al., ACL 2024, Sec. 3: "we use the last subword's representation"). Encoder-only models
 (BERT, XLM-R) give one view per language; encoder-decoder models (mT5) give an ``encoder`` view
 and a ``decoder`` view, where the decoder is fed the target sentence by teacher forcing while
-its encoder reads the parallel source sentence.
+its encoder reads the parallel source sentence. Decoder-only models (BLOOM, Llama, Qwen, ...)
+give one ``decoder`` view per language: the one causal stack reads the sentence alone, so a
+subword's state has seen only the subwords before it and the word's *last* subword is the first
+state that has seen the whole word (and the words before it, never those after): ``last`` is
+the aggregation that fits a causal model, ``first`` and ``mean`` mix in states that have not
+read the word to its end.
+
+How words become subwords is the model family's
+(:meth:`~xlprobe.models.families.base.ModelFamily.tokenize_words`): each word is tokenized as it
+reads after a space in running text (a byte-level BPE word gets its leading ``Ġ``, not the
+pieces of a word glued to the previous one), BOS/EOS belong to no word, and padding, on the
+tokenizer's side, never changes a vector (left-padded causal models get their position ids).
 
 Extraction runs in two passes. The planning pass tokenizes the corpus (no model) and decides
 which occurrences are kept: sentences longer than ``max_subwords`` are skipped, words the
@@ -44,7 +55,9 @@ log = logging.getLogger(__name__)
 
 Aggregation = Literal["last", "first", "mean"]
 Side = Literal["encoder", "decoder"]
+Pooling = Literal["mean", "last"]
 AGGREGATIONS: tuple[str, ...] = typing.get_args(Aggregation)
+POOLINGS: tuple[str, ...] = typing.get_args(Pooling)
 _PLAN_CHUNK = 1024
 
 
@@ -137,6 +150,7 @@ class _Plan:
 
 
 def _plan(
+    family,
     tokenizer,
     sentences: list[str],
     source: list[str] | None,
@@ -152,16 +166,14 @@ def _plan(
     skipped = dropped = capped = 0
     for start in range(0, len(sentences), _PLAN_CHUNK):
         chunk = [s.split() for s in sentences[start : start + _PLAN_CHUNK]]
-        encoded = tokenizer(chunk, is_split_into_words=True)
+        _, chunk_word_ids = family.tokenize_words(tokenizer, chunk)
         source_lengths = [0] * len(chunk)
         if source is not None:
             source_chunk = [s.split() for s in source[start : start + _PLAN_CHUNK]]
-            source_lengths = [
-                len(ids) for ids in tokenizer(source_chunk, is_split_into_words=True)["input_ids"]
-            ]
+            source_lengths = [len(ids) for ids in family.tokenize_words(tokenizer, source_chunk)[0]]
         for offset, words in enumerate(chunk):
             i = start + offset
-            word_ids = encoded.word_ids(offset)
+            word_ids = chunk_word_ids[offset]
             lengths[i] = max(len(word_ids), source_lengths[offset])
             if lengths[i] > settings.max_subwords:
                 skipped += 1
@@ -212,9 +224,40 @@ def _row_keys(plan: _Plan, batch: np.ndarray, word_ids: list[list[int | None]]) 
 
 
 def masked_mean(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean over the masked positions: [B x T x D] states, [B x T] bool mask -> [B x D]."""
-    weights = mask.to(states.dtype).unsqueeze(-1)
-    return (states * weights).sum(1) / weights.sum(1).clamp(min=1)
+    """Mean over the masked positions: [B x T x D] states, [B x T] bool mask -> [B x D] (zeros
+    for a row without a masked position; whatever the other positions hold, NaN included, is
+    left out)."""
+    import torch
+
+    mask = mask.to(states.device).bool().unsqueeze(-1)
+    total = torch.where(mask, states, states.new_zeros(())).sum(1)
+    return total / mask.sum(1).clamp(min=1).to(states.dtype)
+
+
+def pool_states(states: torch.Tensor, mask: torch.Tensor, how: Pooling = "mean") -> torch.Tensor:
+    """Sentence vectors from position vectors.
+
+    Args:
+        states: [B x T x D] one layer's states of a padded batch.
+        mask: [B x T] bool, the positions of the sentence's words (no special token, no
+            padding).
+        how: ``mean``: the mean over those positions; ``last``: the state at the last of them
+            (the last subword of the last word: in a causal model the one state that has read
+            the whole sentence).
+
+    Returns:
+        [B x D]; zeros for a sentence without a word position.
+    """
+    import torch
+
+    if how == "mean":
+        return masked_mean(states, mask)
+    if how != "last":
+        raise InputError(f"sentence pooling {how!r}; expected one of {', '.join(POOLINGS)}")
+    mask = mask.to(states.device).bool()
+    index = (mask.long() * torch.arange(mask.shape[1], device=mask.device)).argmax(1)
+    last = states[torch.arange(len(states), device=states.device), index]
+    return torch.where(mask.any(1, keepdim=True), last, last.new_zeros(()))
 
 
 def _forward(model, tokenizer, side: Side, words, source_words, device):
@@ -267,6 +310,7 @@ def extract_view(
     settings: ExtractionSettings,
     source_sentences: list[str] | None = None,
     sentence_vectors: dict[int, np.ndarray] | None = None,
+    sentence_pooling: Pooling = "mean",
 ) -> ActivationStore:
     """Extract word-level activations of one view (side, language) into a store.
 
@@ -282,9 +326,11 @@ def extract_view(
         settings: Layers, aggregation, caps and batch size.
         source_sentences: Encoder input of the decoder view, line-aligned with ``sentences``.
         sentence_vectors: If given, filled from the same forward pass with ``{layer: [S x D]
-            float32}``, the mean of each sentence's states over its words' subword positions
+            float32}``, each sentence's states pooled over its words' subword positions
             (:mod:`xlprobe.probing.sentences`); every sentence is then run, NaN rows for the
             sentences longer than ``max_subwords``.
+        sentence_pooling: How ``sentence_vectors`` pool, ``mean`` or ``last``
+            (:func:`pool_states`).
 
     Returns:
         The finished store: ``layer(l)`` is [N x D] for each selected layer l (0 = embeddings,
@@ -297,7 +343,9 @@ def extract_view(
     import torch
 
     _check_inputs(model, side, sentences, source_sentences)
-    plan = _plan(tokenizer, sentences, source_sentences, lang, settings)
+    from xlprobe.models.families import family_of
+
+    plan = _plan(family_of(model), tokenizer, sentences, source_sentences, lang, settings)
     n_rows = len(plan.tokens)
     if n_rows == 0:
         raise InputError(
@@ -340,7 +388,15 @@ def extract_view(
                             nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
                         writer.write(layer, rows, values)
                     if sentence_vectors is not None:
-                        _pool_sentences(sentence_vectors, hidden, word_ids, batch, layers, plan)
+                        _pool_sentences(
+                            sentence_vectors,
+                            hidden,
+                            word_ids,
+                            batch,
+                            layers,
+                            plan,
+                            sentence_pooling,
+                        )
         finally:
             model.train(was_training)
             if writer is not None:
@@ -389,13 +445,14 @@ def extract_view(
     return ActivationStore.open(out_dir)
 
 
-def _pool_sentences(sink, hidden, word_ids, batch, layers, plan: _Plan) -> None:
-    """Write the batch's mean-pooled sentence vectors of every layer into ``sink``."""
+def _pool_sentences(sink, hidden, word_ids, batch, layers, plan: _Plan, how: Pooling) -> None:
+    """Write the batch's pooled sentence vectors of every layer into ``sink``."""
     import torch
 
     mask = torch.tensor([[w is not None for w in ids] for ids in word_ids])
     for layer in layers:
-        pooled = masked_mean(hidden[layer], mask.to(hidden[layer].device)).float().cpu().numpy()
+        states = hidden[layer]
+        pooled = pool_states(states, mask, how).float().cpu().numpy()
         if layer not in sink:
             sink[layer] = np.full((len(plan.lengths), pooled.shape[1]), np.nan, np.float32)
         sink[layer][batch] = pooled
