@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 
+from xlprobe.data.corpus import ProbeCorpus
 from xlprobe.models import load_model
-from xlprobe.probing.embedding_probe import BASE_FILE
-from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, rescore, run_probe
-from xlprobe.probing.report import ROW_KEY_COLUMNS
+from xlprobe.probing.pipeline import rescore, run_probe
+from xlprobe.probing.plan import RoundId
+from xlprobe.probing.probe_dir import ProbeDir
+from xlprobe.probing.probes.embeddings import BASE_FILE
+from xlprobe.probing.settings import ProbeSettings
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +21,7 @@ LANGS = ("de", "fr", "es", "ar")
 
 
 def _settings(**embeddings) -> ProbeSettings:
-    return ProbeSettings.from_dict(
+    return ProbeSettings.from_mapping(
         {
             "languages": list(LANGS),
             "backend": "sklearn",
@@ -42,7 +47,7 @@ def test_every_round_has_geometry_rows_and_drift_from_the_base(model_and_corpus,
     settings = _settings()
     later = _settings(layers=False)  # the word-vector rows switched off after the base round
     base = run_probe(model, tokenizer, corpus, settings, probe_dir=tmp_path)
-    assert (tmp_path / "rounds" / "base" / BASE_FILE).is_file()
+    assert (ProbeDir(tmp_path).round_dir(RoundId()) / BASE_FILE).is_file()
     for metric in ("emb_separability", "emb_nn_other", "emb_nn_entropy"):
         rows = _rows(base, metric)
         assert {lang for _, lang, _, _ in rows} == {*LANGS, "en"}, metric
@@ -66,7 +71,7 @@ def test_every_round_has_geometry_rows_and_drift_from_the_base(model_and_corpus,
         corpus,
         later,
         probe_dir=tmp_path,
-        probe_round=ProbeRound(0, 1, "finetuned"),
+        round_id=RoundId(0, 1, "finetuned"),
     )
     overlap = _rows(unchanged, "emb_knn_overlap")
     assert {lang for _, lang, _, _ in overlap} == {*LANGS, "en"}
@@ -88,7 +93,7 @@ def test_every_round_has_geometry_rows_and_drift_from_the_base(model_and_corpus,
             corpus,
             later,
             probe_dir=tmp_path,
-            probe_round=ProbeRound(1, 2, "finetuned"),
+            round_id=RoundId(1, 2, "finetuned"),
         )
     finally:
         with torch.no_grad():
@@ -102,12 +107,12 @@ def test_every_round_has_geometry_rows_and_drift_from_the_base(model_and_corpus,
     for report in (base, unchanged, moved):
         for row in report.rows:
             if row.metric.startswith(("emb_", "lid_")):
-                assert rescored.select(**dict(zip(ROW_KEY_COLUMNS, row.key, strict=True))) == [row]
+                assert rescored.select(**dataclasses.asdict(row.key)) == [row]
 
 
 def test_disabled_embeddings_add_no_rows(model_and_corpus, tmp_path):
     model, tokenizer, corpus = model_and_corpus
     report = run_probe(model, tokenizer, corpus, _settings(enabled=False), probe_dir=tmp_path)
     assert not [r for r in report.rows if r.metric.startswith(("emb_", "lid_"))]
-    assert not (tmp_path / "rounds" / "base" / BASE_FILE).exists()
+    assert not (ProbeDir(tmp_path).round_dir(RoundId()) / BASE_FILE).exists()
     assert report.select(metric="colap")

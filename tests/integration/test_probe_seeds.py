@@ -11,29 +11,30 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from xlprobe.data.corpus import ProbeCorpus
 from xlprobe.probing.chance import chance_rng, random_partition
 from xlprobe.probing.cluster import kmeans
-from xlprobe.probing.concepts import ConceptSet, read_clusters
+from xlprobe.probing.concepts import ConceptSet, read_clusters, read_sentence_langs
 from xlprobe.probing.dictionary import Dictionary, read_dictionary, write_dictionary
 from xlprobe.probing.metrics import calign, colap
-from xlprobe.probing.pipeline import (
-    ProbeCorpus,
-    ProbeRound,
-    ProbeSettings,
-    _layer_file,
-    recluster,
-    rescore,
-    run_probe,
-)
-from xlprobe.probing.report import CHANCE_METRICS, ProbeReport
+from xlprobe.probing.pipeline import recluster, rescore, run_probe
+from xlprobe.probing.plan import RoundId, View
+from xlprobe.probing.probe_dir import ProbeDir
+from xlprobe.probing.probes import metrics
+from xlprobe.probing.report import ProbeReport
+from xlprobe.probing.settings import ProbeSettings
 from xlprobe.probing.store import ActivationStore
 
 pytestmark = pytest.mark.slow
 
 N_SENTENCES = 40
+CHANCE_METRICS = {name: m.chance for name, m in metrics().items() if m.chance}
+"""Metric -> the chance levels drawn under it (the probe registry's)."""
 CLUSTER_METRICS = ("calign", "colap", "dict_coverage", *chain(*CHANCE_METRICS.values()))
 """The rows computed from the clusters (other probes may add rows of their own)."""
 LAYERS = (0, 1, 2)
+BASE = RoundId()
+JOINT = "joint.encoder.de+encoder.en"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def tiny(tiny_model_dirs, synthetic_corpus, tmp_path_factory):
 
 def _probe(tiny, probe_dir: Path, **values) -> ProbeReport:
     model, tokenizer, corpus, dictionary = tiny
-    settings = ProbeSettings.from_dict(
+    settings = ProbeSettings.from_mapping(
         {
             "languages": ("de",),
             "k": 6,
@@ -99,7 +100,7 @@ def three(tiny, tmp_path_factory) -> tuple[Path, ProbeReport]:
 def test_one_seed_is_the_single_kmeans_run_with_sd_0(tiny, kept):
     probe_dir, report = kept
     stores = [
-        ActivationStore.open(probe_dir / "activations/base" / f"encoder.{lang}")
+        ActivationStore.open(ProbeDir(probe_dir).activation_dir(BASE, View("encoder", lang)))
         for lang in ("de", "en")
     ]
     for row in report.select(metric="calign"):
@@ -136,13 +137,15 @@ def test_three_seeds_average_the_single_seed_runs_and_rescore_reproduces_them(
     assert {(r.n_seeds, r.denominator) for r in agreement} == {(3, 3)}  # 3 seeds, 3 pairs
     # seed j's cluster file is the cluster file of a 1-seed probe with seed j
     for j, single_dir in enumerate((kept[0], tmp_path / "seed1", tmp_path / "seed2")):
-        ours = _layer_file(probe_dir / "rounds/base/encoder.de", 1, j)
-        assert ours.read_text() == _layer_file(single_dir / "rounds/base/encoder.de", 1).read_text()
+        ours = ProbeDir(probe_dir).cluster_file(BASE, "encoder.de", 1, j)
+        single = ProbeDir(single_dir).cluster_file(BASE, "encoder.de", 1)
+        assert ours.read_text() == single.read_text()
     assert _values(rescore(probe_dir)) == _values(report)
 
 
 def test_chance_rows_for_every_pair_and_layer_on_the_same_tokens(three):
     probe_dir, report = three
+    assert set(CHANCE_METRICS) == {"calign", "colap"}
     for metric, chance in CHANCE_METRICS.items():
         keys = {(r.side_s, r.lang_s, r.side_t, r.lang_t, r.layer) for r in report.select(
             metric=metric)}  # fmt: skip
@@ -152,15 +155,15 @@ def test_chance_rows_for_every_pair_and_layer_on_the_same_tokens(three):
             assert {(r.side_s, r.lang_s, r.side_t, r.lang_t, r.layer) for r in rows} == keys
             assert all(r.n_seeds == 3 for r in rows)
     # colap's partition chance is COLAP of the joint clusters with their labels permuted
-    joint_dir = probe_dir / "rounds/base/joint.encoder.de+encoder.en"
-    langs = (joint_dir / "sentence_langs.txt").read_text().split()
+    probe = ProbeDir(probe_dir)
+    langs = read_sentence_langs(probe.sentence_langs_file(BASE, JOINT))
     for row in report.select(metric="colap_chance_partition"):
         values = []
         for j in range(3):
-            joint = read_clusters(_layer_file(joint_dir, row.layer, j), sentence_langs=langs)
-            shuffled = random_partition(
-                joint, chance_rng(j, "partition", joint_dir.name, row.layer)
+            joint = read_clusters(
+                probe.cluster_file(BASE, JOINT, row.layer, j), sentence_langs=langs
             )
+            shuffled = random_partition(joint, chance_rng(j, "partition", JOINT, row.layer))
             assert Counter(shuffled.labels.tolist()) == Counter(joint.labels.tolist())
             values.append(colap(shuffled, theta=0.3).percent)
         assert row.value == pytest.approx(np.mean(values))
@@ -189,7 +192,7 @@ def test_random_init_is_seeded_fresh_weights_of_the_same_architecture(tiny, tmp_
     assert not torch.equal(first.state_dict()[name], other.state_dict()[name])
     assert not torch.equal(first.state_dict()[name], weight)
     _, tokenizer, corpus, dictionary = tiny
-    settings = ProbeSettings.from_dict(
+    settings = ProbeSettings.from_mapping(
         {
             "languages": ("de",),
             "k": 6,
@@ -198,19 +201,11 @@ def test_random_init_is_seeded_fresh_weights_of_the_same_architecture(tiny, tmp_
             "sentence": {"enabled": False},
         }
     )
-    report = run_probe(
-        first, tokenizer, corpus, settings, probe_dir=tmp_path, probe_round=ProbeRound(
-            model_state="random_init")
-    )  # fmt: skip
+    random_init = RoundId(model_state="random_init")
+    report = run_probe(first, tokenizer, corpus, settings, probe_dir=tmp_path, round_id=random_init)
     assert {r.model_state for r in report.rows} == {"random_init"}
-    assert (tmp_path / "rounds/random_init/encoder.de/layer_01.txt").is_file()
-    assert {r["name"] for r in rescore_rounds(tmp_path)} == {"random_init"}
-
-
-def rescore_rounds(probe_dir: Path) -> list[dict]:
-    import json
-
-    return json.loads((probe_dir / "manifest.json").read_text())["rounds"]
+    assert ProbeDir(tmp_path).cluster_file(random_init, "encoder.de", 1).is_file()
+    assert [r.id.name for r in ProbeDir(tmp_path).manifest().rounds] == ["random_init"]
 
 
 def test_probes_of_the_same_weights_share_content_addressed_stores(tiny, tmp_path, caplog):
@@ -221,7 +216,7 @@ def test_probes_of_the_same_weights_share_content_addressed_stores(tiny, tmp_pat
     stores = sorted(cache.iterdir())
     assert len(stores) == 2  # encoder.de, encoder.en
     stamps = [(s / "meta.json").stat().st_mtime_ns for s in stores]
-    with caplog.at_level("INFO", logger="xlprobe.probing.pipeline"):
+    with caplog.at_level("INFO", logger="xlprobe.probing.round"):
         second = _probe(tiny, tmp_path / "b", activation_cache=str(cache), k=4)
     assert caplog.text.count("reusing") == 2
     assert sorted(cache.iterdir()) == stores
@@ -232,7 +227,7 @@ def test_probes_of_the_same_weights_share_content_addressed_stores(tiny, tmp_pat
     assert _values(first) != _values(second)
     # other weights, other stores
     model, tokenizer, corpus, dictionary = tiny
-    settings = ProbeSettings.from_dict(
+    settings = ProbeSettings.from_mapping(
         {
             "languages": ("de",),
             "k": 6,

@@ -7,10 +7,9 @@ import pytest
 
 from xlprobe.models import load_model
 from xlprobe.probing.hooks import capture, hook_point, layer_modules, set_units
-from xlprobe.probing.pipeline import ProbeRound, View
-from xlprobe.probing.report import SENTENCE_METRICS
+from xlprobe.probing.plan import RoundId, View
+from xlprobe.probing.probes.sentence import SentenceProbe, SentenceSettings, sentence_report
 from xlprobe.probing.retrieval import distinct_rows
-from xlprobe.probing.sentence_probe import SentenceSettings, read_sentence_rows, sentence_report
 from xlprobe.probing.sentences import sentence_vectors, unit_responses
 
 torch = pytest.importorskip("torch")
@@ -76,7 +75,7 @@ def test_intervened_sentence_vectors_move_after_the_hooked_layer(bert, sentences
     assert np.abs(plain[2] - moved[2]).max() > 1e-3
 
 
-def test_sentence_report_rows_every_layer_and_metric(bert, sentences, tmp_path):
+def test_sentence_report_rows_every_layer_and_metric(bert, sentences):
     model, tokenizer = bert
     pair = (View("encoder", "de"), View("encoder", "en"))
     report = sentence_report(
@@ -86,11 +85,10 @@ def test_sentence_report_rows_every_layer_and_metric(bert, sentences, tmp_path):
         [pair],
         [0, 1, 2],
         SentenceSettings(batch_size=8),
-        ProbeRound(),
-        tmp_path,
+        RoundId().fields,
     )
     assert {(r.metric, r.layer) for r in report.rows} == {
-        (m, layer) for m in SENTENCE_METRICS for layer in (0, 1, 2)
+        (m.name, layer) for m in SentenceProbe.metrics for layer in (0, 1, 2)
     }
     n = len(distinct_rows(sentences["de"], sentences["en"]))
     assert 0 < n <= 30
@@ -100,7 +98,6 @@ def test_sentence_report_rows_every_layer_and_metric(bert, sentences, tmp_path):
         # Both directions: 2 x N queries; 2 x N(N-1) triplets counted in halves.
         assert row.denominator == (2 * n if row.metric == "retrieval" else 4 * n * (n - 1))
     assert report.timings["sentence"] > 0
-    assert read_sentence_rows(tmp_path).rows == report.rows
 
 
 def test_experts_sweep_writes_tables_and_measures_both_conditions(bert, synthetic_corpus, tmp_path):
@@ -150,10 +147,10 @@ def test_experts_probe_concepts_and_paraphrases_under_the_intervention(
     bert, synthetic_corpus, tmp_path
 ):
     from xlprobe.data.synthetic import generate_paraphrases
-    from xlprobe.probing.embedding_probe import EmbeddingSettings
     from xlprobe.probing.expert_probe import ExpertSettings, run_experts
-    from xlprobe.probing.pipeline import ProbeSettings
+    from xlprobe.probing.probe_dir import ProbeDir
     from xlprobe.probing.report import ProbeReport
+    from xlprobe.probing.settings import ProbeSettings
 
     model, tokenizer = bert
     langs = ("en", "de")
@@ -162,7 +159,7 @@ def test_experts_probe_concepts_and_paraphrases_under_the_intervention(
     sentences, rephrased = generate_paraphrases(15, seed=1, languages=langs)
     paraphrases = {lang: (sentences.sentences[lang], rephrased.sentences[lang]) for lang in langs}
     probe = ProbeSettings(
-        languages=("de",), pivot="en", n_iter=5, embeddings=EmbeddingSettings(enabled=False)
+        languages=("de",), pivot="en", max_iter=5, options={"embeddings": {"enabled": False}}
     )
     settings = ExpertSettings(ks=(1, 3), concept_ks=(3,), batch_size=8)
     text = ["der Hund schläft"]
@@ -201,7 +198,7 @@ def test_experts_probe_concepts_and_paraphrases_under_the_intervention(
     }
     assert all(0 <= r["post"] <= 1 for r in control)
     # The plain base round was not replaced by an intervened one, and no hook is left.
-    rounds = sorted(p.name for p in (tmp_path / "probe" / "rounds").iterdir())
+    rounds = sorted(r.id.name for r in ProbeDir(tmp_path / "probe").manifest().rounds)
     assert rounds == ["base", "base_experts-de-k3", "base_random-de-k3"]
     np.testing.assert_array_equal(sentence_vectors(model, tokenizer, text)[2], before[2])
 
