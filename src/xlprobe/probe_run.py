@@ -4,7 +4,7 @@ cached clusters, or re-cluster its kept activations."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def rescored_keys(overrides: Sequence[str]) -> list[str]:
+RUN_GROUPS = ("model", "task", "lang", "data", "experiment")
+"""Config nodes the cached results of a run depend on besides the probe settings: ``from_run``
+keeps the run's, so an override of them must name the run's own value."""
+
+
+def rescored_keys(
+    overrides: Sequence[str], unchanged: Callable[[str], bool] = lambda key: False
+) -> list[str]:
     """The probe settings that a ``from_run`` re-scoring (or re-clustering) changes: the ones the
     command line names. Every other setting keeps the run's value (its manifest), so a sweep over
     one knob leaves the others where the run had them.
@@ -28,14 +35,18 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
     Args:
         overrides: The job's command-line overrides (Hydra's ``overrides.task``), e.g.
             ``["experiment=demo", "from_run=RUN", "probe.calign.n_best=5"]``.
+        unchanged: Whether the override of a config key (``probe.layers``, ``lang.probe``,
+            ``experiment``) gives it the value the run had: such an override changes nothing
+            and is allowed whatever the key.
 
     Returns:
         Dotted keys below ``probe`` in command-line order, e.g. ``["calign.n_best"]``, or
         ``["calign"]`` for an override of the whole node (``probe.calign={theta:0.7}``).
 
     Raises:
-        InputError: An override of a probe setting that needs a new extraction
-            (``probe.layers=[1]``, ``probe=paper``).
+        InputError: An override that gives another value to a probe setting that needs a new
+            extraction (``probe.layers=[1]``, ``probe=paper``) or to what the run's results
+            depend on (``model``, ``task``, ``lang``, ``data``, ``experiment``).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -45,10 +56,19 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
     keys = []
     for override in OverridesParser.create().parse_overrides(list(overrides)):
         key = override.key_or_group
+        root = key.split(".")[0].split("@")[0]
+        if root in RUN_GROUPS and not unchanged(key):
+            raise InputError(
+                f"{override.input_line}: from_run keeps the {root} of the run it reads (its "
+                "cached results depend on it) and this gives it another value: drop it, or "
+                "probe the model again (probe.py ckpt=... or train.py)"
+            )
         if key != "probe" and not key.startswith("probe."):
             continue
         sub = key.removeprefix("probe").removeprefix(".")
         if sub.split(".")[0] not in changeable:
+            if unchanged(key):
+                continue
             names = ", ".join(f"probe.{name}" for name in changeable)
             raise InputError(
                 f"{override.input_line}: from_run re-scores the run's cached clusters or "
@@ -57,6 +77,46 @@ def rescored_keys(overrides: Sequence[str]) -> list[str]:
             )
         keys.append(sub)
     return keys
+
+
+def _task_overrides() -> list[str]:
+    """The command-line overrides of the running job (none outside Hydra)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+
+
+def _plain(value: Any) -> Any:
+    return OmegaConf.to_container(value, resolve=False) if OmegaConf.is_config(value) else value
+
+
+def _unchanged(cfg: DictConfig, source: Path) -> Callable[[str], bool]:
+    """Whether a config key has the value the run in ``source`` (a run directory) had: probe
+    settings against its manifest, other keys against its ``.hydra/config.yaml`` (unresolved,
+    as Hydra saved it), ``experiment`` against its ``.hydra/overrides.yaml``."""
+    from xlprobe.preflight import config_probe_settings
+    from xlprobe.probing.probe_dir import ProbeDir
+
+    recorded = OmegaConf.create(dict(ProbeDir(source / "probe").manifest().settings))
+    config, overrides = source / ".hydra" / "config.yaml", source / ".hydra" / "overrides.yaml"
+    saved = OmegaConf.load(config) if config.is_file() else None
+    run_overrides = list(OmegaConf.load(overrides)) if overrides.is_file() else []
+
+    def unchanged(key: str) -> bool:
+        if key == "experiment":
+            mine = [o for o in _task_overrides() if o.startswith("experiment=")]
+            return mine == [o for o in run_overrides if o.startswith("experiment=")]
+        if key == "probe" or key.startswith("probe."):
+            values = OmegaConf.create(config_probe_settings(cfg).to_dict())
+            sub = key.removeprefix("probe").removeprefix(".")
+            if not sub:
+                return values == recorded
+            return _plain(OmegaConf.select(values, sub)) == _plain(OmegaConf.select(recorded, sub))
+        if saved is None:
+            return False
+        return _plain(OmegaConf.select(cfg, key)) == _plain(OmegaConf.select(saved, key))
+
+    return unchanged
 
 
 def rescorable() -> tuple[str, ...]:
@@ -147,17 +207,15 @@ def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
         The report over every cached round, and the run's training / zero-shot languages (from
         its manifest; from ``cfg.lang`` for a run that recorded none).
     """
-    from hydra.core.hydra_config import HydraConfig
-
     from xlprobe.probing.pipeline import recluster, rescore
     from xlprobe.probing.plan import LanguageRoles
     from xlprobe.probing.probe_dir import ProbeDir
     from xlprobe.probing.settings import ProbeSettings
 
-    overrides = HydraConfig.get().overrides.task if HydraConfig.initialized() else []
     absent = object()
     changes: dict[str, Any] = {}
-    for key in rescored_keys(overrides):
+    unchanged = _unchanged(cfg, Path(cfg.from_run))
+    for key in rescored_keys(_task_overrides(), unchanged):
         value = OmegaConf.select(cfg.probe, key, default=absent)
         if value is absent:
             continue

@@ -15,7 +15,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import open_dict
+from omegaconf import OmegaConf, open_dict
 
 from xlprobe.errors import InputError
 from xlprobe.options import Options, option
@@ -111,17 +111,19 @@ def _reset_hydra():
 
 
 def probe_config(output_dir: Path, cache_dir: Path, *overrides: str):
-    """Compose ``probe.py``'s config as the entry point does, writing into ``output_dir``."""
+    """Compose ``probe.py``'s config as the entry point does, writing into ``output_dir`` with
+    the ``.hydra/`` files Hydra saves there."""
     GlobalHydra.instance().clear()
+    overrides = (*SHRINK, f"paths.cache_dir={cache_dir}", *overrides)
     with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
-        cfg = compose(
-            "probe_run",
-            overrides=[*SHRINK, f"paths.cache_dir={cache_dir}", *overrides],
-            return_hydra_config=True,
-        )
+        cfg = compose("probe_run", overrides=list(overrides), return_hydra_config=True)
     HydraConfig().set_config(cfg)
     with open_dict(cfg):
         cfg.paths.output_dir = str(output_dir)
+    saved = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
+    (output_dir / ".hydra").mkdir(parents=True, exist_ok=True)
+    OmegaConf.save(saved, output_dir / ".hydra" / "config.yaml")
+    OmegaConf.save(OmegaConf.create(list(overrides)), output_dir / ".hydra" / "overrides.yaml")
     return cfg
 
 

@@ -28,7 +28,18 @@ from xlprobe.probe_run import rescored_keys
     ],
 )
 def test_only_the_probe_settings_named_on_the_command_line_change(overrides, keys):
-    assert rescored_keys(overrides) == keys
+    # the run's own experiment (what from_run reads) may be named again
+    assert rescored_keys(overrides, unchanged=lambda key: key == "experiment") == keys
+
+
+@pytest.mark.parametrize(
+    "override", ["lang.probe=[de]", "model=mbert", "task=sst2", "experiment=demo_ner", "data.x=1"]
+)
+def test_what_the_runs_results_depend_on_keeps_the_runs_value(override):
+    with pytest.raises(InputError, match=f"^{re.escape(override)}: from_run keeps the"):
+        rescored_keys(["from_run=/runs/a", override])
+    # naming the run's own value changes nothing
+    assert rescored_keys(["from_run=/runs/a", override], unchanged=lambda key: True) == []
 
 
 @pytest.mark.parametrize(
@@ -38,3 +49,5 @@ def test_a_setting_that_needs_new_clusters_is_an_error_naming_it(override):
     with pytest.raises(InputError, match=f"^{re.escape(override)}: from_run re-scores") as err:
         rescored_keys(["from_run=/runs/a", override])
     assert "\n" not in str(err.value)
+    # the value the run was probed with is no change
+    assert rescored_keys([override], unchanged=lambda key: True) == []

@@ -99,8 +99,9 @@ class EntryPointChecks(Callback):
     """Hydra callback of ``train.py`` and ``probe.py``: one-line errors where Hydra itself would
     print a traceback (``conf/hydra/default.yaml`` registers it).
 
-    * A run or sweep directory that cannot be created (``hydra.run.dir`` below a file, say) is
-      one line on stderr and exit code 2, before Hydra tries to create it.
+    * A run or sweep directory that cannot be created (``hydra.run.dir`` below a file, say), or
+      that is, holds or lies inside the run ``from_run`` reads, is one line on stderr and exit
+      code 2, before Hydra tries to create it.
     * In a multirun, a job that fails with bad input (:class:`InputError`, logged as one line
       by :func:`run_job`) does not stop the sweep; when the sweep is over, each such failure is
       one line on stderr and the process exits with code 2, where Hydra would re-raise the
@@ -142,8 +143,15 @@ class EntryPointChecks(Callback):
 
     @staticmethod
     def _check_dir(config: DictConfig, key: str) -> None:
+        """The run (sweep) directory can be made, and is not, does not hold and does not lie in
+        the run ``from_run`` reads: checked before Hydra writes its ``.hydra/`` files there (a
+        run directory is written only by the run that made it)."""
+        from xlprobe.io import check_outputs
+
+        directory = OmegaConf.select(config, key)
         try:
-            check_output_path(OmegaConf.select(config, key), option=key, directory=True)
+            check_output_path(directory, option=key, directory=True)
+            check_outputs([OmegaConf.select(config, "from_run", default=None)], [(directory, key)])
         except InputError as err:
             print(f"{_prog()}: error: {err}", file=sys.stderr)
             sys.exit(2)
