@@ -25,12 +25,15 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import open_dict
+from omegaconf import OmegaConf, open_dict
 
 from xlprobe.cli import main as xlprobe_main
+from xlprobe.models.families import family
 from xlprobe.probing.concepts import ConceptSet, write_clusters
 from xlprobe.probing.dictionary import Dictionary, write_dictionary
-from xlprobe.probing.pipeline import ProbeSettings
+from xlprobe.probing.plan import RoundId, plan_views
+from xlprobe.probing.probe_dir import ProbeDir, RoundRecord
+from xlprobe.probing.settings import ProbeSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "conf"
@@ -54,7 +57,6 @@ class Inputs:
         data: A local SST-2-shaped dataset (en, de) that also holds the probe corpus.
         existing: A directory with a file in it: must survive being named as an output.
         afile: A plain file: outputs below it are impossible.
-        run: A complete-looking probe manifest without its cluster files (a half-written run).
     """
 
     def __init__(self, root: Path):
@@ -82,24 +84,27 @@ class Inputs:
         self.existing.mkdir()
         self.write("existing/keep.txt", "precious\n")
         self.afile = self.write("afile", "a file, not a directory\n")
-        settings = ProbeSettings(languages=("de",)).to_dict()
-        view = {"side": "encoder", "lang": "de", "source_lang": None}
-        pivot = {"side": "encoder", "lang": "en", "source_lang": None}
-        self.run = root / "run"
-        self.write(
-            "run/probe/manifest.json",
-            json.dumps(
-                {
-                    "settings": settings,
-                    "views": [view, pivot],
-                    "calign_pairs": [[view, pivot]],
-                    "joint_pairs": [[view, pivot]],
-                    "layers": [0],
-                    "n_sentences": 5,
-                    "rounds": [{"epoch": -1, "step": 0, "model_state": "base", "name": "base"}],
-                }
-            ),
+
+    def half_written_run(self) -> Path:
+        """A run directory with a complete-looking probe manifest but no cluster files, and the
+        ``.hydra/`` files Hydra saves in a ``probe.py`` run made with the cases' base overrides
+        (what ``from_run`` compares an override of the run's model, task, lang and data with)."""
+        run = self.root / "run"
+        settings = ProbeSettings(languages=("de",))
+        ProbeDir(run / "probe").record_round(
+            RoundRecord(RoundId()),
+            settings=settings.to_dict(),
+            plan=plan_views(settings, family("bert")),
+            layers=[0],
+            n_sentences=5,
         )
+        overrides = [*BASE, f"data.local_dir={self.data}"]
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONF)):
+            cfg = compose("probe_run", overrides=overrides)
+        (run / ".hydra").mkdir()
+        OmegaConf.save(cfg, run / ".hydra" / "config.yaml")
+        OmegaConf.save(OmegaConf.create(overrides), run / ".hydra" / "overrides.yaml")
+        return run
 
     def write(self, name: str, text: str | bytes) -> Path:
         path = self.root / name
@@ -481,22 +486,31 @@ HYDRA_CASES = [
     Case(
         "probe-from-run-half-written",
         "probe.py",
-        lambda i: ([f"from_run={i.run}"], "probe/dictionaries/de-en.tsv: cannot read file"),
+        lambda i: (
+            [f"from_run={i.half_written_run()}"],
+            "probe/dictionaries/de-en.tsv: cannot read file",
+        ),
     ),
     Case(
         "probe-from-run-theta-0",
         "probe.py",
-        lambda i: ([f"from_run={i.run}", "probe.calign.theta=0"], "probe.calign.theta=0"),
+        lambda i: (
+            [f"from_run={i.half_written_run()}", "probe.calign.theta=0"],
+            "probe.calign.theta=0",
+        ),
     ),
     Case(
         "probe-from-run-needs-new-activations",
         "probe.py",
-        lambda i: ([f"from_run={i.run}", "probe.layers=[1]"], "probe.layers=[1]"),
+        lambda i: ([f"from_run={i.half_written_run()}", "probe.layers=[1]"], "probe.layers=[1]"),
     ),
     Case(
         "probe-from-run-recluster-without-kept-activations",
         "probe.py",
-        lambda i: ([f"from_run={i.run}", "probe.k=50"], "probe.keep_activations=true"),
+        lambda i: (
+            [f"from_run={i.half_written_run()}", "probe.k=50"],
+            "probe.keep_activations=true",
+        ),
     ),
     # probe.py: probing a model
     Case(
@@ -535,7 +549,11 @@ HYDRA_CASES = [
         "probe.py",
         lambda i: (["probe.k=1000"], "probe.k=1000 is above"),
     ),
-    Case("probe-k-below-2", "probe.py", lambda i: (["probe.k=1"], "probe.k must be at least 2")),
+    Case(
+        "probe-k-below-2",
+        "probe.py",
+        lambda i: (["probe.k=1"], "probe.k=1: expected an integer >= 2 or null"),
+    ),
     Case(
         "probe-theta-above-1",
         "probe.py",
@@ -558,7 +576,7 @@ HYDRA_CASES = [
     Case(
         "probe-backend-not-installed",
         "probe.py",
-        lambda i: (["cluster=cuml"], "probe.backend=cuml"),
+        lambda i: (["cluster=cuml"], "cluster=cuml: RAPIDS cuML on a CUDA GPU cannot run here"),
     ),
     Case(
         "probe-output-dir-below-a-file",
@@ -587,7 +605,7 @@ HYDRA_CASES = [
     Case(
         "train-backend-not-installed",
         "train.py",
-        lambda i: (["cluster=cuml"], "probe.backend=cuml"),
+        lambda i: (["cluster=cuml"], "cluster=cuml: RAPIDS cuML on a CUDA GPU cannot run here"),
     ),
     Case(
         "train-monitor-not-per-language",
@@ -773,5 +791,5 @@ def test_max_size_diff_1_means_no_size_filter(inputs, capsys):
     assert json.loads(capsys.readouterr().out)["calign"] == 100.0
     assert xlprobe_main([*argv, "--max-size-diff", "0.4"]) == 0
     assert json.loads(capsys.readouterr().out)["calign"] == 0.0
-    settings = ProbeSettings.from_dict({"languages": ["de"], "calign": {"max_size_diff": 1.0}})
+    settings = ProbeSettings.from_mapping({"languages": ["de"], "calign": {"max_size_diff": 1.0}})
     assert settings.calign.max_size_diff == 1.0
