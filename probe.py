@@ -8,6 +8,7 @@ python probe.py -m from_run=outputs/train/runs/... probe.calign.theta=0.6,0.8,0.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import hydra
@@ -25,4 +26,7 @@ def main(cfg: DictConfig) -> float | None:
 
 
 if __name__ == "__main__":
+    from xlprobe.utils.runtime import check_group_options
+
+    check_group_options(sys.argv[1:], Path(__file__).resolve().parent / "conf")
     main()

@@ -6,6 +6,7 @@ Offline demo: `python train.py experiment=demo`. Configs: conf/ (see `python tra
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import hydra
@@ -23,4 +24,7 @@ def main(cfg: DictConfig) -> float | None:
 
 
 if __name__ == "__main__":
+    from xlprobe.utils.runtime import check_group_options
+
+    check_group_options(sys.argv[1:], Path(__file__).resolve().parent / "conf")
     main()

@@ -89,13 +89,36 @@ def check_writable(cfg: DictConfig) -> None:
 
 
 def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
-    """``ckpt_path`` (training) or ``ckpt`` (probe.py), when set, is an existing file."""
+    """``ckpt_path`` (training) or ``ckpt`` (probe.py), when set, is a Lightning checkpoint: an
+    existing file that PyTorch reads (memory-mapped, so a large one costs little) holding a
+    ``state_dict`` and the Lightning version that wrote it."""
     option = "ckpt_path" if for_training else "ckpt"
     value = cfg.get(option)
-    if value and not Path(value).is_file():
+    if not value:
+        return
+    path = Path(value)
+    fix = f"give the .ckpt of a run's checkpoints/, or {option}=null"
+    if not path.is_file():
+        raise InputError(f"{option}={value}: no such checkpoint file ({fix})")
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"{option}={value}: not a PyTorch checkpoint file ({fix})", path=path)
+    import torch
+
+    try:
+        checkpoint = torch.load(path, map_location="cpu", mmap=True, weights_only=False)
+    except Exception as err:  # a damaged archive: any of torch's or pickle's errors
         raise InputError(
-            f"{option}={value}: no such checkpoint file (a .ckpt of a run's checkpoints/, or "
-            f"{option}=null)"
+            f"{option}={value}: PyTorch cannot read it ({type(err).__name__}: {err}; {fix})",
+            path=path,
+        ) from None
+    keys = ("state_dict", "pytorch-lightning_version")
+    if not isinstance(checkpoint, dict) or any(key not in checkpoint for key in keys):
+        raise InputError(
+            f"{option}={value}: a PyTorch file but not a Lightning checkpoint (no "
+            f"{' / '.join(keys)}; {fix})",
+            path=path,
         )
 
 
@@ -187,9 +210,10 @@ def check_probe_corpus(
 ) -> None:
     """The probe corpus exists and is line-aligned for ``languages`` and the pivot, or can be
     built from ``probe.corpus.source``; ``probe.k`` is not above its words in any language."""
-    from xlprobe.data.probe_sources import build_settings, corpus_exists
+    from xlprobe.data.probe_sources import CorpusSettings, build_settings, corpus_exists
 
     corpus: dict[str, Any] = OmegaConf.to_container(cfg.probe.corpus, resolve=True)
+    CorpusSettings.from_mapping(corpus)
     wanted = [*languages, pivot]
     data = cfg.get("data") or {}
     if data.get("source") == "synthetic" and str(corpus["dir"]) == str(data.get("local_dir")):

@@ -21,6 +21,7 @@ from typing import Any
 import lightning as L
 
 from xlprobe.data.corpus import ProbeCorpus
+from xlprobe.data.probe_sources import CorpusSettings
 from xlprobe.errors import InputError
 from xlprobe.probing.cluster import resolve_backend
 from xlprobe.probing.pipeline import run_probe
@@ -111,6 +112,7 @@ class ConceptProbeCallback(L.Callback):
         self.every_n_epochs = int(values.get("every_n_epochs", 1))
         self.probe_base = bool(values.get("probe_base", True))
         corpus = dict(values["corpus"])
+        CorpusSettings.from_mapping(corpus)
         self.settings = probe_settings(values, languages, pivot)
         if self.enabled:
             resolve_backend(self.settings.backend)
@@ -238,26 +240,34 @@ class ConceptProbeCallback(L.Callback):
         self._log(trainer, report, round_id)
 
     def _log(self, trainer: L.Trainer, report: ProbeReport, round_id: RoundId) -> None:
+        """Log the round's scalars to every logger at the trainer's step. W&B gets them in one
+        record with the line plots, the examples and report.html, stamped with
+        ``trainer/global_step`` (the step metric Lightning defines) rather than W&B's own step:
+        a record given an explicit W&B step behind the run's current one is dropped by W&B
+        (the base round, probed after the run's first record, was)."""
         from xlprobe.reporting.tables import summary_table
 
-        scalars = report.scalars(round_id.epoch, round_id.model_state)
+        scalars = {
+            **report.scalars(round_id.epoch, round_id.model_state),
+            "probe/epoch": float(round_id.epoch),
+        }
         logger.info("concept probe %s\n%s", round_id.name, summary_table(report, round_id.epoch))
         for pl_logger in trainer.loggers:
-            pl_logger.log_metrics(
-                {**scalars, "probe/epoch": float(round_id.epoch)}, step=trainer.global_step
+            if not isinstance(pl_logger, L.pytorch.loggers.WandbLogger):
+                pl_logger.log_metrics(scalars, step=trainer.global_step)
+                continue
+            from xlprobe.reporting.wandb_payloads import (
+                examples_table,
+                line_plots,
+                report_payload,
             )
-            if isinstance(pl_logger, L.pytorch.loggers.WandbLogger):
-                from xlprobe.reporting.wandb_payloads import (
-                    examples_table,
-                    line_plots,
-                    report_payload,
-                )
 
-                pl_logger.experiment.log(
-                    {
-                        **line_plots(self.history, round_id.epoch),
-                        "probe/examples": examples_table(report),
-                        **report_payload(self.output_dir),
-                    },
-                    step=trainer.global_step,
-                )
+            pl_logger.experiment.log(
+                {
+                    **scalars,
+                    **line_plots(self.history, round_id.epoch),
+                    "probe/examples": examples_table(report),
+                    **report_payload(self.output_dir),
+                    "trainer/global_step": trainer.global_step,
+                }
+            )

@@ -31,8 +31,9 @@ import json
 import logging
 import shutil
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from xlprobe.data.probe_corpus import (
     MANIFEST,
@@ -44,6 +45,7 @@ from xlprobe.data.probe_corpus import (
     write_probe_corpus,
 )
 from xlprobe.errors import InputError
+from xlprobe.options import Options, option
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,29 @@ TASK_SPLITS = ("validation", "test")
 """The splits of a task's data that a ``task_pairs`` source joins."""
 RUN_SUBDIR = "probe_corpus"
 """Where a built probe corpus is copied in the run directory."""
+
+
+@dataclass(frozen=True)
+class CorpusSettings(Options):
+    """``probe.corpus``: where a run's probe corpus is, or how it is built (module docstring).
+
+    Attributes:
+        dir: Directory of ``<split>.<lang>.txt``.
+        split: File name prefix.
+        max_sentences: The first sentences probed (``None``: all).
+        source: Parallel source specs to build the corpus from when ``dir`` lacks it.
+        build: :class:`~xlprobe.data.probe_corpus.BuildSettings` values (checked when built).
+        cache_dir: Where built corpora are cached by digest.
+    """
+
+    prefix: ClassVar[str] = "probe.corpus"
+
+    dir: str
+    split: str = "probe"
+    max_sentences: int | None = option(None, low=1)
+    source: tuple[Any, ...] | None = None
+    build: Mapping[str, Any] = field(default_factory=dict)
+    cache_dir: str | None = None
 
 
 def _kind(spec: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:

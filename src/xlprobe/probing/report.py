@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
-from xlprobe.io import atomic_path
+from xlprobe.io import atomic_path, read_text
 
 SIDES = ("encoder", "decoder")
 """The sides a view can be on: the encoder (or the only stack), or the decoder of an
@@ -478,11 +478,8 @@ def _read_csv(
     Raises:
         InputError: naming ``path`` and the 1-based line of the problem.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read probe CSV as UTF-8 text: {err}", path=path) from err
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    text = read_text(path, expected="a probe CSV with a header line")
+    reader = csv.DictReader(text.split("\n"))
     header = reader.fieldnames or []
     missing = [c for c in columns if c not in header]
     if missing:

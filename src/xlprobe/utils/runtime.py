@@ -159,3 +159,43 @@ class EntryPointChecks(Callback):
 
 def _prog() -> str:
     return Path(sys.argv[0]).name
+
+
+def check_group_options(argv: list[str], config_dir: str | Path) -> None:
+    """Config-group options on the command line name a file of ``config_dir``: a wrong one
+    (``cluster=nonexistent``) is one line naming the group and its options, exit code 2, before
+    Hydra composes (where it would be a multi-line error, exit 1). Groups of Hydra's own
+    (``hydra/...``, where plugins add options) and non-literal sweeps (``glob(...)``) are left
+    to Hydra.
+
+    Args:
+        argv: The command line after the program name.
+        config_dir: The entry point's ``conf/``.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    config_dir = Path(config_dir)
+    candidates = [a for a in argv if "=" in a and not a.startswith("-")]
+    try:
+        overrides = OverridesParser.create().parse_overrides(candidates)
+    except HydraException:
+        return  # Hydra reports its own syntax errors
+    for override in overrides:
+        group = override.key_or_group.split("@")[0]
+        folder = config_dir / group
+        if group.startswith("hydra") or not folder.is_dir() or override.is_delete():
+            continue
+        value = override.value()
+        values = getattr(value, "list", [value])
+        if not all(isinstance(v, str) for v in values):
+            continue
+        options = sorted(p.stem for p in folder.glob("*.yaml"))
+        unknown = [v for v in values if v not in options and v != "null"]
+        if unknown:
+            print(
+                f"{_prog()}: error: {override.input_line}: config group '{group}' has no option "
+                f"{', '.join(map(repr, unknown))}; options: {', '.join(options)}",
+                file=sys.stderr,
+            )
+            sys.exit(2)
