@@ -5,8 +5,9 @@ that ``datasets.load_dataset(<root>/<owner>/<name>, name=..., data_dir=..., spli
 configs, data directories and splits as it does on the hub (``data.hub_root=<root>``):
 
 - *repo* layout (the dataset's main branch): a README whose YAML lists ``configs`` (data files
-  per split) and ``dataset_info`` (features), files ``<dir>/<split>-00000-of-00001.parquet``, as
-  a partial download leaves it (the README also lists a config whose files are absent);
+  per split) and ``dataset_info`` (features), files ``<dir>/<split>-00000-of-00001.parquet``
+  (or the repository's own file names), as a partial download leaves it (the README also lists
+  a config whose files are absent);
 - *export* layout (revision ``refs/convert/parquet``, the hub's parquet export of a script
   dataset): no README, files ``<config>/<split>/0000.parquet``, splits found by directory name.
 
@@ -31,9 +32,53 @@ SST2_LABELS = ["negative", "positive"]
 TWEET_LABELS = ["negative", "neutral", "positive"]
 TWEET_CONFIGS = {"ar": "arabic", "de": "german", "en": "english", "es": "spanish", "fr": "french"}
 IWSLT_PAIRS = ("fr-en", "de-en", "ar-en")
+# commul/universal_dependencies (the hub's parquet UD release, one config per treebank): the
+# upos ClassLabel names in id order, and the treebank of each language in conf/task/{pos,deps}
+UD_UPOS_NAMES = [
+    "NOUN",
+    "PUNCT",
+    "ADP",
+    "NUM",
+    "SYM",
+    "SCONJ",
+    "ADJ",
+    "PART",
+    "DET",
+    "CCONJ",
+    "PROPN",
+    "PRON",
+    "X",
+    "_",
+    "ADV",
+    "INTJ",
+    "VERB",
+    "AUX",
+]
+UD_TREEBANKS = {"en": "en_ewt", "de": "de_gsd", "fr": "fr_gsd", "es": "es_ancora", "ar": "ar_padt"}
+# Davlan/sib200 (SIB-200): one config per FLORES-200 code, categories as strings
+SIB200_CONFIGS = {
+    "en": "eng_Latn",
+    "de": "deu_Latn",
+    "fr": "fra_Latn",
+    "es": "spa_Latn",
+    "ar": "arb_Arab",
+}
+SIB200_CATEGORIES = [
+    "science/technology",
+    "travel",
+    "politics",
+    "sports",
+    "health",
+    "entertainment",
+    "geography",
+]
 # a config each repo's README lists before ours, whose files a partial download (README.md plus the
 # configs used) lacks: ``datasets`` resolves a local directory's first README config eagerly
-ABSENT_FIRST_CONFIG = {"google/xtreme": "MLQA.ar.ar", "Helsinki-NLP/opus-100": "af-en"}
+ABSENT_FIRST_CONFIG = {
+    "google/xtreme": "MLQA.ar.ar",
+    "Helsinki-NLP/opus-100": "af-en",
+    "commul/universal_dependencies": "abq_atb",
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +92,8 @@ class Snapshot:
         features: ``() -> datasets.Features`` (imported lazily).
         rows: ``(corpus, split) -> column dict`` from a synthetic corpus.
         data_dir: Directory of the config's files in a repo layout (default: the config name).
+        file: Name of a split's file in a repo layout, ``{split}`` filled in.
+        card_file: The README's data-files pattern of a split, ``{split}`` filled in.
     """
 
     repo: str
@@ -55,6 +102,8 @@ class Snapshot:
     features: Callable[[], Any]
     rows: Callable[[Any, str], dict[str, list]]
     data_dir: str | None = None
+    file: str = "{split}-00000-of-00001.parquet"
+    card_file: str = "{split}-*"
 
 
 def _translation(src: str, tgt: str) -> Callable[[], Any]:
@@ -111,6 +160,117 @@ def _sst2_rows(corpus, split):
     # like GLUE's SST-2 on the hub: the test split is unlabelled (-1)
     labels = [-1] * n if split == "test" else list(corpus.sentiment)
     return {"idx": list(range(n)), "sentence": corpus.sentences["en"], "label": labels}
+
+
+def _ud_features():
+    from datasets import ClassLabel, Features, Sequence, Value
+
+    strings = Sequence(Value("string"))
+    return Features(
+        {
+            "sent_id": Value("string"),
+            "text": Value("string"),
+            "comments": strings,
+            "tokens": strings,
+            "lemmas": strings,
+            "upos": Sequence(ClassLabel(names=UD_UPOS_NAMES)),
+            "xpos": strings,
+            "feats": strings,
+            "head": strings,
+            "deprel": strings,
+            "deps": strings,
+            "misc": strings,
+            "mwt": [{k: Value("string") for k in ("id", "form", "feats", "misc")}],
+            "empty_nodes": [
+                {
+                    k: Value("string")
+                    for k in (
+                        "id",
+                        "form",
+                        "lemma",
+                        "upos",
+                        "xpos",
+                        "feats",
+                        "head",
+                        "deprel",
+                        "deps",
+                        "misc",
+                    )
+                }
+            ],
+        }
+    )
+
+
+# the empty node the first sentence of every split gets (the synthetic world has none)
+UD_EMPTY_NODE = {
+    "id": "1.1",
+    "form": "_",
+    "lemma": "_",
+    "upos": "_",
+    "xpos": None,
+    "feats": None,
+    "head": "_",
+    "deprel": "_",
+    "deps": "1:dep",
+    "misc": None,
+}
+
+
+def _ud_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
+    def rows(corpus, split):
+        trees, texts = corpus.trees[lang], corpus.sentences[lang]
+        ids = [f"{split}-{i}" for i in range(1, len(trees) + 1)]
+
+        def column(get):
+            return [[get(w) for w in tree.words] for tree in trees]
+
+        return {
+            "sent_id": ids,
+            "text": texts,
+            "comments": [
+                [f"# sent_id = {i}", f"# text = {t}"] for i, t in zip(ids, texts, strict=True)
+            ],
+            "tokens": column(lambda w: w.form),
+            "lemmas": column(lambda w: w.form.lower()),
+            "upos": column(lambda w: UD_UPOS_NAMES.index(w.upos)),
+            "xpos": column(lambda w: None),
+            "feats": column(lambda w: None),
+            "head": column(lambda w: str(w.head)),
+            "deprel": column(lambda w: w.deprel),
+            "deps": column(lambda w: None),
+            "misc": column(lambda w: None),
+            "mwt": [
+                [
+                    {"id": f"{t.first}-{t.last}", "form": t.form, "feats": None, "misc": None}
+                    for t in tree.multiword_tokens
+                ]
+                for tree in trees
+            ],
+            "empty_nodes": [[UD_EMPTY_NODE] if i == 0 else [] for i in range(len(trees))],
+        }
+
+    return rows
+
+
+def _sib200_features():
+    from datasets import Features, Value
+
+    return Features(
+        {"index_id": Value("int64"), "category": Value("string"), "text": Value("string")}
+    )
+
+
+def _sib200_rows(lang: str) -> Callable[[Any, str], dict[str, list]]:
+    def rows(corpus, split):
+        from xlprobe.data.synthetic import TOPIC_LABELS
+
+        # the synthetic world's seven topics stand in for SIB-200's seven, in order
+        categories = [SIB200_CATEGORIES[TOPIC_LABELS.index(t)] for t in corpus.topics]
+        n = len(categories)
+        return {"index_id": list(range(n)), "category": categories, "text": corpus.sentences[lang]}
+
+    return rows
 
 
 def _tweet_features():
@@ -247,12 +407,32 @@ SNAPSHOTS: tuple[Snapshot, ...] = (
         for lang, config in TWEET_CONFIGS.items()
     ),
     Snapshot("neulab/ted_multi", "plain_text", "export", _ted_features, _ted_rows),
+    *(
+        Snapshot(
+            "commul/universal_dependencies",
+            treebank,
+            "repo",
+            _ud_features,
+            _ud_rows(lang),
+            file="{split}.parquet",
+            card_file="{split}.parquet",
+        )
+        for lang, treebank in UD_TREEBANKS.items()
+    ),
+    *(
+        Snapshot("Davlan/sib200", config, "export", _sib200_features, _sib200_rows(lang))
+        for lang, config in SIB200_CONFIGS.items()
+    ),
 )
 
 
 def covers(spec: dict[str, Any]) -> bool:
-    """Whether a ``data.hub`` entry names a dataset config written by :func:`write_snapshots`."""
+    """Whether a ``data.hub`` entry names a dataset config written by :func:`write_snapshots`
+    (a template entry, whose config is ``{code}`` or another registry field, a dataset with at
+    least one)."""
     config = spec.get("name") or spec.get("data_dir") or "default"
+    if "{" in config:
+        return any(s.repo == spec["path"] for s in SNAPSHOTS)
     return any(s.repo == spec["path"] and s.config == config for s in SNAPSHOTS)
 
 
@@ -298,7 +478,7 @@ def write_snapshots(root: Path, *, n_rows: int = N_ROWS, seed: int = 0) -> Path:
                 path = root / snap.repo / snap.config / split / "0000.parquet"
             else:
                 path = root / snap.repo / (snap.data_dir or snap.config)
-                path = path / f"{split}-00000-of-00001.parquet"
+                path = path / snap.file.format(split=split)
             path.parent.mkdir(parents=True, exist_ok=True)
             Dataset.from_dict(snap.rows(corpora[split], split), features=features).to_parquet(path)
         if snap.layout == "repo":
@@ -307,7 +487,11 @@ def write_snapshots(root: Path, *, n_rows: int = N_ROWS, seed: int = 0) -> Path:
                 {
                     "config_name": snap.config,
                     "data_files": [
-                        {"split": split, "path": f"{snap.data_dir or snap.config}/{split}-*"}
+                        {
+                            "split": split,
+                            "path": f"{snap.data_dir or snap.config}/"
+                            + snap.card_file.format(split=split),
+                        }
                         for split in SPLITS
                     ],
                 }
