@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from xlprobe.probing.abx import abx_form, abx_meaning
+from xlprobe.probing.cosine_blocks import (
+    DiagonalCounts,
+    SignCounts,
+    diagonal_counts,
+    off_diagonal_signs,
+)
 from xlprobe.probing.experts import auroc, intervention_values, random_units, top_units
+from xlprobe.probing.probes.sentence import pair_counts
 from xlprobe.probing.retrieval import Count, distinct_rows, retrieval_top1
 
 
@@ -70,6 +78,130 @@ def test_retrieval_top1_both_directions_and_duplicates():
     # Misaligned rows: every query finds its true translation, which is now another row.
     assert retrieval_top1(x2[::-1], x1) == Count(0, 6)
     assert distinct_rows(["a", "b", "a", "c"], ["x", "y", "z", "y"]).tolist() == [0, 1]
+
+
+def triplet_reference(x1: np.ndarray, x2: np.ndarray) -> dict[str, Count]:
+    """Retrieval 1 -> 2, ABX form and ABX meaning of (x1, x2) from their definitions, one
+    query or triplet at a time (float64 cosine distances, ties half)."""
+    u1 = x1 / np.linalg.norm(x1, axis=1, keepdims=True)
+    u2 = x2 / np.linalg.norm(x2, axis=1, keepdims=True)
+    n = len(x1)
+
+    def d(a: np.ndarray, b: np.ndarray) -> float:
+        return 1.0 - float(np.dot(a, b))
+
+    def half(closer: float, farther: float) -> int:
+        return 2 * (closer < farther) + (closer == farther)
+
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    form = sum(half(d(u1[i], u1[j]), d(u2[i], u1[j])) for i, j in pairs)
+    meaning = sum(half(d(u1[i], u2[i]), d(u1[j], u2[i])) for i, j in pairs)
+    top1 = sum(
+        int(np.argmax([float(np.dot(u1[i], u2[j])) for j in range(n)]) == i) for i in range(n)
+    )
+    return {
+        "retrieval": Count(top1, n),
+        "abx_form": Count(form, 2 * len(pairs)),
+        "abx_meaning": Count(meaning, 2 * len(pairs)),
+    }
+
+
+def tied_vectors(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors with entries +-1/4 (D = 16): every cosine is a multiple of 1/8 computed
+    without rounding, so ties are many and exact; some translations and some sentences of one
+    language share a vector."""
+    rng = np.random.default_rng(seed)
+    x1 = rng.choice([-0.25, 0.25], size=(n, 16))
+    x2 = rng.choice([-0.25, 0.25], size=(n, 16))
+    x2[::4] = x1[::4]
+    x1[1::5] = x1[0]
+    return x1, x2
+
+
+@pytest.mark.parametrize("data", ["gaussian", "tied"])
+def test_sentence_metrics_equal_their_triplet_definitions(data):
+    if data == "gaussian":
+        rng = np.random.default_rng(7)
+        meaning = rng.normal(size=(40, 8))
+        x1, x2 = meaning + rng.normal(size=(40, 8)), meaning + rng.normal(size=(40, 8))
+    else:
+        x1, x2 = tied_vectors(40, seed=8)
+    for a, b in ((x1, x2), (x2, x1)):
+        expected = triplet_reference(a, b)
+        assert retrieval_top1(a, b) == expected["retrieval"]
+        assert abx_form(a, b) == expected["abx_form"]
+        assert abx_meaning(a, b) == expected["abx_meaning"]
+    both = {m: triplet_reference(x1, x2)[m] + triplet_reference(x2, x1)[m] for m in expected}
+    assert pair_counts(x1, x2) == both
+    if data == "tied":  # the ties are really there
+        assert diagonal_counts(x1, x2).equal > 0 and off_diagonal_signs(x1 - x2, x1).zero > 0
+
+
+@pytest.mark.parametrize("device", ["numpy", "cpu"])
+def test_blockwise_counts_do_not_depend_on_the_block_size(device):
+    x1, x2 = tied_vectors(37, seed=9)
+    whole = diagonal_counts(x1, x2, device=device), off_diagonal_signs(x1 - x2, x1, device=device)
+    for rows in (1, 5, 36, 100):
+        blocked = (
+            diagonal_counts(x1, x2, device=device, block_rows=rows),
+            off_diagonal_signs(x1 - x2, x1, device=device, block_rows=rows),
+        )
+        assert blocked == whole
+    with pytest.raises(ValueError, match="block_rows=0"):
+        diagonal_counts(x1, x2, block_rows=0)
+
+
+@pytest.mark.parametrize("data", ["gaussian", "tied"])
+def test_torch_path_equals_the_numpy_path(data):
+    rng = np.random.default_rng(10)
+    if data == "gaussian":
+        x1, x2 = rng.normal(size=(300, 24)), rng.normal(size=(300, 24))
+    else:
+        x1, x2 = tied_vectors(300, seed=10)
+    assert pair_counts(x1, x2, device="cpu") == pair_counts(x1, x2, device="numpy")
+
+
+def unblocked_counts(a: np.ndarray, b: np.ndarray) -> tuple[DiagonalCounts, SignCounts]:
+    """The counts from the whole float64 product, the way the metrics took them before."""
+    c = a.astype(np.float64) @ b.astype(np.float64).T
+    own, off = np.diag(c)[:, None], ~np.eye(len(c), dtype=bool)
+    first_max = int(np.count_nonzero(c.argmax(axis=1) == np.arange(len(c))))
+    diagonal = DiagonalCounts(
+        len(c), int(((c < own) & off).sum()), int(((c == own) & off).sum()), first_max
+    )
+    return diagonal, SignCounts(len(c), int(((c > 0) & off).sum()), int(((c == 0) & off).sum()))
+
+
+@pytest.mark.parametrize("spread", ["groups", "all"])
+def test_float32_pass_decides_near_ties_in_float64(spread):
+    # Rows of b within 1e-9 of each other (groups of 5, or all of them): their similarities to a
+    # row of a differ by ~1e-9, far below float32 rounding (~1e-7), so float32 alone gets their
+    # order wrong; the counts must still be those of the float64 product.
+    rng = np.random.default_rng(12)
+    n, dim = 200, 32
+    base = rng.normal(size=(n // 5 if spread == "groups" else 1, dim))
+    b = np.repeat(base, n // len(base), axis=0) + 1e-9 * rng.normal(size=(n, dim))
+    a = b + rng.normal(size=(n, dim))
+    c32 = a.astype(np.float32) @ b.astype(np.float32).T
+    c64 = a @ b.T
+    naive = (c32 < np.diag(c32)[:, None]) != (c64 < np.diag(c64)[:, None])
+    assert naive.sum() > n  # float32 alone is wrong here
+    diagonal, signs = unblocked_counts(a, b)
+    for device in ("numpy", "cpu"):
+        assert diagonal_counts(a, b, device=device, block_rows=64) == diagonal
+        assert off_diagonal_signs(a - b, b, device=device) == unblocked_counts(a - b, b)[1]
+    assert off_diagonal_signs(a, b) == signs
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_path_equals_the_numpy_path():
+    rng = np.random.default_rng(11)
+    meaning = rng.normal(size=(3000, 384))
+    x1, x2 = meaning + rng.normal(size=meaning.shape), meaning + rng.normal(size=meaning.shape)
+    assert pair_counts(x1, x2, device="cuda") == pair_counts(x1, x2, device="numpy")
+    tied = tied_vectors(500, seed=11)
+    assert pair_counts(*tied, device="cuda") == pair_counts(*tied, device="numpy")
 
 
 def test_auroc_equals_sklearn_on_random_data_with_ties():
@@ -170,11 +302,11 @@ def test_probe_sentence_settings_from_the_config_node():
     from xlprobe.errors import InputError
     from xlprobe.probing.pipeline import ProbeSettings
 
-    settings = ProbeSettings.from_dict({"languages": ["de"], "sentence": {"enabled": False}})
+    settings = ProbeSettings.from_mapping({"languages": ["de"], "sentence": {"enabled": False}})
     assert settings.sentence.enabled is False and settings.sentence.batch_size == 32
-    assert ProbeSettings.from_dict(settings.to_dict()) == settings
+    assert ProbeSettings.from_mapping(settings.to_dict()) == settings
     assert ProbeSettings(languages=("de",)).sentence.enabled  # on by default
     with pytest.raises(InputError, match=r"probe\.sentence"):
-        ProbeSettings.from_dict({"languages": ["de"], "sentence": {"enable": True}})
+        ProbeSettings.from_mapping({"languages": ["de"], "sentence": {"enable": True}})
     with pytest.raises(InputError, match=r"probe\.sentence\.batch_size"):
-        ProbeSettings.from_dict({"languages": ["de"], "sentence": {"batch_size": 0}})
+        ProbeSettings.from_mapping({"languages": ["de"], "sentence": {"batch_size": 0}})

@@ -12,8 +12,19 @@ Minimal-Pair ABX Tasks"). For parallel sentences s_{i,l} of languages l1, l2:
 * meaning discrimination, ON meaning ACROSS language:
   A = s_{i,l1}, B = s_{j,l1} (same language, other meaning), X = s_{i,l2}, j != i.
 
-Both are computed exactly over all N(N-1) triplets with two [N x N] distance matrices (no
-sampling). Rows must be distinct sentences (see :func:`xlprobe.probing.retrieval.distinct_rows`).
+A triplet is fixed by (i, j), so there are N(N - 1) of each and the exact score is a sum over
+pairs, not triples: ``O(N^2 D)`` work, one GEMM of the unit vectors u per task, taken in row
+blocks of bounded memory (:mod:`xlprobe.probing.cosine_blocks`: the float64 product's counts,
+on a GPU when torch sees one). With ``d = 1 - cos``:
+
+* form: ``d(A, X) < d(B, X)`` iff ``(u_{i,1} - u_{i,2}) . u_{j,1} > 0``: the signs of the
+  off-diagonal entries of ``(U_1 - U_2) U_1^T`` (a translation pair with equal vectors ties
+  with every X, exactly);
+* meaning: ``d(A, X) < d(B, X)`` iff ``cos(s_{i,2}, s_{j,1}) < cos(s_{i,2}, s_{i,1})``: how
+  each row of ``U_2 U_1^T`` compares with its diagonal entry (the AUC form of retrieval top-1
+  from l2 into l1).
+
+Rows must be distinct sentences (see :func:`xlprobe.probing.retrieval.distinct_rows`).
 Scores are returned as counts of half-triplets: numerator = 2 * wins + ties, denominator =
 2 * triplets.
 """
@@ -22,20 +33,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from xlprobe.probing.retrieval import Count, cosine_similarity
+from xlprobe.probing.cosine_blocks import (
+    DiagonalCounts,
+    SignCounts,
+    diagonal_counts,
+    off_diagonal_signs,
+)
+from xlprobe.probing.retrieval import Count, normalize
 
 LABEL = "ABX discrimination (higher is better, chance 0.5)"
 
 
-def _score(closer: np.ndarray, farther: np.ndarray) -> Count:
-    """Half-triplet counts of ``closer < farther`` (ties half) over the off-diagonal cells."""
-    off = ~np.eye(closer.shape[0], dtype=bool)
-    wins = np.count_nonzero((closer < farther) & off)
-    ties = np.count_nonzero((closer == farther) & off)
-    return Count(2 * wins + ties, 2 * int(off.sum()))
+def _check(x1: np.ndarray, x2: np.ndarray) -> None:
+    if x1.shape != x2.shape:
+        raise ValueError(f"vectors of the two languages differ in shape: {x1.shape}, {x2.shape}")
 
 
-def abx_form(x1: np.ndarray, x2: np.ndarray) -> Count:
+def form_count(signs: SignCounts) -> Count:
+    """Half-triplet counts of form discrimination from the signs of ``(U_1 - U_2) U_1^T``
+    (positive: a win, zero: a tie)."""
+    return Count(2 * signs.positive + signs.zero, 2 * signs.n * (signs.n - 1))
+
+
+def meaning_count(counts: DiagonalCounts) -> Count:
+    """Half-triplet counts of meaning discrimination from the rows of ``U_2 U_1^T`` against
+    their diagonal (below: a win, equal: a tie)."""
+    return Count(2 * counts.below + counts.equal, 2 * counts.n * (counts.n - 1))
+
+
+def abx_form(x1: np.ndarray, x2: np.ndarray, *, device: str | None = None) -> Count:
     """Language discrimination of l1 against l2.
 
     ``D = mean_{i != j} 1[d(s_{i,1}, s_{j,1}) < d(s_{i,2}, s_{j,1})]`` (+ half the ties).
@@ -43,18 +69,17 @@ def abx_form(x1: np.ndarray, x2: np.ndarray) -> Count:
     Args:
         x1: [N x D] sentence vectors of language l1.
         x2: [N x D] sentence vectors of l2, row-aligned translations.
+        device: ``"numpy"``, a torch device, or ``None`` (CUDA when present, else numpy).
 
     Returns:
         Half-triplet counts; ``value`` in [0, 1], chance 0.5.
     """
-    if x1.shape != x2.shape:
-        raise ValueError(f"vectors of the two languages differ in shape: {x1.shape}, {x2.shape}")
-    d11 = 1.0 - cosine_similarity(x1, x1)  # [i, j] = d(A_i, X_j)
-    d21 = 1.0 - cosine_similarity(x2, x1)  # [i, j] = d(B_i, X_j)
-    return _score(d11, d21)
+    _check(x1, x2)
+    u1, u2 = normalize(x1), normalize(x2)
+    return form_count(off_diagonal_signs(u1 - u2, u1, device=device))
 
 
-def abx_meaning(x1: np.ndarray, x2: np.ndarray) -> Count:
+def abx_meaning(x1: np.ndarray, x2: np.ndarray, *, device: str | None = None) -> Count:
     """Meaning discrimination of l1 sentences by their l2 translations.
 
     ``D = mean_{i != j} 1[d(s_{i,1}, s_{i,2}) < d(s_{j,1}, s_{i,2})]`` (+ half the ties): the
@@ -63,12 +88,10 @@ def abx_meaning(x1: np.ndarray, x2: np.ndarray) -> Count:
     Args:
         x1: [N x D] sentence vectors of language l1.
         x2: [N x D] sentence vectors of l2, row-aligned translations.
+        device: ``"numpy"``, a torch device, or ``None`` (CUDA when present, else numpy).
 
     Returns:
         Half-triplet counts; ``value`` in [0, 1], chance 0.5.
     """
-    if x1.shape != x2.shape:
-        raise ValueError(f"vectors of the two languages differ in shape: {x1.shape}, {x2.shape}")
-    d12 = 1.0 - cosine_similarity(x1, x2)  # [a, x] = d(s_{a,1}, s_{x,2})
-    true = np.broadcast_to(np.diag(d12)[None, :], d12.shape)  # [j, i] = d(A_i, X_i)
-    return _score(true, d12)  # d12[j, i] = d(B_j, X_i)
+    _check(x1, x2)
+    return meaning_count(diagonal_counts(normalize(x2), normalize(x1), device=device))

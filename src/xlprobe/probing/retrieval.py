@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from xlprobe.probing.cosine_blocks import diagonal_counts
+
 
 @dataclass(frozen=True)
 class Count:
@@ -61,17 +63,25 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return normalize(a) @ normalize(b).T
 
 
-def retrieval_top1(queries: np.ndarray, candidates: np.ndarray) -> Count:
+def retrieval_top1(
+    queries: np.ndarray, candidates: np.ndarray, *, device: str | None = None
+) -> Count:
     """Queries whose most cosine-similar candidate is their own translation (same row).
+
+    Exact (the float64 product's answer), in row blocks of the [N x N] cosine matrix, never held
+    whole: ``N^2 D`` multiply-adds, on a GPU when torch sees one
+    (:func:`~xlprobe.probing.cosine_blocks.diagonal_counts`). A tie for the maximum goes to the
+    first candidate (``numpy.argmax``).
 
     Args:
         queries: [N x D] sentence vectors of the query language.
         candidates: [N x D] sentence vectors of the candidate language, row-aligned.
+        device: ``"numpy"``, a torch device, or ``None`` (CUDA when present, else numpy).
 
     Returns:
         ``Count(correct, N)``; higher is better, chance 1/N.
     """
     if queries.shape != candidates.shape:
         raise ValueError(f"queries {queries.shape} and candidates {candidates.shape} differ")
-    best = cosine_similarity(queries, candidates).argmax(axis=1)
-    return Count(int(np.count_nonzero(best == np.arange(len(best)))), len(best))
+    counts = diagonal_counts(normalize(queries), normalize(candidates), device=device)
+    return Count(counts.first_max, counts.n)

@@ -69,22 +69,38 @@ METRICS = (
 )
 
 
-def pair_counts(x_s: np.ndarray, x_t: np.ndarray) -> dict[str, Any]:
+def pair_counts(x_s: np.ndarray, x_t: np.ndarray, *, device: str | None = None) -> dict[str, Any]:
     """The three metrics of one pair at one layer, both directions summed.
+
+    Exact, from four blockwise GEMMs of the unit vectors U_s, U_t (``4 N^2 D`` multiply-adds,
+    the float64 product's counts, memory bounded whatever N;
+    :mod:`xlprobe.probing.cosine_blocks`): the rows of
+    ``U_s U_t^T`` give retrieval s -> t and ABX meaning of t by s, those of ``U_t U_s^T`` the
+    reverse, and ``(U_s - U_t) U_s^T``, ``(U_t - U_s) U_t^T`` the two ABX form directions.
 
     Args:
         x_s, x_t: [N x D] row-aligned sentence vectors of the two languages (distinct rows).
+        device: ``"numpy"``, a torch device, or ``None`` (CUDA when torch sees a GPU, else
+            numpy).
 
     Returns:
         ``{metric: Count}`` for the metrics of :data:`METRICS`.
     """
-    from xlprobe.probing.abx import abx_form, abx_meaning
-    from xlprobe.probing.retrieval import retrieval_top1
+    from xlprobe.probing.abx import form_count, meaning_count
+    from xlprobe.probing.cosine_blocks import diagonal_counts, off_diagonal_signs, resolve_device
+    from xlprobe.probing.retrieval import Count, normalize
 
+    if x_s.shape != x_t.shape:
+        raise ValueError(f"vectors of the two languages differ in shape: {x_s.shape}, {x_t.shape}")
+    device = resolve_device(device)
+    u_s, u_t = normalize(x_s), normalize(x_t)
+    st = diagonal_counts(u_s, u_t, device=device)
+    ts = diagonal_counts(u_t, u_s, device=device)
     return {
-        "retrieval": retrieval_top1(x_s, x_t) + retrieval_top1(x_t, x_s),
-        "abx_form": abx_form(x_s, x_t) + abx_form(x_t, x_s),
-        "abx_meaning": abx_meaning(x_s, x_t) + abx_meaning(x_t, x_s),
+        "retrieval": Count(st.first_max, st.n) + Count(ts.first_max, ts.n),
+        "abx_form": form_count(off_diagonal_signs(u_s - u_t, u_s, device=device))
+        + form_count(off_diagonal_signs(u_t - u_s, u_t, device=device)),
+        "abx_meaning": meaning_count(ts) + meaning_count(st),
     }
 
 
