@@ -110,7 +110,11 @@ class Backend:
 
 @dataclass(frozen=True)
 class KMeansOptions:
-    """The ``cluster`` config group: which backend, and scikit-learn's K-means options.
+    """Which backend, and scikit-learn's K-means options.
+
+    In the configs, ``backend``, ``chunk`` and ``precision`` are the ``cluster`` group's keys
+    (``conf/cluster/<backend>.yaml``) and the procedure (``init``, ``n_init``, ``max_iter``,
+    ``tol``) is the probe's (``conf/probe/``); an error names the key where it is set.
 
     Attributes:
         backend: A :data:`BACKENDS` name.
@@ -142,33 +146,37 @@ class KMeansOptions:
         _check_count("max_iter", self.max_iter, "Lloyd iterations")
         if self.chunk is not None:
             _check_count("chunk", self.chunk, "rows per distance block, or null for automatic")
-        if isinstance(self.tol, bool) or not isinstance(self.tol, int | float):
-            raise InputError(f"cluster.tol={self.tol!r}: expected a number >= 0")
-        if not (math.isfinite(self.tol) and self.tol >= 0):
-            raise InputError(f"cluster.tol={self.tol!r}: expected a finite number >= 0")
+        tol = self.tol
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < math.inf:
+            raise InputError(f"{_key('tol')}={tol!r}: expected a finite number >= 0")
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> KMeansOptions:
-        """Build from a plain dict (e.g. the resolved Hydra ``cluster`` node); an unknown key is
-        an :class:`InputError` naming it."""
+        """Build from a plain dict (e.g. a resolved config node); an unknown key is an
+        :class:`InputError` naming it."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
             raise InputError(
-                f"cluster: unknown option(s) {', '.join(unknown)}; "
+                f"K-means: unknown option(s) {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known))}"
             )
         return cls(**dict(values))
 
 
+def _key(name: str) -> str:
+    """The config key of a :class:`KMeansOptions` field."""
+    return f"cluster.{name}" if name in ("backend", "chunk", "precision") else f"probe.{name}"
+
+
 def _check_choice(name: str, value: object, choices: Sequence[str]) -> None:
     if value not in choices:
-        raise InputError(f"cluster.{name}={value!r}: expected one of {', '.join(choices)}")
+        raise InputError(f"{_key(name)}={value!r}: expected one of {', '.join(choices)}")
 
 
 def _check_count(name: str, value: object, what: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InputError(f"cluster.{name}={value!r}: expected a whole number >= 1 ({what})")
+        raise InputError(f"{_key(name)}={value!r}: expected a whole number >= 1 ({what})")
 
 
 # -- starts ---------------------------------------------------------------------------------
@@ -295,8 +303,12 @@ class _TorchOps:
         return (x * x).sum(1).double()
 
     def sq_dist(self, x: Any, norms: Any, rows: np.ndarray) -> Any:
+        from xlprobe.probing.cluster_torch import tf32_products
+
         index = self._index(x, rows)
-        dist = norms[index][:, None] + norms[None, :] - 2.0 * (x[index] @ x.T).double()
+        with tf32_products(False):  # float32 products, as on the host
+            products = x[index] @ x.T
+        dist = norms[index][:, None] + norms[None, :] - 2.0 * products.double()
         dist.clamp_min_(0.0)
         dist[self.torch.arange(len(rows), device=x.device), index] = 0.0
         return dist

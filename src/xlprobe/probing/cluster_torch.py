@@ -103,23 +103,6 @@ class TorchLloyd:
             return round_to_tf32(a)
         return a
 
-    @contextlib.contextmanager
-    def _matmul_mode(self):
-        """TF32 products on CUDA exactly when ``precision`` is tf32 (whatever the global flag
-        says outside, e.g. after ``torch.set_float32_matmul_precision('high')``)."""
-        import torch
-
-        if not self.cuda:
-            yield
-            return
-        flags = torch.backends.cuda.matmul
-        before = flags.allow_tf32
-        flags.allow_tf32 = self.precision == "tf32"
-        try:
-            yield
-        finally:
-            flags.allow_tf32 = before
-
     def assign(self, centroids: Any) -> tuple[Any, Any]:
         """Nearest centroid of every point.
 
@@ -136,7 +119,7 @@ class TorchLloyd:
         dist = torch.empty(n, dtype=torch.float32, device=self.device)
         operand = self._operand(centroids)
         c_norms = (centroids * centroids).sum(1)
-        with self._matmul_mode(), torch.no_grad():
+        with tf32_products(self.precision == "tf32"), torch.no_grad():
             for start in range(0, n, self.rows):
                 stop = min(start + self.rows, n)
                 rows = self._operand_points[start:stop]
@@ -239,6 +222,21 @@ class _Mt19937Floats:
             self._at = 0
         self._at += 1
         return self._buffer[self._at - 1]
+
+
+@contextlib.contextmanager
+def tf32_products(enabled: bool):
+    """CUDA float32 matrix products in TF32 exactly when ``enabled``, whatever the global flag
+    says outside (e.g. after ``torch.set_float32_matmul_precision('high')``); restored after."""
+    import torch
+
+    flags = torch.backends.cuda.matmul
+    before = flags.allow_tf32
+    flags.allow_tf32 = enabled
+    try:
+        yield
+    finally:
+        flags.allow_tf32 = before
 
 
 def round_to_tf32(a: Any) -> Any:
