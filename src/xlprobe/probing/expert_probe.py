@@ -60,7 +60,8 @@ RESULT_COLUMNS = (
 )
 CONDITIONS = ("experts", "random")
 CONCEPT_METRICS = ("calign", "colap")
-"""Probe-report metrics copied into the results (encoder rows) with their plain value as pre."""
+"""Probe-report metrics copied into the results (rows of the model's input side) with their
+plain value as pre."""
 
 
 @dataclass(frozen=True)
@@ -191,15 +192,16 @@ def paraphrase_rows(
     return rows
 
 
-def concept_rows(plain: ProbeReport, intervened: ProbeReport) -> list[dict]:
-    """CALIGN and COLAP of the encoder per layer and pair under an intervention (post) against
-    the plain round (pre), as result rows without ``target``, ``k``, ``condition``."""
+def concept_rows(plain: ProbeReport, intervened: ProbeReport, side: str = "encoder") -> list[dict]:
+    """CALIGN and COLAP of ``side`` (the model's input side: the encoder, or the one stack of
+    a decoder-only model) per layer and pair under an intervention (post) against the plain
+    round (pre), as result rows without ``target``, ``k``, ``condition``."""
 
     def values(report: ProbeReport) -> dict[tuple, float]:
         return {
             (r.metric, r.lang_s, r.lang_t, r.layer): r.value
             for r in report.rows
-            if r.metric in CONCEPT_METRICS and r.side_s == r.side_t == "encoder"
+            if r.metric in CONCEPT_METRICS and r.side_s == r.side_t == side
         }
 
     before = values(plain)
@@ -266,7 +268,10 @@ def run_experts(
     """Find experts per target on ``expert_split``, sweep k on ``eval_split``, write the tables.
 
     Args:
-        model, tokenizer: An encoder (or encoder-decoder: its encoder) and its fast tokenizer.
+        model, tokenizer: A model of a registered family and its fast tokenizer; the units and
+            the sentence vectors are its input side's (an encoder, the encoder of an
+            encoder-decoder, or the one stack of a decoder-only model). The intervention holds
+            at every token position of every forward pass inside it.
         expert_split: Language -> sentences used to rank and value the units (any sizes).
         eval_split: Language -> line-aligned sentences for retrieval and distances.
         targets: Languages whose experts are found (each must be in ``expert_split``).
@@ -285,6 +290,7 @@ def run_experts(
         The results (also written).
     """
     from xlprobe.data.corpus import ProbeCorpus
+    from xlprobe.models.families import family_of
     from xlprobe.probing.experts import (
         UnitIndex,
         auroc,
@@ -378,7 +384,7 @@ def run_experts(
                             round_id=steered,
                         )  # fmt: skip
                         concepts.extend(report)
-                        found = concept_rows(plain, report)
+                        found = concept_rows(plain, report, family_of(model).input_side)
                 for row in [
                     *space_rows(pre.eval, post.eval, pre.layer),
                     *paraphrase_rows(pre.paraphrases, post.paraphrases, pre.layer),
@@ -400,9 +406,9 @@ def _module_widths(model, modules: Mapping[str, int], tokenizer, read: str) -> l
     from xlprobe.models.families import family_of
     from xlprobe.probing.hooks import capture
 
-    encoded = tokenizer([["a"]], is_split_into_words=True, return_tensors="pt")
-    encoder = family_of(model).stack(model)
     device = next(model.parameters()).device
     with torch.no_grad(), capture(model, list(modules), read=read) as cache:
-        encoder(**{k: v.to(device) for k, v in encoded.items()})
+        family_of(model).hidden_states(
+            model, tokenizer, family_of(model).input_side, [["a"]], None, device
+        )
     return [cache[name].shape[-1] for name in modules]

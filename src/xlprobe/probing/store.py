@@ -254,6 +254,13 @@ class ActivationStore:
         """Stored layer indices; 0 is the embedding layer."""
         return list(self.meta["layers"])
 
+    @property
+    def wide_layers(self) -> list[int]:
+        """Layers stored in float32 because some value exceeds the float16 range (mT5's and
+        LLMs' residual streams carry such values: massive activations)."""
+        dtypes = self.meta.get("layer_dtypes", {})
+        return sorted(int(layer) for layer, dtype in dtypes.items() if dtype != "float16")
+
     def layer(self, layer: int) -> np.ndarray:
         """Activations of ``layer``: read-only memory map [N x D], float16, or float32 where
         the layer's values exceed the float16 range (``meta["layer_dtypes"]``)."""

@@ -5,9 +5,10 @@ A probe plug-in (:class:`EmbeddingsProbe`, on when ``probe.embeddings.enabled``)
 measures are :mod:`xlprobe.probing.token_geometry`'s (Wen-Yi & Mimno, EMNLP 2023). All values
 are percentages in ``probe_report.csv`` (tabled, not drawn as curves):
 
-Input token-embedding matrix (``side encoder``, ``layer 0``), over the tokens that the probe
-corpus labels with one language (:func:`~xlprobe.probing.token_geometry.language_labels`:
-at least ``min_share`` of at least ``min_count`` occurrences in that language):
+Input token-embedding matrix (the model's input side, ``encoder`` or, for a decoder-only model,
+``decoder``; ``layer 0``), over the tokens that the probe corpus labels with one language
+(:func:`~xlprobe.probing.token_geometry.language_labels`: at least ``min_share`` of at least
+``min_count`` occurrences in that language):
 
 * ``emb_separability`` (lang-lang): balanced one-vs-rest logistic-regression accuracy of the
   language's tokens, ``correct / tested`` held-out tokens.
@@ -23,6 +24,12 @@ at least ``min_share`` of at least ``min_count`` occurrences in that language):
 * ``emb_canon_cos`` / ``emb_canon_cos_random`` (all-all, fine-tuned rounds): ``100 cos θ_1``,
   the largest canonical-angle cosine between the base and the current rows, and of the base
   rows against a random matrix of the same shape (numerator and denominator 0).
+
+Unembedding (output) matrix, where the model has one of its own (a decoder-only LM whose
+unembedding is not tied to its input embeddings, e.g. Llama 2/3-8B; tied models and encoders
+without an LM head have none): the same rows over the same labelled tokens, named ``unemb_*``
+(``unemb_separability``, ``unemb_nn_other``, ``unemb_nn_entropy``, ``unemb_translation``), at
+``layer L``, the hidden state the unembedding reads. No drift rows.
 
 Contextual word vectors (the probe's views, one per language and side), per layer:
 
@@ -120,6 +127,12 @@ _METRIC_TEXT = {
     "emb_knn_overlap": "drift from the base model: % of nearest neighbours kept",
     "emb_canon_cos": "drift from the base model: 100 x the largest canonical-angle cosine",
     "emb_canon_cos_random": "the same against a random matrix (reference)",
+    "unemb_separability": "language separability of the unembedding rows (untied LMs), %",
+    "unemb_nn_other": "% of a language's tokens' nearest labelled unembedding rows in another "
+    "language",
+    "unemb_nn_entropy": "neighbour-language entropy of the unembedding rows, % of its maximum",
+    "unemb_translation": "% of dictionary words with a gold translation among their nearest "
+    "unembedding rows",
     "lid_separability": "language separability of the word vectors per layer, %",
     "lid_nn_entropy": "neighbour-language entropy of the word vectors per layer, % of its maximum",
 }
@@ -137,11 +150,17 @@ def token_counts(tokenizer: Any, sentences: Sequence[str], vocab_size: int) -> n
     return np.bincount(flat[flat < vocab_size], minlength=vocab_size)
 
 
-def _single_ids(tokenizer: Any, words: Sequence[str]) -> list[int | None]:
-    """The token id of each word the tokenizer keeps as one piece, else None."""
+def _single_ids(family: Any, tokenizer: Any, words: Sequence[str]) -> list[int | None]:
+    """The token id of each word the tokenizer keeps as one piece when the word stands in a
+    sentence (the family's word tokenization: a byte-level word with its leading space), else
+    None."""
     if not words:
         return []
-    pieces = tokenizer(list(words), add_special_tokens=False)["input_ids"]
+    ids, word_ids = family.tokenize_words(tokenizer, [[w] for w in words])
+    pieces = [
+        [i for i, w in zip(row, owners, strict=True) if w == 0]
+        for row, owners in zip(ids, word_ids, strict=True)
+    ]
     return [p[0] if len(p) == 1 else None for p in pieces]
 
 
@@ -227,15 +246,15 @@ def language_rows(
 
 
 def _gold_rows(
-    tokenizer: Any, dictionary: Any, row_of: Mapping[int, int], n_gold: int
+    family: Any, tokenizer: Any, dictionary: Any, row_of: Mapping[int, int], n_gold: int
 ) -> dict[int, list[int]]:
     """Row of each single-token dictionary word -> rows of its ``n_gold`` most probable
     single-token translations (words without such a row or translation are left out)."""
     words = list(dictionary.translations)
     best = {w: [t for t, _ in dictionary.translations[w][:n_gold]] for w in words}
     targets = sorted({t for ts in best.values() for t in ts})
-    ids = dict(zip(words, _single_ids(tokenizer, words), strict=True))
-    ids.update(zip(targets, _single_ids(tokenizer, targets), strict=True))
+    ids = dict(zip(words, _single_ids(family, tokenizer, words), strict=True))
+    ids.update(zip(targets, _single_ids(family, tokenizer, targets), strict=True))
     gold = {}
     for word in words:
         source = row_of.get(ids[word])
@@ -244,6 +263,41 @@ def _gold_rows(
         if source is not None and rows:
             gold[source] = rows
     return gold
+
+
+def matrix_rows(
+    x: np.ndarray,
+    labels: np.ndarray,
+    gold: Mapping[str, Mapping[int, list[int]]],
+    settings: EmbeddingSettings,
+    make_row: RowMaker,
+    prefix: str,
+    layer: int,
+) -> list[ProbeRow]:
+    """The language rows (:func:`language_rows`) and the translation hit-rate of one token
+    matrix.
+
+    Args:
+        x: ``[N, D]`` the labelled tokens' rows.
+        labels: ``[N]`` their languages.
+        gold: ``"<lang>-<pivot>"`` -> row of a dictionary word -> rows of its gold
+            translations (:func:`_gold_rows`).
+        settings: The embedding settings.
+        make_row: Builds the rows.
+        prefix: Metric prefix, ``emb`` (input embeddings) or ``unemb`` (unembedding).
+        layer: The rows' layer.
+    """
+    from xlprobe.probing.token_geometry import translation_hit_rate
+
+    rows = language_rows(x, labels, settings, make_row, prefix=prefix, layer=layer, other=True)
+    for pair, pairs in gold.items():
+        lang, pivot = pair.split("-", 1)
+        hit = translation_hit_rate(x, pairs, k=settings.k)
+        if hit.total:
+            value = 100 * hit.rate
+            metric = f"{prefix}_translation"
+            rows.append(make_row(metric, lang, pivot, layer, value, hit.hits, hit.total))
+    return rows
 
 
 def input_embedding_rows(
@@ -257,10 +311,11 @@ def input_embedding_rows(
     base_file: Path,
     is_base: bool,
 ) -> list[ProbeRow]:
-    """The ``emb_*`` rows of one round (see the module docstring).
+    """The ``emb_*`` rows of one round, and the ``unemb_*`` rows of a model with an untied
+    unembedding (see the module docstring).
 
     Args:
-        model: The probed model (``get_input_embeddings()``).
+        model: The probed model (``get_input_embeddings()``, ``get_output_embeddings()``).
         tokenizer: Its tokenizer.
         sentences: Probe sentences per language (labels the tokens).
         dictionaries: ``"<lang>-<pivot>"`` -> :class:`~xlprobe.probing.dictionary.Dictionary`.
@@ -272,15 +327,16 @@ def input_embedding_rows(
     import torch
 
     from xlprobe.io import atomic_path
+    from xlprobe.models.families import family_of
     from xlprobe.probing.token_geometry import (
         UNLABELLED,
         canonical_cosines,
         knn_overlap,
         language_labels,
         sample_ids,
-        translation_hit_rate,
     )
 
+    family = family_of(model)
     weight = model.get_input_embeddings().weight
     vocab = min(weight.shape[0], len(tokenizer))
     counts = {lang: token_counts(tokenizer, lines, vocab) for lang, lines in sentences.items()}
@@ -298,17 +354,19 @@ def input_embedding_rows(
         x = weight[torch.as_tensor(ids)].float().cpu().numpy()
     labels = labels[ids]
 
-    make_row = row_maker(fields, "encoder")
-    rows = language_rows(x, labels, settings, make_row, prefix="emb", layer=0, other=True)
-
+    make_row = row_maker(fields, family.input_side)
     row_of = {int(i): r for r, i in enumerate(ids)}
-    for pair, dictionary in sorted(dictionaries.items()):
-        lang, pivot = pair.split("-", 1)
-        gold = _gold_rows(tokenizer, dictionary, row_of, settings.n_gold)
-        hit = translation_hit_rate(x, gold, k=settings.k)
-        if hit.total:
-            value = 100 * hit.rate
-            rows.append(make_row("emb_translation", lang, pivot, 0, value, hit.hits, hit.total))
+    gold = {
+        pair: _gold_rows(family, tokenizer, dictionary, row_of, settings.n_gold)
+        for pair, dictionary in sorted(dictionaries.items())
+    }
+    rows = matrix_rows(x, labels, gold, settings, make_row, prefix="emb", layer=0)
+    unembedding = family.unembedding(model)
+    if unembedding is not None:
+        with torch.no_grad():
+            out = unembedding[torch.as_tensor(ids, device=unembedding.device)].float().cpu()
+        top = family.num_layers(model.config) or 0
+        rows += matrix_rows(out.numpy(), labels, gold, settings, make_row, "unemb", top)
 
     if is_base:
         with atomic_path(base_file) as tmp, open(tmp, "wb") as handle:

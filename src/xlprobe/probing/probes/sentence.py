@@ -1,8 +1,10 @@
 """Sentence-level rows of a probe round: retrieval top-1 and ABX form / meaning per layer.
 
-For every same-side pair of the round (each probed language X with the pivot P), the
-mean-pooled sentence vectors of both views (:func:`xlprobe.probing.sentences.sentence_vectors`)
-at every probed layer give three rows of the report, both directions pooled (counts summed):
+For every same-side pair of the round (each probed language X with the pivot P), the pooled
+sentence vectors of both views (:func:`xlprobe.probing.sentences.sentence_vectors`;
+``probe.sentence.pooling``: the ``mean`` over the words' positions, or the ``last`` position,
+the one a causal LM has read the whole sentence at) at every probed layer give three rows of
+the report, both directions pooled (counts summed):
 
 * ``retrieval``: cross-lingual retrieval top-1, X -> P and P -> X, in percent (chance 100/N;
   Sundar et al., ACL 2025);
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from xlprobe.options import Options, option
+from xlprobe.probing.extract import Pooling
 from xlprobe.probing.probes.base import Metric
 from xlprobe.probing.report import ProbeReport, ProbeRow
 
@@ -36,19 +39,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SentenceSettings(Options):
-    """``probe.sentence``: whether rounds score the sentence-level rows, and the batch size of
-    their forward pass."""
+    """``probe.sentence``: whether rounds score the sentence-level rows, the batch size of
+    their forward pass, and how a sentence's states become its vector (``pooling``: ``mean``
+    over its words' positions, or the ``last`` of them)."""
 
     prefix: ClassVar[str] = "probe.sentence"
 
     enabled: bool = True
     batch_size: int = option(32, low=1)
+    pooling: Pooling = "mean"
 
 
 METRICS = (
     Metric(
         "retrieval",
-        "cross-lingual retrieval top-1 of mean-pooled sentence vectors, both directions, % "
+        "cross-lingual retrieval top-1 of pooled sentence vectors, both directions, % "
         "(chance 100/N; Sundar et al. 2025)",
         curve=True,
         same_side=True,
@@ -123,9 +128,10 @@ def sentence_report(
         layers: Hidden-state indices to score.
         settings: ``probe.sentence``.
         round_fields: The rows' ``epoch``, ``step``, ``model_state``, ``condition``.
-        vectors: View -> ``{layer: [S x D]}`` sentence vectors already pooled by the word
-            extraction's forward pass (NaN rows: sentences it skipped); views not given are
-            run here (:func:`~xlprobe.probing.sentences.sentence_vectors`).
+        vectors: View -> ``{layer: [S x D]}`` sentence vectors already pooled as
+            ``settings.pooling`` says by the word extraction's forward pass (NaN rows: sentences
+            it skipped); views not given are run here
+            (:func:`~xlprobe.probing.sentences.sentence_vectors`).
 
     Returns:
         A report with the rows and the timing ``sentence`` (seconds).
@@ -144,6 +150,7 @@ def sentence_report(
             source_sentences=list(sentences[view.source_lang]) if view.source_lang else None,
             layers=layers,
             batch_size=settings.batch_size,
+            pooling=settings.pooling,
         )
     rows = []
     for view_s, view_t in pairs:
@@ -185,15 +192,19 @@ class SentenceProbe:
         return settings.sentence.enabled
 
     def run(self, round: Round) -> ProbeReport:
+        settings = round.settings.sentence
+        # The extraction's forward pass pools the mean (Round.sentence_vectors); another pooling
+        # runs its own pass.
+        pooled = round.sentence_vectors if settings.pooling == "mean" else None
         return sentence_report(
             round.model,
             round.tokenizer,
             round.corpus.sentences,
             round.plan.joint_pairs,
             round.layers,
-            round.settings.sentence,
+            settings,
             round.id.fields,
-            vectors=round.sentence_vectors,
+            vectors=pooled,
         )
 
     def rescore(self, stored: StoredRound) -> None:
