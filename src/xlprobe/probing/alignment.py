@@ -20,7 +20,7 @@ import heapq
 import logging
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,6 +217,8 @@ class DictionaryBuild:
         n_pairs: Sentence pairs aligned.
         n_skipped_empty: Pairs skipped because one side (or both) has no words.
         n_skipped_long: Pairs skipped because a side exceeds :data:`MAX_SENTENCE_TOKENS` words.
+        links: The symmetrized links of every input line (empty for a skipped pair), what the
+            alignment-filtered views of the paper's CALIGN keep (:mod:`xlprobe.probing.aligned`).
     """
 
     forward: Dictionary
@@ -224,6 +226,7 @@ class DictionaryBuild:
     n_pairs: int
     n_skipped_empty: int
     n_skipped_long: int
+    links: tuple[frozenset[Link], ...] = ()
 
 
 def build_dictionaries(
@@ -265,8 +268,9 @@ def build_dictionaries(
         raise InputError(f"min_count must be at least 1, got {min_count}")
     src_sentences: list[list[str]] = []
     tgt_sentences: list[list[str]] = []
+    kept: list[int] = []
     n_empty = n_long = 0
-    for src_line, tgt_line in zip(src_lines, tgt_lines, strict=True):
+    for index, (src_line, tgt_line) in enumerate(zip(src_lines, tgt_lines, strict=True)):
         if lowercase:
             src_line, tgt_line = src_line.lower(), tgt_line.lower()
         src, tgt = src_line.split(), tgt_line.split()
@@ -277,6 +281,7 @@ def build_dictionaries(
         else:
             src_sentences.append(src)
             tgt_sentences.append(tgt)
+            kept.append(index)
     if n_long:
         logger.warning(
             "skipped %d sentence pairs longer than %d words", n_long, MAX_SENTENCE_TOKENS
@@ -293,12 +298,16 @@ def build_dictionaries(
         for fwd, rev, src, tgt in zip(forward, reverse, src_sentences, tgt_sentences, strict=True)
     ]
     transposed = [{(j, i) for i, j in sentence_links} for sentence_links in links]
+    per_line: list[frozenset[Link]] = [frozenset()] * len(src_lines)
+    for index, sentence_links in zip(kept, links, strict=True):
+        per_line[index] = frozenset(sentence_links)
     return DictionaryBuild(
         forward=lexical_table(src_sentences, tgt_sentences, links, min_count=min_count),
         reverse=lexical_table(tgt_sentences, src_sentences, transposed, min_count=min_count),
         n_pairs=len(src_sentences),
         n_skipped_empty=n_empty,
         n_skipped_long=n_long,
+        links=tuple(per_line),
     )
 
 
@@ -314,3 +323,43 @@ def build_dictionary(
     return build_dictionaries(
         src_lines, tgt_lines, lowercase=lowercase, min_count=min_count, iterations=iterations
     ).forward
+
+
+def write_links(links: Sequence[Collection[Link]], path: str | Path) -> None:
+    """Write links in Pharaoh format (``i-j i-j ...``, one line per sentence pair, sorted),
+    atomically."""
+    from xlprobe.io import write_text_atomic
+
+    lines = (" ".join(f"{i}-{j}" for i, j in sorted(sentence)) for sentence in links)
+    write_text_atomic(path, "".join(f"{line}\n" for line in lines))
+
+
+def read_links(path: str | Path, n_sentences: int | None = None) -> list[frozenset[Link]]:
+    """Read a Pharaoh-format links file written by :func:`write_links`.
+
+    Raises:
+        InputError: A malformed link (naming file and line) or, with ``n_sentences``, another
+            number of lines.
+    """
+    from xlprobe.io import read_text_lines
+
+    lines = read_text_lines(
+        path, expected="Pharaoh links, one line per sentence pair", allow_empty=True
+    )
+    if n_sentences is not None and len(lines) != n_sentences:
+        raise InputError(
+            f"{len(lines)} lines of links for {n_sentences} sentence pairs: the links are not "
+            "this corpus's",
+            path=path,
+        )
+    out = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            out.append(
+                frozenset((int(i), int(j)) for i, _, j in (p.partition("-") for p in line.split()))
+            )
+        except ValueError:
+            raise InputError(
+                f"malformed link in {line[:60]!r}: expected i-j", path=path, line=number
+            ) from None
+    return out
