@@ -87,6 +87,7 @@ class ProbeCorpus:
             sentences[lang] = read_text_lines(
                 path, expected="one whitespace-tokenized sentence per line"
             )
+        _check_manifest(directory, split, languages)
         sizes = {f"{split}.{lang}.txt": len(lines) for lang, lines in sentences.items()}
         if len(set(sizes.values())) > 1:
             raise InputError(
@@ -100,3 +101,31 @@ class ProbeCorpus:
             split=split,
             synthetic=(directory / WORLD_MARKER).is_file(),
         )
+
+
+def _check_manifest(directory: Path, split: str, languages: Sequence[str]) -> None:
+    """Files of a built corpus are the ones its ``manifest.json`` describes: each read file's
+    sha256 is the one recorded (a corpus rebuilt in part, or edited by hand, is named). A
+    directory without a manifest (a corpus of one's own) or with one of another split, or
+    from before file digests were recorded, is not checked."""
+    import json
+
+    from xlprobe.data.probe_corpus import MANIFEST, file_sha256
+
+    path = directory / MANIFEST
+    if not path.is_file():
+        return
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"malformed probe corpus manifest: {err}", path=path) from None
+    digests = manifest.get("file_digests") if manifest.get("split") == split else None
+    for lang in languages if isinstance(digests, dict) else ():
+        file = directory / f"{split}.{lang}.txt"
+        if lang in digests and file_sha256(file) != digests[lang]:
+            raise InputError(
+                f"{file.name} is not the file the corpus manifest describes (its sha256 "
+                "differs): the corpus was rebuilt in part or edited; rebuild it (xlprobe corpus "
+                "build) or remove manifest.json to use the files as they are",
+                path=file,
+            )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import unicodedata
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from xlprobe.errors import InputError
-from xlprobe.io import write_text_atomic
+from xlprobe.io import atomic_path
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -385,42 +386,66 @@ def write_probe_corpus(
     settings: BuildSettings,
     split: str = "probe",
 ) -> dict[str, Any]:
-    """Write ``<split>.<lang>.txt`` per language, then ``manifest.json``, each atomically.
-
-    The manifest is written last, so a directory with a manifest holds a complete corpus.
+    """Write ``<split>.<lang>.txt`` per language and ``manifest.json`` (with each file's
+    sha256) into ``out_dir``, whole: they are written into a new sibling directory that
+    replaces ``out_dir`` in one rename when complete, so a build that fails leaves the old
+    directory as it was. Anything else ``out_dir`` holds is carried into the new one (hard
+    links), never removed.
 
     Returns:
-        The manifest: format, pivot, languages, split, sentences, files, digest, tokenizer,
-        settings, sources, stages (kept and dropped per reason) and dropped totals.
+        The manifest: format, pivot, languages, split, sentences, files, file digests, digest,
+        tokenizer, settings, sources, stages (kept and dropped per reason) and dropped totals.
 
     Raises:
         InputError: The directory cannot be written.
     """
+    import shutil
+
     out_dir = Path(out_dir)
-    files = corpus_files(out_dir, corpus.sentences, split)
+    names = {path.name for path in corpus_files(out_dir, corpus.sentences, split).values()}
     try:
-        for lang, path in files.items():
-            write_text_atomic(path, "".join(f"{line}\n" for line in corpus.sentences[lang]))
-        manifest = {
-            "format": FORMAT_VERSION,
-            "pivot": corpus.pivot,
-            "languages": list(corpus.sentences),
-            "split": split,
-            "sentences": len(corpus),
-            "files": {lang: path.name for lang, path in files.items()},
-            "digest": corpus_digest(corpus.sentences),
-            "tokenizer": tokenizer_version(),
-            "settings": settings.to_dict(),
-            "sources": list(corpus.sources),
-            "stages": [
-                {"stage": s.stage, "kept": s.kept, "dropped": dict(s.dropped)}
-                for s in corpus.stages
-            ],
-            "dropped": corpus.dropped(),
-        }
-        write_text_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        with atomic_path(out_dir, replace_dir=out_dir.is_dir()) as tmp:
+            tmp.mkdir()
+            for item in out_dir.iterdir() if out_dir.is_dir() else ():
+                if item.name in names or item.name == MANIFEST:
+                    continue
+                if item.is_dir() and not item.is_symlink():
+                    shutil.copytree(item, tmp / item.name, copy_function=os.link, symlinks=True)
+                else:
+                    os.link(item, tmp / item.name, follow_symlinks=False)
+            files = corpus_files(tmp, corpus.sentences, split)
+            for lang, path in files.items():
+                path.write_text("".join(f"{line}\n" for line in corpus.sentences[lang]), "utf-8")
+            manifest = {
+                "format": FORMAT_VERSION,
+                "pivot": corpus.pivot,
+                "languages": list(corpus.sentences),
+                "split": split,
+                "sentences": len(corpus),
+                "files": {lang: path.name for lang, path in files.items()},
+                "file_digests": {lang: file_sha256(path) for lang, path in files.items()},
+                "digest": corpus_digest(corpus.sentences),
+                "tokenizer": tokenizer_version(),
+                "settings": settings.to_dict(),
+                "sources": list(corpus.sources),
+                "stages": [
+                    {"stage": s.stage, "kept": s.kept, "dropped": dict(s.dropped)}
+                    for s in corpus.stages
+                ],
+                "dropped": corpus.dropped(),
+            }
+            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
     except OSError as err:
         raise InputError(
             f"cannot write the probe corpus ({err.strerror or err})", path=err.filename or out_dir
         ) from err
     return manifest
+
+
+def file_sha256(path: str | Path) -> str:
+    """``sha256:<hex>`` of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
