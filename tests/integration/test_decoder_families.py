@@ -99,6 +99,51 @@ def test_sentencepiece_style_llama_falls_back_to_bytes_and_adds_bos(decoders):
     assert tokenizer.decode(ids[0], skip_special_tokens=True) == "日本 Datei"
 
 
+def _pieces(tokenizer):
+    """The tiny Llama's vocabulary and merges, to build other SentencePiece-style pipelines."""
+    import json
+
+    state = json.loads(tokenizer.backend_tokenizer.to_str())["model"]
+    return dict(state["vocab"]), [tuple(m) for m in state["merges"]]
+
+
+def test_gemma_style_tokenizer_without_dummy_prefix_gets_the_space(decoders):
+    from transformers import GemmaTokenizer
+
+    vocab, merges = _pieces(decoders["llama"][1])
+    gemma = GemmaTokenizer(vocab=vocab, merges=merges, unk_token="<unk>", bos_token="<s>")
+    family = family_of({"model_type": "gemma2"})
+    ids, owners = family.tokenize_words(gemma, [WORDS])
+    reference = [gemma(" " + w, add_special_tokens=False)["input_ids"] for w in WORDS]
+    assert [i for i, w in zip(ids[0], owners[0], strict=True) if w is not None] == [
+        i for pieces in reference for i in pieces
+    ]
+    # alone, Gemma's pipeline would glue every word to the previous one (no ▁ at all)
+    glued = gemma([WORDS], is_split_into_words=True)["input_ids"][0]
+    assert "▁" not in "".join(gemma.convert_ids_to_tokens(glued))
+
+
+def test_a_normalizer_that_prepends_the_marker_gets_no_second_one(decoders):
+    from tokenizers import normalizers
+    from transformers import PreTrainedTokenizerFast
+
+    backend = decoders["llama"][1].backend_tokenizer.__class__.from_str(
+        decoders["llama"][1].backend_tokenizer.to_str()
+    )
+    # Llama 2's tokenizer.json as older conversions wrote it
+    backend.normalizer = normalizers.Sequence(
+        [normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")]
+    )
+    backend.pre_tokenizer = None
+    legacy = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token="<s>", unk_token="<unk>")
+    ids, owners = family_of({"model_type": "llama"}).tokenize_words(legacy, [WORDS])
+    reference = [legacy(w, add_special_tokens=False)["input_ids"] for w in WORDS]
+    assert [i for i, w in zip(ids[0], owners[0], strict=True) if w is not None] == [
+        i for pieces in reference for i in pieces
+    ]
+    assert not any(t.startswith("▁▁") for t in legacy.convert_ids_to_tokens(ids[0]))
+
+
 # --- padding ------------------------------------------------------------------------------
 
 
