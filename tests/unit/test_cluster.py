@@ -151,7 +151,7 @@ def test_tol_stops_on_the_centroid_shift_as_sklearn_does(backend):
     np.testing.assert_array_equal(sk, kmeans(x, 9, backend=backend, seed=2, max_iter=50, tol=1e-2))
 
 
-@pytest.mark.slow  # about 40 s on 2 CPU cores: 3 x 2 restarts of up to 300 iterations
+@pytest.mark.slow  # 40 s to 2 min on 2 shared cores: 3 x 2 restarts of up to 300 iterations
 def test_kmeans_plus_plus_with_restarts_comes_within_one_percent_of_sklearn():
     # The paper's procedure (k-means++, restarts, tol 1e-4), at test size: 20k x 384 random
     # points. Random data has many local optima of nearly equal inertia, so the labels differ
