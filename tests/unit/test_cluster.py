@@ -23,6 +23,7 @@ from xlprobe.probing.cluster import (
     kmeans_runs,
     partition_inertia,
     resolve_backend,
+    resolve_options,
     torch_sees_a_gpu,
 )
 
@@ -244,6 +245,12 @@ def test_requesting_cuml_without_it_says_how_to_get_it():
         resolve_backend("cuml")
     with pytest.raises(InputError, match="cluster=cuml"):
         kmeans(np.zeros((5, 2)), 2, backend="cuml")
+
+
+def test_preflight_of_the_options_refuses_a_precision_the_backend_cannot_honour():
+    assert resolve_options(KMeansOptions(backend="torch", precision="bf16")) == "torch"
+    with pytest.raises(InputError, match=r"cluster\.precision=tf32 applies to cluster=torch"):
+        resolve_options(KMeansOptions(backend="sklearn", precision="tf32"))
 
 
 def test_unknown_backend_names_the_choices():

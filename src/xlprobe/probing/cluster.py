@@ -535,6 +535,24 @@ def resolve_backend(backend: str) -> str:
     return backend
 
 
+def resolve_options(options: KMeansOptions) -> str:
+    """:func:`resolve_backend` of ``options.backend``, checked to honour ``options``: the
+    preflight check of a whole ``KMeansOptions`` (its values are checked when it is built).
+
+    Raises:
+        InputError: As :func:`resolve_backend`, or a ``precision`` other than float32 where the
+            backend is not torch.
+    """
+    name = resolve_backend(options.backend)
+    if options.precision != "float32" and "precision" not in REGISTRY[name].options:
+        raise InputError(
+            f"cluster.precision={options.precision} applies to cluster=torch only "
+            f"(cluster={options.backend} runs {name} here): use cluster=torch or "
+            "cluster.precision=float32"
+        )
+    return name
+
+
 # -- entry points ---------------------------------------------------------------------------
 
 
@@ -577,13 +595,7 @@ def kmeans_fits(
     options = options or KMeansOptions()
     x32 = _checked_points(x, k)
     seeds = [_checked_seed(s) for s in seeds]
-    name = resolve_backend(options.backend)
-    if options.precision != "float32" and "precision" not in REGISTRY[name].options:
-        raise InputError(
-            f"cluster.precision={options.precision} applies to cluster=torch only "
-            f"(cluster={options.backend} runs {name} here): use cluster=torch or "
-            "cluster.precision=float32"
-        )
+    name = resolve_options(options)
     tol_abs = options.tol * float(x32.var(axis=0, dtype=np.float64).mean()) if options.tol else 0.0
     log.info(
         "K-means: %d points x %d dims, k=%d, %s, init=%s, n_init=%d, max_iter=%d, tol=%g, seeds %s",
