@@ -246,3 +246,42 @@ def test_paper_recipe_runs_two_steps_on_tiny_models(recipe, hub_root, cache_dir,
     # the base model and the model after the two steps, for every probed language
     assert {row["model_state"] for row in rows} >= {"base", "finetuned"}
     assert {row["lang_s"] for row in rows} >= set(cfg.lang.probe)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["pos", "deps", "topic"])
+def test_transfer_task_runs_two_steps_on_hub_snapshots(task, hub_root, cache_dir, tmp_path):
+    """task=pos/deps/topic with their hub datasets (the UD release, SIB-200) and the probe on:
+    composed like train.py composes it, through preflight, two training steps, every language
+    tested."""
+    from xlprobe.preflight import preflight
+    from xlprobe.training import train
+
+    cfg = compose_train(
+        f"task={task}",
+        "lang=en",
+        "model=tiny_xlmr",
+        "trainer=cpu",
+        "logger=csv",
+        "++model.tiny.n_sentences=200",
+        f"paths.hub_root={hub_root}",
+        f"paths.cache_dir={cache_dir}",
+        # no probe corpus files: the probe builds one from the task's parallel source (TED Multi)
+        f"probe.corpus.dir={tmp_path / 'no_probe_corpus'}",
+        "++trainer.limit_train_batches=2",
+        "trainer.log_every_n_steps=1",
+        "trainer.max_epochs=1",
+        "data.batch_size=4",
+        "data.max_length=32",
+        hydra_config=True,
+    )
+    HydraConfig().set_config(cfg)
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(tmp_path)
+    preflight(cfg, for_training=True)
+    metrics = train(cfg)
+
+    metric = cfg.task.monitor.split("/")[1]
+    for lang in [*cfg.lang.train, *cfg.lang.zero_shot]:
+        assert 0.0 <= metrics[f"test/{metric}/{lang}"] <= 100.0
+    assert (tmp_path / "probe_report.csv").is_file()

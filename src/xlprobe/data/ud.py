@@ -273,6 +273,11 @@ class DependencyDataModule(TaskDataModule):
         self.max_length = max_length
         self.subword = subword
 
+    def transfer_batch_to_device(self, batch: dict[str, Any], device: Any, dataloader_idx: int):
+        """Move the tensors; the word lists and gold sentences stay as they are (Lightning's
+        default refuses frozen dataclasses)."""
+        return {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
+
     def _checked(self, sentences: list[Sentence]) -> list[Sentence]:
         allowed = set(self.labels)
         for s in sentences:

@@ -263,10 +263,6 @@ class ParsingTask(TaskModule):
     def setup(self, stage: str) -> None:
         self.eval_langs = list(self.trainer.datamodule.eval_langs)
 
-    def transfer_batch_to_device(self, batch: dict[str, Any], device: Any, dataloader_idx: int):
-        """Move the tensors; the word lists and gold sentences stay as they are."""
-        return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
-
     def forward(self, batch: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
         """Arc and relation scores of a batch (see :class:`BiaffineParser`)."""
         encoder = self.family.stack(self.model)
