@@ -4,8 +4,10 @@ A *hook point* (:class:`~xlprobe.models.families.base.HookPoint`) is a family of
 per layer, named by a regular expression over ``model.named_modules()`` with the layer index as
 its first group, and whether the activation is the module's output or its (first positional)
 input. FFN "neurons" are unambiguous at the post-nonlinearity activation: the output of BERT's /
-XLM-R's ``intermediate`` (GELU(W1 x)) and the input of T5's / mT5's ``DenseReluDense.wo``
-(act(wi_0 x) * wi_1 x). Each model family's adapter names its points
+XLM-R's ``intermediate`` (GELU(W1 x)), the input of T5's / mT5's ``DenseReluDense.wo``
+(act(wi_0 x) * wi_1 x), and in decoder-only LLMs the input of the down projection: ``mlp.down_proj``
+(Llama, Qwen, Gemma, Cohere: act(W_gate x) * W_up x), ``mlp.dense_4h_to_h`` (BLOOM),
+``mlp.c_proj`` (GPT-2), ``fc2`` (XGLM, OPT). Each model family's adapter names its points
 (:mod:`xlprobe.models.families`).
 
 Hooks live in context managers whose ``finally`` removes them (as TransformerLens does), so an

@@ -4,8 +4,8 @@ To add a family (``docs/extending.md``): write ``models/families/<family>.py`` d
 :class:`~xlprobe.models.families.base.ModelFamily` (name, the ``config.model_type`` values it
 serves, its kind, its hook points, optionally a tiny recipe and the final norm), and call
 :func:`register` with it (built-in ones are listed below). Loading, extraction, hooks, experts,
-preflight and the tiny factory then know it; copy ``tests/integration/test_decoder_families.py``
-for its test.
+preflight and the tiny factory then know it; copy ``tests/integration/test_families.py`` for
+its test (``tests/integration/test_decoder_families.py`` for what a decoder-only family adds).
 
 A decoder-only model of a type no family serves gets the generic ``causal_lm`` family
 (:mod:`xlprobe.models.families.generic`: hidden states, and hook points where its module names
