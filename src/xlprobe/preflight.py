@@ -48,7 +48,7 @@ def preflight(cfg: DictConfig, *, for_training: bool) -> None:
     check_data_languages(cfg)
     if probes(cfg, for_training=for_training):
         settings = config_probe_settings(cfg)
-        check_backend(settings.backend)
+        check_backend(settings)
         check_layers(cfg.model, settings.layers)
         check_probe_corpus(cfg, settings.languages, settings.pivot, settings.k)
 
@@ -182,11 +182,12 @@ def check_data_languages(cfg: DictConfig) -> None:
                     )
 
 
-def check_backend(backend: str) -> None:
-    """The K-means backend resolves and its library is importable."""
-    from xlprobe.probing.cluster import resolve_backend
+def check_backend(settings: Any) -> None:
+    """The K-means backend resolves, its library (and GPU) is there, and it takes the
+    options (a tf32/bf16 precision is the torch backend's only)."""
+    from xlprobe.probing.cluster import resolve_options
 
-    resolve_backend(backend)
+    resolve_options(settings.kmeans_options())
 
 
 def check_layers(model_cfg: DictConfig, layers: Sequence[int] | None) -> None:

@@ -196,16 +196,7 @@ def build_report_data(
     else:
         missing.append(f"{REPORT_CSV} (the curves)")
     rounds = [r for r in manifest.rounds if r.id.condition == PLAIN]
-    names = {(r.id.epoch, r.id.model_state) for r in rounds}
-    foreign = sorted(
-        {(r.epoch, r.model_state) for r in report.rows if r.condition == PLAIN} - names
-    )
-    if foreign:
-        raise InputError(
-            f"{report_csv} holds rounds {foreign} that {probe_dir.path} does not: the probe "
-            "directory is another run's (give this run's --probe-dir)",
-            path=report_csv,
-        )
+    _check_same_run(report, manifest, probe_dir, report_csv)
     langs = sorted({v.lang for v in plan.views})
     words = _Words(langs)
     cluster_sets = plan.cluster_sets()
@@ -347,6 +338,30 @@ def build_report_data(
         "sentences": sentences,
         "has_corpus": corpus is not None,
     }
+
+
+def _check_same_run(report: ProbeReport, manifest: Any, probe_dir: ProbeDir, path: Path) -> None:
+    """The report's CALIGN / COLAP rows are of rounds and view pairs the probe directory holds.
+
+    Raises:
+        InputError: They are not: the probe directory is another run's.
+    """
+    rounds = {(r.id.epoch, r.id.model_state) for r in manifest.rounds}
+    plan = manifest.plan
+    pairs = {
+        (vs.side, vs.lang, vt.side, vt.lang) for vs, vt in (*plan.calign_pairs, *plan.joint_pairs)
+    }
+    for row in report.rows:
+        if row.metric not in ("calign", "colap") or row.condition != PLAIN:
+            continue
+        pair = (row.side_s, row.lang_s, row.side_t, row.lang_t)
+        if (row.epoch, row.model_state) not in rounds or pair not in pairs:
+            raise InputError(
+                f"its {row.metric} row of {row.lang_pair} ({row.side_s}-{row.side_t}) in round "
+                f"{row.model_state} {row.epoch} is not in {probe_dir.path}: the probe directory "
+                "is another run's (give this run's --probe-dir)",
+                path=path,
+            )
 
 
 def _labelled_concepts(
