@@ -13,7 +13,9 @@ and tokenized. Checked, in order:
   the cluster backend importable, ``probe.layers`` within the model's layers (a local model's
   ``config.json``, or a tiny model's ``model.tiny.num_layers``), the probe corpus present and
   line-aligned for ``lang.probe`` and the pivot, or buildable from ``probe.corpus.source``
-  (files present, languages covered), and ``probe.k`` not above the words the corpus has.
+  (files present, languages covered), and ``probe.k`` not above the words the corpus has;
+  then the estimate of one probe round (kept tokens, store size, memory, time) is logged
+  (:mod:`xlprobe.estimate`; ``dry_run=true`` stops the run after it).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def preflight(cfg: DictConfig, *, for_training: bool) -> None:
         check_backend(settings)
         check_layers(cfg.model, settings.layers)
         check_probe_corpus(cfg, settings.languages, settings.pivot, settings.k)
+        from xlprobe.estimate import log_estimate
+
+        log_estimate(cfg, settings, for_training=for_training)
 
 
 def config_probe_settings(cfg: DictConfig):

@@ -263,6 +263,9 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
 
     preflight(cfg, for_training=False)
+    if cfg.get("dry_run"):
+        log.info("dry_run=true: stopping after the preflight checks and the estimate")
+        return {}
     report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
     out = Path(cfg.paths.output_dir)
     write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)

@@ -61,6 +61,9 @@ def train(cfg: DictConfig) -> dict[str, float]:
     )
 
     preflight(cfg, for_training=True)
+    if cfg.get("dry_run"):
+        log.info("dry_run=true: stopping after the preflight checks and the estimate")
+        return {}
     if cfg.get("seed") is not None:
         pl.seed_everything(cfg.seed, workers=True)
     if cfg.get("torch_threads"):

@@ -46,3 +46,24 @@ def test_round_names():
     assert RoundId(condition="experts-es-k10").name == "base_experts-es-k10"
     record = {"epoch": 0, "step": 3, "model_state": "finetuned"}
     assert RoundId.from_record(record) == RoundId(0, 3, "finetuned")
+
+
+def test_aligned_tokens_give_calign_its_own_views_and_leave_colap_every_token():
+    s = ProbeSettings(languages=("de", "fr"), tokens="aligned")
+    plan = plan_views(s, family("bert"))
+    assert plan.calign_pairs[0] == (
+        View("encoder", "de", aligned_to="en"),
+        View("encoder", "en", aligned_to="de"),
+    )
+    assert plan.joint_pairs[0] == (View("encoder", "de"), View("encoder", "en"))
+    assert {v.name for v in plan.views} == {
+        "encoder.de", "encoder.fr", "encoder.en", "encoder.de.aligned_en",
+        "encoder.fr.aligned_en", "encoder.en.aligned_de", "encoder.en.aligned_fr",
+    }  # fmt: skip
+    assert {v.stream for v in plan.views} == {View("encoder", lang) for lang in ("de", "fr", "en")}
+    assert ProbePlan.from_records(plan.to_records()) == plan
+    s2s = plan_views(ProbeSettings(languages=("de",), tokens="aligned"), family("mt5"))
+    assert (
+        View("decoder", "de", "en", aligned_to="en"),
+        View("decoder", "en", "de", aligned_to="de"),
+    ) in s2s.calign_pairs

@@ -180,7 +180,7 @@ def test_a_probe_directory_keeps_its_dictionary(tmp_path):
     _write_toy_probe_dir(probe_dir, RoundId())
     corpus = ProbeCorpus({"de": ["d0 d1"], "en": ["e0 e1"]})
     before = probe_dir.dictionary_file("de-en").read_text()
-    dictionaries = round_dictionaries(corpus, SETTINGS, probe_dir)
+    dictionaries, _ = round_dictionaries(corpus, SETTINGS, probe_dir)
     assert probe_dir.dictionary_file("de-en").read_text() == before
     assert n_best(dictionaries["de-en"], 1, words=["d3"]) == {"d3": ["e3"]}
 

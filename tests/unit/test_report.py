@@ -237,7 +237,7 @@ def test_wrong_field_count_and_bad_number(tmp_path, report):
     with pytest.raises(InputError, match=expected) as info:
         ProbeReport.read_csv(short)
     assert info.value.line == 4
-    bad = _write_csv_lines(tmp_path, [*lines[:2], lines[2].rsplit(",", 2)[0] + ",x,plain"])
+    bad = _write_csv_lines(tmp_path, [*lines[:2], lines[2].rsplit(",", 3)[0] + ",x,plain,all"])
     with pytest.raises(InputError, match="column 'n_seeds': expected an integer") as info:
         ProbeReport.read_csv(bad)
     assert info.value.line == 3

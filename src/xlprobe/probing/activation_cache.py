@@ -47,11 +47,13 @@ def store_dir(
     side: str,
     lang: str,
     source_sentences: Sequence[str] | None = None,
+    **selection: str,
 ) -> Path:
     """The directory of a view's store in ``cache_dir``: ``<cache_dir>/<key>`` with the key
     of :func:`~xlprobe.probing.store.cache_key` over the model digest, the sentences, the
-    extraction settings, the view and the source sentences' digest (decoder views)."""
-    extra = {}
+    extraction settings, the view, the source sentences' digest (decoder views) and any
+    ``selection`` of occurrences kept besides the per-type cap (its digest, e.g. ``also``)."""
+    extra = dict(selection)
     if source_sentences is not None:
         source = hashlib.sha256("\n".join(source_sentences).encode("utf-8")).hexdigest()
         extra["source"] = source[:16]

@@ -18,8 +18,9 @@ Positions are 0-based word indices of the whitespace-tokenized sentences.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -122,3 +123,14 @@ def aligned_tokens(
         source.append(tuple(sorted(keep_s)))
         target.append(tuple(sorted(keep_t)))
     return AlignedTokens(tuple(source), tuple(target), kept, capped)
+
+
+def positions_digest(positions: Mapping[int, Collection[int]]) -> str:
+    """sha256 (16 hex digits) of sentence -> positions: identifies a selection of occurrences
+    (in store metadata and activation-cache keys)."""
+    digest = hashlib.sha256()
+    for sentence in sorted(positions):
+        kept = sorted(positions[sentence])
+        if kept:
+            digest.update(f"{sentence}:{','.join(map(str, kept))};".encode())
+    return digest.hexdigest()[:16]

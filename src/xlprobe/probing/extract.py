@@ -35,7 +35,7 @@ import logging
 import sys
 import typing
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -45,6 +45,7 @@ import numpy as np
 from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 from xlprobe.options import Options, option
+from xlprobe.probing.aligned import positions_digest
 from xlprobe.probing.concepts import TokenTable
 from xlprobe.probing.store import STORE_FORMAT, ActivationStore, StoreWriter, write_tokens
 
@@ -156,8 +157,12 @@ def _plan(
     source: list[str] | None,
     lang: str,
     settings: ExtractionSettings,
+    also: Mapping[int, Collection[int]] | None = None,
 ) -> _Plan:
-    """Tokenize the corpus once and choose the kept occurrences (see the module docstring)."""
+    """Tokenize the corpus once and choose the kept occurrences (see the module docstring):
+    the first ``max_per_type`` of each word type, and every occurrence ``also`` names
+    (sentence -> word positions; the alignment-filtered views of the paper's CALIGN)."""
+    also = also or {}
     kept_per_type: dict[str, int] = {}
     canonical: dict[str, str] = {}  # one str object per word type, shared by its rows
     words_col: list[str] = []
@@ -184,7 +189,7 @@ def _plan(
                     dropped += 1
                     continue
                 occurrence = kept_per_type.get(word, 0)
-                if occurrence >= settings.max_per_type:
+                if occurrence >= settings.max_per_type and position not in also.get(i, ()):
                     capped += 1
                     continue
                 kept_per_type[word] = occurrence + 1
@@ -311,6 +316,7 @@ def extract_view(
     source_sentences: list[str] | None = None,
     sentence_vectors: dict[int, np.ndarray] | None = None,
     sentence_pooling: Pooling = "mean",
+    also: Mapping[int, Collection[int]] | None = None,
 ) -> ActivationStore:
     """Extract word-level activations of one view (side, language) into a store.
 
@@ -331,6 +337,8 @@ def extract_view(
             sentences longer than ``max_subwords``.
         sentence_pooling: How ``sentence_vectors`` pool, ``mean`` or ``last``
             (:func:`pool_states`).
+        also: Occurrences kept besides the first ``max_per_type`` of each type: sentence ->
+            word positions (:mod:`xlprobe.probing.aligned`); recorded in the store's meta.
 
     Returns:
         The finished store: ``layer(l)`` is [N x D] for each selected layer l (0 = embeddings,
@@ -345,7 +353,7 @@ def extract_view(
     _check_inputs(model, side, sentences, source_sentences)
     from xlprobe.models.families import family_of
 
-    plan = _plan(family_of(model), tokenizer, sentences, source_sentences, lang, settings)
+    plan = _plan(family_of(model), tokenizer, sentences, source_sentences, lang, settings, also)
     n_rows = len(plan.tokens)
     if n_rows == 0:
         raise InputError(
@@ -409,6 +417,7 @@ def extract_view(
             "model": getattr(model.config, "_name_or_path", ""),
             "model_class": type(model).__name__,
             "settings": dataclasses.asdict(settings),
+            "also": positions_digest(also) if also else None,
             "layers": layers,
             "dim": writer.dim,
             "n_rows": n_rows,

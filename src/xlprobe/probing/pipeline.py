@@ -74,7 +74,7 @@ def run_probe(
         raise InputError(f"probe corpus has no sentences for language(s) {missing}")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    dictionaries = round_dictionaries(corpus, settings, probe_dir)
+    dictionaries, links = round_dictionaries(corpus, settings, probe_dir)
     timings["dictionary"] = time.perf_counter() - start
 
     if settings.keep_activations:
@@ -90,9 +90,10 @@ def run_probe(
             tick = time.perf_counter()
             pool = any(p.enabled(settings) and p.uses_sentence_vectors for p in probes())
             stores, pooled = extract_round(
-                model, tokenizer, corpus, plan, settings, activation_root, pool
+                model, tokenizer, corpus, plan, settings, activation_root, pool, links
             )
             timings["extract"] = time.perf_counter() - tick
+            _keep_view_rows(stores, staging)
             layers = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
             round_ = Round(
                 id=round_id,
@@ -139,6 +140,29 @@ def run_probe(
         ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
     )
     return report
+
+
+def _keep_view_rows(stores: Mapping[Any, Any], round_dir: Path) -> None:
+    """Write which rows of its store each view holds that holds only some
+    (:meth:`ProbeDir.rows_of_view`), so re-clustering reads the same tokens."""
+    import numpy as np
+
+    from xlprobe.probing.store import StoreRows
+
+    for view, store in stores.items():
+        if isinstance(store, StoreRows):
+            (round_dir / view.name).mkdir(parents=True, exist_ok=True)
+            np.save(round_dir / view.name / "rows.npy", store.rows)
+
+
+def _open_view(path: Path, rows: Path) -> Any:
+    """A kept store, or the rows of it ``rows`` names when that file exists."""
+    import numpy as np
+
+    from xlprobe.probing.store import ActivationStore, StoreRows
+
+    store = ActivationStore.open(path)
+    return StoreRows(store, np.load(rows)) if rows.is_file() else store
 
 
 def _keep(probe: Any, rows: ProbeReport, round_dir: Path) -> None:
@@ -297,7 +321,7 @@ def recluster(
     plan = manifest.plan
     paths = {
         (record.id.name, view.name): Path(
-            record.activations.get(view.name) or source.activation_dir(record.id, view)
+            record.activations.get(view.name) or source.activation_dir(record.id, view.stream)
         )
         for record in manifest.rounds
         for view in plan.views
@@ -313,13 +337,16 @@ def recluster(
     dictionaries = source.dictionaries(plan, settings.dictionaries)
     report = ProbeReport()
     for record in manifest.rounds:
+        root = source.clusters_root
         stores = {
-            view: ActivationStore.open(paths[(record.id.name, view.name)]) for view in plan.views
+            view: _open_view(paths[(record.id.name, view.name)], root.rows_of_view(record.id, view))
+            for view in plan.views
         }
         layers = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
         final_dir = target.round_dir(record.id)
         with atomic_path(final_dir, replace_dir=final_dir.is_dir()) as staging:
             staging.mkdir()
+            _keep_view_rows(stores, staging)
             round_ = Round(
                 id=record.id,
                 settings=settings,

@@ -9,7 +9,7 @@ forcing while the encoder reads the parallel sentence in the pivot (or the probe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from xlprobe.errors import InputError
@@ -23,19 +23,29 @@ if TYPE_CHECKING:
 class View:
     """Representations of one language on one side of the model.
 
-    Decoder views are computed by teacher forcing: the decoder reads ``lang`` while the encoder
-    reads the parallel sentence in ``source_lang``.
+    Decoder views of an encoder-decoder are computed by teacher forcing: the decoder reads
+    ``lang`` while the encoder reads the parallel sentence in ``source_lang``. A view
+    ``aligned_to`` another language holds only the occurrences word-aligned to that language's
+    parallel sentences (the paper's CALIGN tokens, :mod:`xlprobe.probing.aligned`).
     """
 
     side: str
     lang: str
     source_lang: str | None = None
+    aligned_to: str | None = None
 
     @property
     def name(self) -> str:
-        """Directory-safe name, e.g. ``encoder.de`` or ``decoder.en.from_de``."""
+        """Directory-safe name, e.g. ``encoder.de``, ``decoder.en.from_de`` or
+        ``encoder.de.aligned_en``."""
         suffix = f".from_{self.source_lang}" if self.source_lang else ""
+        suffix += f".aligned_{self.aligned_to}" if self.aligned_to else ""
         return f"{self.side}.{self.lang}{suffix}"
+
+    @property
+    def stream(self) -> View:
+        """The view of every occurrence this one selects from (one forward pass serves both)."""
+        return View(self.side, self.lang, self.source_lang)
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,8 @@ class ProbePlan:
         """Plain data for the manifest (inverse of :meth:`from_records`)."""
 
         def plain(view: View) -> dict[str, Any]:
-            return {"side": view.side, "lang": view.lang, "source_lang": view.source_lang}
+            record = {"side": view.side, "lang": view.lang, "source_lang": view.source_lang}
+            return {**record, "aligned_to": view.aligned_to} if view.aligned_to else record
 
         return {
             "views": [plain(v) for v in self.views],
@@ -86,7 +97,9 @@ def plan_views(settings: ProbeSettings, family: Any) -> ProbePlan:
     CALIGN pairs: encoder X vs encoder P; for an encoder-decoder model also decoder X (encoder
     reading P) vs decoder P (encoder reading X), and encoder X vs decoder P (the translation
     direction X→P); for a decoder-only model decoder X vs decoder P (the one stack reading each
-    sentence alone). COLAP joint sets: the two views of each same-side CALIGN pair.
+    sentence alone). With ``tokens=aligned`` each CALIGN view holds the occurrences aligned to
+    the pair's other language. COLAP joint sets: the two views (of every occurrence) of each
+    same-side pair.
 
     Args:
         settings: Languages, pivot and the sides asked for (``probe.sides``).
@@ -114,7 +127,12 @@ def plan_views(settings: ProbeSettings, family: Any) -> ProbePlan:
             f"{family.name} family has {', '.join(family.sides)})"
         )
     joint_pairs = tuple(p for p in calign_pairs if p[0].side == p[1].side)
-    views = tuple(sorted({v for pair in calign_pairs for v in pair}, key=lambda v: v.name))
+    if settings.tokens == "aligned":
+        calign_pairs = [
+            (replace(s, aligned_to=t.lang), replace(t, aligned_to=s.lang)) for s, t in calign_pairs
+        ]
+    used = {v for pair in (*calign_pairs, *joint_pairs) for v in pair}
+    views = tuple(sorted(used, key=lambda v: v.name))
     return ProbePlan(views=views, calign_pairs=tuple(calign_pairs), joint_pairs=joint_pairs)
 
 

@@ -201,6 +201,16 @@ class ProbeDir:
         """The dictionary ``<src>-<tgt>`` the rounds are scored with."""
         return self.path / "dictionaries" / f"{key}.tsv"
 
+    def links_file(self, key: str) -> Path:
+        """The word alignment links of the ``<src>-<tgt>`` sentence pairs (Pharaoh format, one
+        line per pair), from the run that built the dictionary: the aligned views' tokens."""
+        return self.path / "dictionaries" / f"{key}.links"
+
+    def rows_of_view(self, round_id: RoundId | str, view: View) -> Path:
+        """The rows of its stream's store a view holds (``rows.npy``), written for a view that
+        holds a share of a store extracted for several views (the aligned views)."""
+        return self.set_dir(round_id, view.name) / "rows.npy"
+
     def activation_dir(self, round_id: RoundId | str, view: View) -> Path:
         name = round_id if isinstance(round_id, str) else round_id.name
         return self.path / "activations" / name / view.name

@@ -35,6 +35,10 @@ random-weights control (the same architecture freshly initialised, ``model.rando
 BASE_EPOCH = -1
 PLAIN = "plain"
 """The condition of a row probed on the model as it is (no intervention)."""
+TOKEN_SETS = ("all", "aligned")
+"""Which occurrences a row's concepts were clustered from: ``all`` (the first ``max_per_type``
+of each word type) or ``aligned`` (those in a word alignment of the parallel pair, the paper's
+CALIGN tokens: ``probe.tokens=aligned``)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class RowKey:
     lang_t: str
     layer: int
     condition: str = PLAIN
+    tokens: str = "all"
 
 
 KEY_FIELDS = tuple(f.name for f in dataclasses.fields(RowKey))
@@ -98,6 +103,8 @@ def _check_common(item: ProbeRow | ConceptExample) -> None:
         raise ValueError(f"layer must be >= 0 (0 = embeddings), got {layer}")
     if not item.condition or item.condition != "".join(item.condition.split()):
         raise ValueError(f"condition must be a non-empty word, got {item.condition!r}")
+    if item.tokens not in TOKEN_SETS:
+        raise ValueError(f"tokens must be one of {TOKEN_SETS}, got {item.tokens!r}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,7 @@ class ProbeRow:
         n_seeds: K-means seeds the value averages (``probe.n_seeds``).
         condition: ``"plain"`` for the model as it is; otherwise the intervention the model
             was probed under, e.g. ``experts-es-k10`` (``xlprobe experts --concepts-at``).
+        tokens: The occurrences the concepts were clustered from (:data:`TOKEN_SETS`).
     """
 
     epoch: int
@@ -155,6 +163,7 @@ class ProbeRow:
     ci_high: float = math.nan
     n_seeds: int = 1
     condition: str = PLAIN
+    tokens: str = "all"
 
     def __post_init__(self) -> None:
         for name in ("ci_low", "ci_high"):
@@ -202,7 +211,7 @@ class ConceptExample:
     of the two language shares.
 
     Attributes:
-        epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer, condition: As in
+        epoch, model_state, metric, side_s, lang_s, side_t, lang_t, layer, condition, tokens: As in
             :class:`ProbeRow`.
         concept_s: Cluster id in the source clustering.
         concept_t: Cluster id in the target clustering.
@@ -225,6 +234,7 @@ class ConceptExample:
     words_t: tuple[str, ...]
     score: float
     condition: str = PLAIN
+    tokens: str = "all"
 
     def __post_init__(self) -> None:
         _coerce_fields(self)
@@ -248,8 +258,8 @@ class ConceptExample:
 
 ROW_COLUMNS = tuple(f.name for f in dataclasses.fields(ProbeRow))
 """Columns of ``probe_report.csv`` in order. Those with a default (``sd``, ``ci_low``,
-``ci_high``, ``n_seeds``, ``condition``) may be missing from a CSV written before them: it reads
-as one K-means seed and plain rows."""
+``ci_high``, ``n_seeds``, ``condition``, ``tokens``) may be missing from a CSV written before
+them: it reads as one K-means seed and plain rows of every token."""
 EXAMPLE_COLUMNS = tuple(f.name for f in dataclasses.fields(ConceptExample))
 """Columns of ``probe_examples.csv`` in order (``condition`` optional, as for rows)."""
 
@@ -265,11 +275,14 @@ def scalar_key(row: ProbeRow, section: str = "probe") -> str:
     ``<section>/<metric>/<side_s>[-<side_t> if different]/<lang_s>-<lang_t>/layer_<LL>``, e.g.
     ``probe/calign/encoder/de-en/layer_06`` or ``probe/calign/encoder-decoder/de-en/layer_06``;
     the standard deviation over K-means seeds goes under the section ``probe_sd``. A row probed
-    under an intervention has its condition after the section: ``probe/experts-es-k10/...``.
+    under an intervention has its condition after the section: ``probe/experts-es-k10/...``; a row
+    of the aligned tokens has ``aligned`` before the layer: ``.../de-en/aligned/layer_06``.
     """
     sides = row.side_s if row.side_s == row.side_t else f"{row.side_s}-{row.side_t}"
     if row.condition != PLAIN:
         section = f"{section}/{row.condition}"
+    if row.tokens != "all":
+        return f"{section}/{row.metric}/{sides}/{row.lang_pair}/{row.tokens}/layer_{row.layer:02d}"
     return f"{section}/{row.metric}/{sides}/{row.lang_pair}/layer_{row.layer:02d}"
 
 

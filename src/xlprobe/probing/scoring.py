@@ -66,7 +66,8 @@ def row(fields: Mapping[str, Any], scored: Sequence[Any], bounds=(0.0, 100.0)) -
 
 
 def row_fields(round_id: RoundId, metric: str, view_s: View, view_t: View, layer: int):
-    """The fields that name a report row of a view pair (its key) and its step."""
+    """The fields that name a report row of a view pair (its key) and its step; ``tokens`` is
+    ``aligned`` for the alignment-filtered views of the paper's CALIGN."""
     return {
         **round_id.fields,
         "metric": metric,
@@ -75,6 +76,7 @@ def row_fields(round_id: RoundId, metric: str, view_s: View, view_t: View, layer
         "side_t": view_t.side,
         "lang_t": view_t.lang,
         "layer": layer,
+        "tokens": "aligned" if view_s.aligned_to else "all",
     }
 
 
@@ -95,10 +97,15 @@ def _seed_agreement_rows(
 ) -> list[ProbeRow]:
     """``seed_ari`` per view and ``seed_ari_joint`` per joint set and layer: the mean pairwise
     adjusted Rand index of the seeds' labelings, its sd and t-interval over the S (S - 1) / 2
-    seed pairs (numerator = denominator = pairs; ``n_seeds`` = S; no rows with a single seed)."""
+    seed pairs (numerator = denominator = pairs; ``n_seeds`` = S; no rows with a single seed).
+    A view's row has ``lang_t`` = the language it is aligned to, else the one its decoder was
+    fed from, else its own."""
     from xlprobe.probing.uncertainty import pairwise_ari
 
-    sets = [("seed_ari", v.name, v, View(v.side, v.source_lang or v.lang)) for v in plan.views]
+    sets = [
+        ("seed_ari", v.name, v, View(v.side, v.aligned_to or v.source_lang or v.lang))
+        for v in plan.views
+    ]
     sets += [("seed_ari_joint", plan.joint_name(p), *p) for p in plan.joint_pairs]
     rows = []
     for layer in layers:

@@ -29,6 +29,16 @@ Precision = Literal["float32", "tf32", "bf16"]
 
 
 @dataclass(frozen=True)
+class AlignedSettings(Options):
+    """``probe.aligned``: the alignment filter of the paper's CALIGN views
+    (:mod:`xlprobe.probing.aligned`)."""
+
+    prefix: ClassVar[str] = "probe.aligned"
+
+    max_per_pair: int = option(15, low=1)
+
+
+@dataclass(frozen=True)
 class ProbeSettings(Options):
     """Everything a probe round needs besides the model and the corpus.
 
@@ -53,6 +63,11 @@ class ProbeSettings(Options):
         n_seeds: K-means runs per set and layer, seeds ``seed .. seed + n_seeds - 1`` on the same
             activations; values are their mean with sd and a 95 % t-interval.
         sides: Sides to probe; ``decoder`` applies to encoder-decoder models only.
+        tokens: Which occurrences CALIGN clusters: ``all`` (the first ``max_per_type`` of
+            each word type, as COLAP always does) or ``aligned`` (the paper's CALIGN: the
+            occurrences in a word alignment between the pair's two sentences, capped per aligned
+            pair; :mod:`xlprobe.probing.aligned`).
+        aligned: The alignment filter of ``tokens=aligned``.
         extraction: Word representation settings.
         n_examples: Example concepts kept per (pair, layer) for the report tables.
         keep_activations: Keep the activation stores in the probe directory.
@@ -102,6 +117,8 @@ class ProbeSettings(Options):
     seed: int = 0
     n_seeds: int = option(1, low=1)
     sides: tuple[Side, ...] = SIDES
+    tokens: Literal["all", "aligned"] = "all"
+    aligned: AlignedSettings = field(default_factory=AlignedSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     n_examples: int = option(3, low=0)
     keep_activations: bool = False

@@ -284,3 +284,55 @@ class ActivationStore:
 
     def __len__(self) -> int:
         return int(self.meta["n_rows"])
+
+
+@dataclass(frozen=True)
+class StoreRows:
+    """Some rows of a store: one view's share of a store extracted once for several views
+    (the alignment-filtered views of the paper's CALIGN and the view of every token share
+    their sentences' forward pass). Reads like an :class:`ActivationStore`.
+
+    Attributes:
+        store: The store.
+        rows: Row indices into it, ascending.
+    """
+
+    store: ActivationStore
+    rows: np.ndarray
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def meta(self) -> dict:
+        return self.store.meta
+
+    @property
+    def layers(self) -> list[int]:
+        return self.store.layers
+
+    def layer(self, layer: int) -> np.ndarray:
+        """[len(rows) x D] activations of ``layer`` (read into memory)."""
+        return np.asarray(self.store.layer(layer)[self.rows])
+
+    @cached_property
+    def tokens(self) -> TokenTable:
+        """The rows' token table, ``occurrence`` counted again within the rows."""
+        tokens = self.store.tokens
+        words = tokens.word[self.rows]
+        seen: dict[str, int] = {}
+        occurrence = np.empty(len(words), dtype=np.int64)
+        for i, word in enumerate(words.tolist()):
+            occurrence[i] = seen.get(word, 0)
+            seen[word] = occurrence[i] + 1
+        return TokenTable.from_columns(
+            words,
+            tokens.lang[self.rows],
+            tokens.sentence[self.rows],
+            tokens.position[self.rows],
+            occurrence,
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
