@@ -127,6 +127,12 @@ def _title(pair: Pair) -> str:
     return f"{metric.upper()} {side_s if side_s == side_t else f'{side_s}→{side_t}'}"
 
 
+def _tokens(rows: Sequence[ProbeRow]) -> str:
+    """`` (aligned tokens)`` in a title when the rows' concepts are the aligned occurrences of
+    the paper's CALIGN (``probe.tokens=aligned``)."""
+    return " (aligned tokens)" if any(r.tokens == "aligned" for r in rows) else ""
+
+
 def _colours(lang_pairs: Sequence[str]) -> dict[str, Any]:
     """One stable colour per language pair (tab10, then tab20 for more than 10 pairs)."""
     from matplotlib import colormaps
@@ -238,7 +244,7 @@ def layer_curves_figure(
                 label=label,
             )
     suffix = "" if epoch is None else f", epoch {epoch}"
-    ax.set_title(f"{_title(pair)} per layer{suffix}")
+    ax.set_title(f"{_title(pair)}{_tokens(rows)} per layer{suffix}")
     ax.set_xlabel("layer (0 = embeddings)")
     ax.set_ylabel(f"{metric.upper()} (%)")
     ax.set_ylim(0, 100)
@@ -334,7 +340,7 @@ def epoch_curves_figure(
         )
     epochs = sorted({r.epoch for r in rows})
     ax.set_xticks(epochs, ["base" if e == BASE_EPOCH else str(e) for e in epochs])
-    ax.set_title(f"{_title(pair)} per epoch, layer {layer}")
+    ax.set_title(f"{_title(pair)}{_tokens(rows)} per epoch, layer {layer}")
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{metric.upper()} (%)")
     ax.set_ylim(0, 100)

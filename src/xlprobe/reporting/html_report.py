@@ -83,6 +83,7 @@ CURVE_COLUMNS = (
     "value",
     "ci_low",
     "ci_high",
+    "tokens",
 )
 """Columns of ``curves.rows`` (``ci_low``/``ci_high`` null when the run has none)."""
 _DATA_MARK = "__XLPROBE_DATA__"
@@ -218,6 +219,7 @@ def build_report_data(
                     "s": set_index[vs.name],
                     "t": set_index[vt.name],
                     "joint": set_index[plan.joint_name((vs, vt))] if metric == "colap" else None,
+                    "tokens": "aligned" if vs.aligned_to else "all",
                     "key": f"{vs.name}|{vt.name}"
                     if metric == "calign"
                     else plan.joint_name((vs, vt)),
