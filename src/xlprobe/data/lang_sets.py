@@ -202,9 +202,10 @@ def _registry_code(code: str) -> str:
 def ud_treebank(code: str, preferred: Mapping[str, str] | None = None) -> str | None:
     """The UD treebank a language's data is read from (``de_gsd``), or None without one.
 
-    ``preferred`` (keyed by any code of the language) when it names one, else the first of the language's treebanks in UD's
-    alphabetical order that is not a test-only PUD treebank (the only one if that is all there
-    is). The registry has no treebank sizes; name the treebank you want in ``preferred``.
+    ``preferred`` (keyed by any code of the language) when it names one, else the first of the
+    language's treebanks in UD's alphabetical order that is not a test-only PUD treebank (the
+    only one if that is all there is). The registry has no treebank sizes; name the treebank
+    you want in ``preferred``.
     """
     from xlprobe.data.languages import lookup
 
