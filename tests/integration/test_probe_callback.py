@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from xlprobe.callbacks.wandb_run import wandb_run_id
+from xlprobe.probing.probe_dir import ProbeDir
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -138,9 +139,9 @@ def test_demo_run_writes_plots_examples_timings_and_logs_keys(demo_run):
     assert "probe/abx_form/encoder/de-en/layer_02" in columns
     assert "probe/colap/decoder/fr-en/layer_00" in columns
     assert "val/bleu/de-en" in columns
-    manifest = json.loads((demo_run / "probe" / "manifest.json").read_text())
-    assert [r["name"] for r in manifest["rounds"]][:1] == ["base"]
-    assert len(manifest["rounds"]) == 3
+    rounds = ProbeDir(demo_run / "probe").manifest().rounds
+    assert [r.id.name for r in rounds][:1] == ["base"]
+    assert len(rounds) == 3
     wandb_runs = list((demo_run / "wandb").glob("offline-run-*"))
     assert len(wandb_runs) == 1
     # the offline run log is binary protobuf records; logged keys appear in it verbatim
@@ -198,9 +199,9 @@ def test_resumed_run_continues_the_curves_without_duplicates(resumed_pair):
 
 def test_from_run_on_a_resumed_run_rescores_the_base_round_and_every_epoch(resumed_pair, tmp_path):
     _, resumed = resumed_pair
-    manifest = json.loads((resumed / "probe" / "manifest.json").read_text())
-    assert [r["name"] for r in manifest["rounds"]][:1] == ["base"]
-    assert [r["epoch"] for r in manifest["rounds"]] == [-1, 0, 1, 2]
+    rounds = ProbeDir(resumed / "probe").manifest().rounds
+    assert [r.id.name for r in rounds][:1] == ["base"]
+    assert [r.id.epoch for r in rounds] == [-1, 0, 1, 2]
     # the cached clusters of every round, re-scored with the run's settings, give the run's values
     rescored = rescore_in(resumed, tmp_path / "rescored")
     trained = probe_values(resumed / "probe_report.csv")
@@ -250,8 +251,8 @@ def test_from_run_sweep_over_one_knob_keeps_the_runs_other_settings(resumed_pair
 
     _, resumed = resumed_pair
     swept = rescore_in(resumed, tmp_path / "swept", "probe.calign.n_best=5")
-    probe_dir = resumed / "probe"
-    settings = json.loads((probe_dir / "manifest.json").read_text())["settings"]
+    probe_dir = ProbeDir(resumed / "probe")
+    settings = probe_dir.manifest().settings
     assert (settings["calign"]["theta"], settings["colap"]["theta"]) == (0.3, 0.2)
 
     def values(changes) -> dict[tuple[str, ...], str]:
@@ -263,18 +264,28 @@ def test_from_run_sweep_over_one_knob_keeps_the_runs_other_settings(resumed_pair
     assert swept != values({"calign": {"n_best": 5, "theta": 0.8}, "colap": {"theta": 0.3}})
 
 
-def test_from_run_plots_with_the_runs_training_and_zero_shot_languages(resumed_pair):
+def test_from_run_plots_with_the_runs_training_and_zero_shot_languages(resumed_pair, tmp_path):
     from hydra import compose, initialize_config_dir
+    from omegaconf import open_dict
 
     from xlprobe.probe_run import rescore_run
 
     _, resumed = resumed_pair
     with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "conf")):
         cfg = compose("probe_run", overrides=["lang=ar-en", f"from_run={resumed}"])
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(tmp_path / "rescored")
     report, roles = rescore_run(cfg)
     # the run trained lang=demo: fr-en, with de-en and es-en zero-shot
     assert (roles.train, roles.zero_shot) == (("fr-en",), ("de-en", "es-en"))
     assert report.epochs() == [-1, 0, 1, 2]
+    # the re-scored run has its own probe directory, scoring the source's cluster files
+    source, rescored = ProbeDir(resumed / "probe"), ProbeDir(tmp_path / "rescored" / "probe")
+    manifest = rescored.manifest()
+    assert manifest.source == str(source.path.resolve())
+    assert manifest.roles == source.manifest().roles
+    assert [r.id for r in manifest.rounds] == [r.id for r in source.manifest().rounds]
+    assert all(rescored.read_scored_concepts(r.id) for r in manifest.rounds)
 
 
 def test_rescore_sweep_is_monotone_in_theta(demo_run, tmp_path):
