@@ -59,10 +59,12 @@ class PositiveShareProbe:
     )
     rescorable: ClassVar[tuple] = ()
     rows_file: ClassVar[str] = "toy.csv"
-    uses_sentence_vectors: ClassVar[bool] = False
 
     def enabled(self, settings) -> bool:
         return settings.toy.enabled
+
+    def sentence_pooling(self, settings) -> None:
+        return None
 
     def run(self, round) -> ProbeReport:
         tick = time.perf_counter()

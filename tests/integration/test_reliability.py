@@ -94,10 +94,12 @@ class _FailingProbe:
     metrics = (Metric("never", "never written"),)
     rescorable = ()
     rows_file = "never.csv"
-    uses_sentence_vectors = False
 
     def enabled(self, settings):
         return True
+
+    def sentence_pooling(self, settings):
+        return None
 
     def run(self, round):
         assert any(round.dir.iterdir())  # the concept probe's files are there

@@ -88,7 +88,11 @@ def run_probe(
         with atomic_path(final_dir, replace_dir=final_dir.is_dir()) as staging:
             staging.mkdir()
             tick = time.perf_counter()
-            pool = any(p.enabled(settings) and p.uses_sentence_vectors for p in probes())
+            pool = next(
+                (p.sentence_pooling(settings) for p in probes() if p.enabled(settings)
+                 and p.sentence_pooling(settings)),
+                None,
+            )  # fmt: skip
             stores, pooled = extract_round(
                 model, tokenizer, corpus, plan, settings, activation_root, pool, links
             )

@@ -228,7 +228,7 @@ def extract_round(
     plan: ProbePlan,
     settings: ProbeSettings,
     activation_root: Path,
-    pool_sentences: bool,
+    pooling: str | None,
     links: dict[str, list[frozenset]] | None = None,
 ) -> tuple[dict[View, Any], dict[View, dict]]:
     """Every view's activations, one forward pass per *stream* (a side and language: the view
@@ -240,8 +240,8 @@ def extract_round(
 
     Returns:
         View -> its store (or its rows of the stream's store), and stream view ->
-        ``{layer: [S x D]}`` sentence vectors pooled by the same forward pass
-        (``pool_sentences``; none for a store found in the cache).
+        ``{layer: [S x D]}`` sentence vectors pooled (``pooling``: ``mean`` or ``last``; ``None``:
+        none) by the same forward pass (none for a store found in the cache).
     """
     from xlprobe.probing.activation_cache import model_digest, store_dir
     from xlprobe.probing.aligned import positions_digest
@@ -272,7 +272,7 @@ def extract_round(
                 logger.info("activations of %s: reusing %s", stream.name, out_dir)
                 stores[stream] = ActivationStore.open(out_dir)
                 continue
-        pooled[stream] = {} if pool_sentences else None
+        pooled[stream] = {} if pooling else None
         stores[stream] = extract_view(
             model,
             tokenizer,
@@ -283,6 +283,7 @@ def extract_round(
             settings=extraction,
             source_sentences=source,
             sentence_vectors=pooled[stream],
+            sentence_pooling=pooling or "mean",
             also=also or None,
         )
     views = {

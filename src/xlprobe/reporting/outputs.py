@@ -42,12 +42,15 @@ def write_outputs(
     for plot in (plot_layer_curves, plot_epoch_curves):
         plot(report, run_dir / "plots", train_langs=train_langs, zero_shot_langs=zero_shot_langs)
     task_metrics = list(task_metrics)
-    if task_metrics:
+    sides = {r.side_s for r in report.select(metric="calign")}
+    if task_metrics and sides:
         plot_zero_shot_correlation(
             report,
             task_metrics,
             run_dir / "plots" / "zero_shot_correlation.png",
             langs=zero_shot_langs,
+            # the encoder's CALIGN, or a decoder-only model's (its one stack)
+            side_s="encoder" if "encoder" in sides else "decoder",
         )
     if ProbeDir(run_dir / "probe").exists():
         write_html_report(run_dir)

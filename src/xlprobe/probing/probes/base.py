@@ -15,8 +15,9 @@ tokenizer, corpus, plan, activation stores, dictionaries) and returns report row
   for re-scoring to carry them as they are; empty for a probe that re-derives its rows from its
   own files (``rescore``) and from the activation stores alone (re-clustering kept activations
   runs it again without the model), as the concept probe does;
-* ``uses_sentence_vectors``: the round's extraction also mean-pools sentence vectors for it
-  (``round.sentence_vectors``);
+* ``sentence_pooling(settings)``: ``mean`` or ``last`` when the round's extraction should also
+  pool sentence vectors for it from the same forward pass (``round.sentence_vectors``), else
+  ``None``;
 * ``rescore(stored)``: its rows recomputed from what the round kept in the probe directory, or
   ``None`` when its rows are carried.
 
@@ -80,10 +81,13 @@ class Probe(Protocol):
     metrics: ClassVar[tuple[Metric, ...]]
     rescorable: ClassVar[tuple[str, ...]]
     rows_file: ClassVar[str]
-    uses_sentence_vectors: ClassVar[bool]
 
     def enabled(self, settings: Any) -> bool:
         """Whether the probe runs with these :class:`ProbeSettings`."""
+        ...
+
+    def sentence_pooling(self, settings: Any) -> str | None:
+        """How the extraction should pool sentence vectors for this probe, or ``None``."""
         ...
 
     def run(self, round: Round) -> ProbeReport:

@@ -175,7 +175,9 @@ class ConceptsProbe:
     metrics: ClassVar[tuple[Metric, ...]] = METRICS
     rescorable: ClassVar[tuple[str, ...]] = ("calign", "colap")
     rows_file: ClassVar[str] = ""
-    uses_sentence_vectors: ClassVar[bool] = False
+
+    def sentence_pooling(self, settings: Any) -> str | None:
+        return None
 
     def enabled(self, settings: Any) -> bool:
         return True

@@ -466,7 +466,9 @@ class EmbeddingsProbe:
     metrics: ClassVar[tuple[Metric, ...]] = METRICS
     rescorable: ClassVar[tuple[str, ...]] = ()
     rows_file: ClassVar[str] = "geometry.csv"
-    uses_sentence_vectors: ClassVar[bool] = False
+
+    def sentence_pooling(self, settings: Any) -> str | None:
+        return None
 
     def enabled(self, settings: Any) -> bool:
         return settings.embeddings.enabled

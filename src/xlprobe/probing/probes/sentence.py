@@ -186,16 +186,15 @@ class SentenceProbe:
     metrics: ClassVar[tuple[Metric, ...]] = METRICS
     rescorable: ClassVar[tuple[str, ...]] = ()
     rows_file: ClassVar[str] = "sentence.csv"
-    uses_sentence_vectors: ClassVar[bool] = True
 
     def enabled(self, settings: Any) -> bool:
         return settings.sentence.enabled
 
+    def sentence_pooling(self, settings: Any) -> str | None:
+        return settings.sentence.pooling
+
     def run(self, round: Round) -> ProbeReport:
         settings = round.settings.sentence
-        # The extraction's forward pass pools the mean (Round.sentence_vectors); another pooling
-        # runs its own pass.
-        pooled = round.sentence_vectors if settings.pooling == "mean" else None
         return sentence_report(
             round.model,
             round.tokenizer,
@@ -204,7 +203,7 @@ class SentenceProbe:
             round.layers,
             settings,
             round.id.fields,
-            vectors=pooled,
+            vectors=round.sentence_vectors,
         )
 
     def rescore(self, stored: StoredRound) -> None:
