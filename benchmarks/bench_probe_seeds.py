@@ -32,9 +32,11 @@ def main() -> None:
 
     import torch
 
+    from xlprobe.data.corpus import ProbeCorpus
     from xlprobe.data.synthetic import generate_corpus
     from xlprobe.models import load_model, tiny_model_dir
-    from xlprobe.probing.pipeline import ProbeCorpus, ProbeSettings, run_probe
+    from xlprobe.probing.pipeline import run_probe
+    from xlprobe.probing.settings import ProbeSettings
 
     torch.set_num_threads(1)
     work = Path(tempfile.mkdtemp(prefix="bench-probe-seeds-"))
@@ -47,7 +49,7 @@ def main() -> None:
     probe_corpus = ProbeCorpus({lang: list(corpus.sentences[lang]) for lang in langs})
 
     def settings(n_seeds: int) -> ProbeSettings:
-        return ProbeSettings.from_dict(
+        return ProbeSettings.from_mapping(
             {
                 "languages": langs[:-1],
                 "pivot": "en",

@@ -9,10 +9,12 @@ layers, ``--rounds`` rounds, K = ``--concepts`` concepts per set. Each language 
 layer; in the joint sets the probed language's types share the concept of their pivot
 translation with a probability that grows with depth (so COLAP rises). The dictionary links
 type i of every language with type i of ``en``. ``probe_report.csv`` holds CALIGN / COLAP rows
-with seed intervals and chance levels, as a current run writes them.
+with seed intervals and chance levels, as a current run writes them; each round's
+``concepts.json`` is scored from the cluster files as a probe round scores it, and the manifest
+records the probe corpus (written beside the probe directory).
 
 Measured: wall time of :func:`~xlprobe.reporting.html_report.write_html_report` and the size of
-``report.html`` (and of the uncompressed JSON it embeds).
+``report.html`` (and of the uncompressed JSON it embeds); the scoring is set-up, not measured.
 
 Run: ``python benchmarks/bench_report_html.py [--concepts 600] [--layers 13] [--rounds 3]``.
 """
@@ -29,9 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+from xlprobe.data.corpus import ProbeCorpus
+from xlprobe.models.families import family
 from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
 from xlprobe.probing.dictionary import Dictionary, write_dictionary
-from xlprobe.probing.pipeline import ProbeSettings, plan_views
+from xlprobe.probing.plan import RoundId, plan_views
+from xlprobe.probing.probe_dir import CorpusRecord, ProbeDir, RoundRecord
+from xlprobe.probing.probes.concepts import write_scored
+from xlprobe.probing.scoring import score_round
+from xlprobe.probing.settings import ProbeSettings
 from xlprobe.reporting.html_report import read_report_data, write_html_report
 
 SYLLABLES = ["ka", "lo", "mi", "ten", "sar", "ve", "dor", "ul", "pi", "nes", "ba", "ri"]
@@ -74,9 +82,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     langs = ["de", "fr", "es", "ar", "ru", "zh"][: args.langs]
     run = args.out or Path(tempfile.mkdtemp(prefix="bench-report-"))
-    probe = run / "probe"
+    probe = ProbeDir(run / "probe")
     settings = ProbeSettings(languages=tuple(langs), sides=("encoder",), k=args.concepts)
-    plan = plan_views(settings, seq2seq=False)
+    plan = plan_views(settings, family("bert"))
     words = {lang: vocabulary(rng, args.types, lang) for lang in [*langs, "en"]}
     zipf = 1 / np.arange(1, args.types + 1) ** 0.8
     draws = rng.choice(args.types, size=(args.sentences, 15), p=zipf / zipf.sum()).tolist()
@@ -84,22 +92,32 @@ def main() -> None:
     tables = {lang: tokens_of(draws, words[lang], lang) for lang in words}
     k = args.concepts
     layers = list(range(args.layers))
-    rounds = [{"epoch": -1, "step": 0, "model_state": "base", "name": "base"}]
-    rounds += [
-        {"epoch": e, "step": 100 * (e + 1), "model_state": "finetuned", "name": f"epoch_{e:03d}"}
-        for e in range(args.rounds - 1)
-    ]
-    for info in rounds:
+    rounds = [RoundId()]
+    rounds += [RoundId(e, 100 * (e + 1), "finetuned") for e in range(args.rounds - 1)]
+    dictionaries = {}
+    for lang in langs:
+        entries = {w: [(t, 1.0)] for w, t in zip(words[lang], words["en"], strict=True)}
+        dictionaries[f"{lang}-en"] = Dictionary(entries)
+        write_dictionary(dictionaries[f"{lang}-en"], probe.dictionary_file(f"{lang}-en"))
+    for lang, lines in corpus.items():
+        (run / "probe_corpus").mkdir(exist_ok=True)
+        (run / "probe_corpus" / f"probe.{lang}.txt").write_text("\n".join(lines) + "\n")
+    probe_corpus = ProbeCorpus.from_dir(run / "probe_corpus", sorted(words))
+    corpus_record = CorpusRecord(
+        directory=str(probe_corpus.directory),
+        split=probe_corpus.split,
+        languages=tuple(sorted(words)),
+        n_sentences=len(probe_corpus),
+        digest=probe_corpus.digest(sorted(words)),
+    )
+    for round_id in rounds:
+        concepts = {}
         for layer in layers:
             labels = {}
             for lang, (table, types) in tables.items():
                 stray = rng.random(len(types)) < 0.05
                 labels[lang] = np.where(stray, rng.integers(0, k, len(types)), types % k)
-                view = f"encoder.{lang}"
-                write_clusters(
-                    ConceptSet(table, labels[lang]),
-                    probe / "rounds" / info["name"] / view / f"layer_{layer:02d}.txt",
-                )
+                concepts[(f"encoder.{lang}", layer)] = ConceptSet(table, labels[lang])
             for lang in langs:
                 table, types = tables[lang]
                 shared = rng.random(len(types)) < 0.2 + 0.6 * layer / max(1, len(layers) - 1)
@@ -111,44 +129,39 @@ def main() -> None:
                     en_table, sentence=en_table.sentence + args.sentences
                 )
                 name = f"joint.encoder.{lang}+encoder.en"
-                directory = probe / "rounds" / info["name"] / name
-                write_clusters(
-                    ConceptSet(TokenTable.concat([table, en_table]), joint_labels),
-                    directory / f"layer_{layer:02d}.txt",
+                concepts[(name, layer)] = ConceptSet(
+                    TokenTable.concat([table, en_table]), joint_labels
                 )
-                if layer == 0:
-                    (directory / "sentence_langs.txt").write_text(
-                        f"{lang}\n" * args.sentences + "en\n" * args.sentences
-                    )
-    for lang in langs:
-        entries = {w: [(t, 1.0)] for w, t in zip(words[lang], words["en"], strict=True)}
-        write_dictionary(Dictionary(entries), probe / "dictionaries" / f"{lang}-en.tsv")
-    manifest = {
-        "settings": settings.to_dict(),
-        "views": [dataclasses.asdict(v) for v in plan.views],
-        "calign_pairs": [[dataclasses.asdict(v) for v in p] for p in plan.calign_pairs],
-        "joint_pairs": [[dataclasses.asdict(v) for v in p] for p in plan.joint_pairs],
-        "layers": layers,
-        "n_sentences": args.sentences,
-        "rounds": rounds,
-    }
-    (probe / "manifest.json").write_text(json.dumps(manifest))
+        for (name, layer), concept_set in concepts.items():
+            write_clusters(concept_set, probe.cluster_file(round_id, name, layer))
+        for lang in langs:
+            probe.sentence_langs_file(round_id, f"joint.encoder.{lang}+encoder.en").write_text(
+                f"{lang}\n" * args.sentences + "en\n" * args.sentences
+            )
+        _, shown = score_round(concepts, plan, layers, dictionaries, settings, round_id)
+        write_scored(shown, probe.scored_concepts_file(round_id))
+        sizes = {name: len(concepts[(name, 0)].tokens) for name in plan.cluster_sets()}
+        probe.record_round(
+            RoundRecord(round_id, sizes),
+            settings=settings.to_dict(),
+            plan=plan,
+            layers=layers,
+            n_sentences=args.sentences,
+            corpus=corpus_record,
+        )
     columns = ["epoch", "step", "model_state", "side_s", "lang_s", "side_t", "lang_t", "layer"]
     columns += ["metric", "value", "numerator", "denominator", "sd", "ci_low", "ci_high", "n_seeds"]
     with open(run / "probe_report.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for info in rounds:
+        for round_id in rounds:
             for lang in langs:
                 for layer in layers:
                     for metric in ("calign", "colap", "calign_chance_partition"):
                         value = float(rng.uniform(10, 90))
-                        key = [info["epoch"], info["step"], info["model_state"], "encoder", lang]
+                        key = [round_id.epoch, round_id.step, round_id.model_state, "encoder"]
                         values = [value, 0, k, 2.0, value - 3, value + 3, 3]
-                        writer.writerow([*key, "encoder", "en", layer, metric, *values])
-    for lang, lines in corpus.items():
-        (run / "probe_corpus").mkdir(exist_ok=True)
-        (run / "probe_corpus" / f"probe.{lang}.txt").write_text("\n".join(lines) + "\n")
+                        writer.writerow([*key, lang, "encoder", "en", layer, metric, *values])
     tokens = sum(len(t[0]) for t in tables.values())
     print(
         f"run: {run} ({len(rounds)} rounds x {len(layers)} layers x {len(plan.views)} views + "
