@@ -7,12 +7,21 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from xlprobe.analysis.langsim import uriel_distances
 from xlprobe.analysis.sweep import parse_overrides, read_job, read_multirun
-from xlprobe.analysis.transfer import analyse_transfer, spearman_bootstrap
+from xlprobe.analysis.transfer import (
+    analyse_transfer,
+    canonical,
+    resample_counts,
+    similarity_source,
+    spearman_per_column,
+    transfer_matrices,
+    weighted_spearman,
+)
 from xlprobe.cli import main
 
 REPORT_HEADER = (
@@ -212,86 +221,161 @@ def test_multirun_without_jobs_is_one_line_error(tmp_path: Path, capsys) -> None
     assert len(err) == 1 and "no job directories" in err[0]
 
 
-LANGS = ("en", "de", "fr", "es")
+LANGS = ("en", "de", "fr", "es", "ar")
+
+
+def write_transfer_jobs(root: Path, *, random_init: bool, score, probe: bool = False) -> None:
+    """One task=ner job per source language of LANGS; test F1 per target = score(s, t),
+    in-language 95; with ``probe``, CALIGN of (target, source) = score / 2 at the last layer
+    (plus rows the analysis must skip: an earlier layer, an intervention condition)."""
+    start = len(list(root.glob("*"))) if root.is_dir() else 0
+    for num, source in enumerate(LANGS, start=start):
+        metrics, rows = {}, []
+        for target in LANGS:
+            value = 95.0 if target == source else score(source, target)
+            metrics[f"test/f1/{target}"] = value
+            if probe and target != source:
+                rows.append((0, target, source, 2, "calign", value / 2, ""))
+                rows.append((0, target, source, 1, "calign", 0.0, ""))
+                rows.append((0, target, source, 2, "calign", 0.0, "", "experts-de-k5"))
+        config = (
+            "train: true\ntest: true\ntask: {name: ner}\n"
+            f"model: {{random_init: {str(random_init).lower()}}}\nlang:\n  train: [{source}]\n"
+        )
+        write_job(root, str(num), [f"lang={source}"], config=config, metrics=metrics, probe=rows)
 
 
 @pytest.fixture
 def transfer_multirun(tmp_path: Path) -> Path:
-    """One job per source language; zero-shot F1 = 100 - 100 * syntax distance, in-language 95;
-    CALIGN of (target, source) = 50 + (transfer - 50) / 2 (monotone in transfer)."""
+    """Multilingual jobs whose zero-shot F1 falls with the URIEL syntax distance (100 - 100 d)
+    and CALIGN that rises with it; monolingual jobs whose F1 is the same for every target but
+    the source's own family (high within Indo-European)."""
     syntax = uriel_distances(LANGS)["syntax"]
     root = tmp_path / "transfer"
-    for num, source in enumerate(LANGS):
-        metrics, rows = {}, []
-        for target in LANGS:
-            if target == source:
-                metrics[f"test/f1/{target}"] = 95.0
-                continue
-            f1 = 100 - 100 * syntax["-".join(sorted((source, target)))]
-            metrics[f"test/f1/{target}"] = f1
-            rows.append((0, target, source, 2, "calign", 50 + (f1 - 50) / 2, ""))
-            rows.append((0, target, source, 1, "calign", 0.0, ""))  # not the last layer
-            rows.append((0, target, source, 2, "calign", 0.0, "", "experts-de-k5"))  # not plain
-        write_job(
-            root,
-            str(num),
-            [f"lang={source}"],
-            config=f"train: true\ntest: true\nlang:\n  train: [{source}]\n",
-            metrics=metrics,
-            probe=rows,
-        )
+    write_transfer_jobs(
+        root,
+        random_init=False,
+        score=lambda s, t: 100 - 100 * syntax["-".join(sorted((s, t)))],
+        probe=True,
+    )
+    write_transfer_jobs(root, random_init=True, score=lambda s, t: 10.0 if "ar" in (s, t) else 60.0)
     return root
 
 
+def analyse(root: Path, **options):
+    jobs = [j for j in read_multirun(root) if j.status == "ok"]
+    exclude = options.pop("exclude", ())
+    matrices = transfer_matrices(jobs, exclude=exclude)
+    return analyse_transfer(matrices, similarity_source(jobs), **options)
+
+
 def test_transfer_recovers_a_known_cause(transfer_multirun: Path) -> None:
-    jobs = read_multirun(transfer_multirun)
-    analysis = analyse_transfer(jobs, uriel_distances(LANGS), n_boot=200)
-    assert analysis.metric == "f1"
-    matrix = analysis.matrix.set_index(["source", "target"])
-    assert matrix.loc[("de", "de"), "value"] == 95.0
-    assert matrix.loc[("en", "de"), "delta"] == pytest.approx(
-        matrix.loc[("en", "de"), "value"] - 95
-    )
-    corr = analysis.correlations.set_index(["predictor", "transfer"])
-    assert corr.loc[("syntax", "raw"), "rho"] == pytest.approx(-1.0)
-    assert corr.loc[("syntax", "raw"), "ci_high"] == pytest.approx(-1.0)
-    assert corr.loc[("syntax", "raw"), "n_pairs"] == 12
-    assert corr.loc[("calign", "raw"), "rho"] == pytest.approx(1.0)
-    assert corr.loc[("calign", "raw"), "kind"] == "probe"
-    assert (
-        -1
-        <= corr.loc[("geography", "raw"), "ci_low"]
-        <= corr.loc[("geography", "raw"), "ci_high"]
-        <= 1
-    )
+    analysis = analyse(transfer_multirun, n_boot=200)
+    names = [m.name for m in analysis.matrices]
+    assert names == ["ner/monolingual", "ner/multilingual"]
+    multi = analysis.matrices[1]
+    de, en = canonical("de"), canonical("en")
+    assert (de, en) == ("deu_Latn", "eng_Latn")
+    assert multi.metric == "f1" and multi.sources == multi.targets
+    i, j = multi.sources.index(en), multi.targets.index(de)
+    assert multi.values[i, multi.targets.index(en)] == 95.0
+    assert multi.transfer("delta")[i, j] == pytest.approx(multi.values[i, j] - 95)
+    assert multi.transfer("ratio")[i, j] == pytest.approx(multi.values[i, j] / 95)
+    central = analysis.central.set_index(["representation", "transfer", "similarity"])
+    syntax = central.loc[("multilingual", "raw", "syntax")]
+    # every target ranks its four sources by syntax exactly as by transfer
+    assert syntax["mean_rho"] == pytest.approx(1.0) and syntax["n_targets"] == 5
+    assert syntax["median_rho"] == pytest.approx(1.0) and syntax["share_positive"] == 1.0
+    assert syntax["pooled_rho"] == pytest.approx(1.0) and syntax["n_pairs"] == 20
+    assert syntax["rank"] == 1
+    assert central.loc[("multilingual", "raw", "calign"), "mean_rho"] == pytest.approx(1.0)
+    assert central.loc[("multilingual", "raw", "calign"), "kind"] == "probe"
+    per_target = analysis.per_target.set_index(["representation", "transfer", "similarity"])
+    rows = per_target.loc[("multilingual", "raw", "syntax")]
+    assert (rows["n_sources"] == 4).all() and (rows["ci_high"] <= 1 + 1e-9).all()
+    geography = central.loc[("multilingual", "raw", "geography")]
+    assert -1 <= geography["ci_low"] <= geography["mean_rho"] <= geography["ci_high"] <= 1
+    # monolingual: same script is all that matters, so script ranks first there
+    first = analysis.first()
+    raw = first[first.transfer == "raw"].groupby("representation")["similarity"].agg(set)
+    assert raw["monolingual"] == {"script"}
+    assert raw["multilingual"] == {"syntax", "calign"}  # tied at ρ = 1
 
 
 def test_transfer_exclude_leaves_a_language_out(transfer_multirun: Path) -> None:
-    jobs = read_multirun(transfer_multirun)
-    analysis = analyse_transfer(jobs, uriel_distances(LANGS), exclude=["es"], n_boot=50)
-    assert "es" not in set(analysis.matrix.source) | set(analysis.matrix.target)
-    corr = analysis.correlations.set_index(["predictor", "transfer"])
-    assert corr.loc[("syntax", "raw"), "n_pairs"] == 6
-    assert corr.loc[("syntax", "raw"), "rho"] == pytest.approx(-1.0)
+    analysis = analyse(transfer_multirun, exclude=["spa_Latn"], n_boot=50, transfers=["raw"])
+    assert all(canonical("es") not in m.sources + m.targets for m in analysis.matrices)
+    central = analysis.central.set_index(["representation", "similarity"])
+    assert central.loc[("multilingual", "syntax"), "n_pairs"] == 12
+    assert central.loc[("multilingual", "syntax"), "mean_rho"] == pytest.approx(1.0)
+    assert set(analysis.central["transfer"]) == {"raw"}
 
 
-def test_transfer_cli_writes_tables_and_heatmap(
+def test_transfer_cli_writes_tables_and_heatmaps(
     transfer_multirun: Path, tmp_path: Path, capsys
 ) -> None:
+    text = tmp_path / "texts"
+    text.mkdir()
+    for lang, line in zip(
+        LANGS, ("the cat", "die Katze", "le chat", "el gato", "القط"), strict=True
+    ):
+        (text / f"train.{lang}.txt").write_text(f"{line}\n")
+        (text / f"test.{lang}.txt").write_text(f"{line} sleeps\n")
     out = tmp_path / "out"
-    args = ["sweep", "transfer", str(transfer_multirun), "--out", str(out), "--synthetic", "50"]
-    assert main([*args, "--n-boot", "100"]) == 0
+    args = ["sweep", "transfer", str(transfer_multirun), "--out", str(out), "--n-boot", "100"]
+    assert main([*args, "--text-dir", str(text)]) == 0
     printed = capsys.readouterr().out
-    assert "syntax" in printed and "char3" in printed
-    assert (out / "transfer_matrix.png").read_bytes()[:4] == b"\x89PNG"
-    predictors = pd.read_csv(out / "predictors.csv")
-    assert {"syntax", "family", "word", "char3", "script", "calign"} <= set(predictors.columns)
-    assert len(predictors) == 12
+    assert "first for ner, multilingual, raw:" in printed and "char3" in printed
+    for name in ("transfer__ner__multilingual.png", "family__ner__monolingual.png"):
+        assert (out / "heatmaps" / name).read_bytes()[:4] == b"\x89PNG"
+    assert (out / "rho_distribution__delta.png").is_file()
+    similarities = pd.read_csv(out / "similarities.csv")
+    expected = {"syntax", "family", "geography", "word", "char3", "script", "calign"}
+    assert expected <= set(similarities.columns)
+    assert len(similarities) == 2 * 25
+    pair = similarities[(similarities.source == "eng_Latn") & (similarities.target == "deu_Latn")]
+    # the English training text shares no word with the German test text; "sleeps" is German's
+    assert pair["word"].iloc[0] == pytest.approx(0.0)
+    own = similarities[(similarities.source == "eng_Latn") & (similarities.target == "eng_Latn")]
+    assert own["word"].iloc[0] == pytest.approx(2 / 3)  # {the, cat} vs {the, cat, sleeps}
+    central = pd.read_csv(out / "central_table.csv")
+    measures = central.groupby(["representation", "transfer"])["similarity"].agg(set)
+    uriel = {"syntax", "phonology", "inventory", "family", "geography"}
+    assert measures["monolingual", "delta"] == uriel | {"word", "char3", "script"}
+    assert measures["multilingual", "raw"] == measures["monolingual", "raw"] | {"calign"}
 
 
-def test_spearman_bootstrap_undefined_for_constant_input() -> None:
-    rho, low, high, valid = spearman_bootstrap([1, 1, 1, 1], [1, 2, 3, 4], n_boot=50)
-    assert math.isnan(rho) and math.isnan(low) and math.isnan(high) and valid == 0
+def test_spearman_per_column_is_scipys_with_exact_bootstrap_ranks() -> None:
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, (9, 6)).astype(float)  # ties
+    y = rng.normal(size=(9, 6))
+    x[2, 1], y[4, 3] = np.nan, np.nan
+    corr = spearman_per_column(x, y, n_boot=0)
+    for j in range(6):
+        ok = np.isfinite(x[:, j]) & np.isfinite(y[:, j])
+        assert corr.rho[j] == pytest.approx(spearmanr(x[ok, j], y[ok, j]).statistic)
+        assert corr.n[j] == ok.sum()
+    # a resample's ρ is scipy's on the resample written out (copies tie with each other)
+    valid = np.isfinite(x) & np.isfinite(y)
+    counts = resample_counts(valid, 40, rng)
+    assert (counts.sum(axis=1) == valid.sum(axis=0)).all() and not counts[:, ~valid].any()
+    boot = weighted_spearman(np.where(valid, x, np.nan), np.where(valid, y, np.nan), counts)
+    for b in range(40):
+        for j in range(6):
+            k = counts[b, :, j].astype(int)
+            xs, ys = np.repeat(x[:, j], k), np.repeat(y[:, j], k)
+            if np.ptp(xs) == 0 or np.ptp(ys) == 0:
+                assert math.isnan(boot[b, j])
+            else:
+                assert boot[b, j] == pytest.approx(spearmanr(xs, ys).statistic, abs=1e-5)
+
+
+def test_spearman_undefined_for_constant_input() -> None:
+    x = np.array([[1.0], [1.0], [1.0], [1.0]])
+    corr = spearman_per_column(x, np.array([[1.0], [2.0], [3.0], [4.0]]), n_boot=50)
+    assert math.isnan(corr.rho[0]) and math.isnan(corr.ci_low[0]) and corr.n_boot[0] == 0
 
 
 def test_wandb_group_of_the_sweep(grid_multirun: Path) -> None:

@@ -58,16 +58,13 @@ URIEL_MEASURES = ("syntax", "phonology", "inventory", "family", "geography")
 DATASET_MEASURES = ("word", "subword", "char3", "script")
 MIN_SHARED = 0.25
 # measure -> (lang2vec data file, feature-name prefix)
-_FEATURE_SETS = {
+FEATURE_SETS = {
     "syntax": ("feature_predictions.npz", "S_"),
     "phonology": ("feature_predictions.npz", "P_"),
     "inventory": ("feature_predictions.npz", "INV_"),
     "family": ("family_features.npz", "F_"),
 }
 _GEO_FILE = "geocoord_features.npz"
-# ISO 639-1 codes whose URIEL entry is not lang2vec's letter_codes.json mapping: the Arabic
-# macro-language code `ara` has no genealogy in URIEL; Standard Arabic `arb` does.
-_CODE_OVERRIDES = {"ar": "arb"}
 
 
 @dataclass(frozen=True)
@@ -119,16 +116,23 @@ def _letter_codes() -> dict[str, str]:
 
 
 def uriel_code(lang: str) -> str:
-    """The URIEL (ISO 639-3) code of ``lang``, given as ISO 639-1 (``ar`` -> ``arb``) or 639-3.
+    """The URIEL (ISO 639-3) code of ``lang``: the registry's (any code
+    :func:`xlprobe.data.languages.lookup` accepts: ``ar``, ``arb_Arab`` -> ``arb``), else
+    lang2vec's mapping of an ISO 639-1 code, else ``lang`` itself as ISO 639-3.
 
     Raises:
         InputError: the code is not a URIEL language.
     """
-    code = _CODE_OVERRIDES.get(lang) or _letter_codes().get(lang, lang)
-    if code not in load_table(_FEATURE_SETS["family"][0]).langs:
+    from xlprobe.data.languages import lookup
+
+    try:
+        code = lookup(lang).uriel or lang
+    except InputError:
+        code = _letter_codes().get(lang, lang)
+    if code not in load_table(FEATURE_SETS["family"][0]).langs:
         raise InputError(
-            f"unknown language {lang!r}: not in URIEL (lang2vec 1.1.2 data); give an ISO 639-1 "
-            "code (en, de, fr, es, ar) or an ISO 639-3 code (eng, deu, arb)"
+            f"unknown language {lang!r}: not in URIEL (lang2vec 1.1.2 data); give a registry "
+            "code (deu_Latn), an ISO 639-1 code (de) or an ISO 639-3 code (deu)"
         )
     return code
 
@@ -157,7 +161,7 @@ def cosine_distance(x: np.ndarray, y: np.ndarray, *, min_shared: float = MIN_SHA
 
 def uriel_vector(measure: str, code: str) -> np.ndarray:
     """A language's vector for one of the cosine measures, shape [num_feats of the set]."""
-    filename, prefix = _FEATURE_SETS[measure]
+    filename, prefix = FEATURE_SETS[measure]
     table = load_table(filename)
     columns = np.char.startswith(table.feats.astype(str), prefix)
     return table.row(code)[columns]

@@ -1,28 +1,43 @@
 """Zero-shot transfer against language similarity over a multirun that trains on each language.
 
 Method (Blaschke et al., Findings of ACL 2025, "Analyzing the Effect of Linguistic Similarity on
-Cross-Lingual Transfer"; small-scale version):
+Cross-Lingual Transfer: Tasks and Experimental Setups Matter"):
 
-1. Transfer matrix: for source s (the job's ``lang.train[0]``; ``fr`` for ``fr-en``) and target t
-   (a ``test/<metric>/<t>`` key), ``T[s, t]`` = the task metric averaged over the jobs trained on
-   s (training seeds). Relative to in-language: ``ΔT[s, t] = T[s, t] - T[s, s]`` (the DistaLs
-   case study's normalisation) and ``T[s, t] / T[s, s]``.
-2. Predictors per unordered pair: every distance of :mod:`xlprobe.analysis.langsim`, and
-   CALIGN / COLAP of the pair {s, t} in the source model's probe report (last epoch, last
-   layer, first side pair; averaged over seeds).
-3. Spearman ρ between each predictor and T (and ΔT) over the ordered off-diagonal pairs
-   (s ≠ t) where both are defined, with a percentile bootstrap interval: resample the pairs
-   with replacement ``n_boot`` times (seeded), drop resamples where ρ is undefined, take the
-   2.5 and 97.5 percentiles. Pairs sharing a source are not independent, so with five languages
-   (20 pairs) the intervals describe this sample only: a demonstration, not evidence.
+1. Transfer matrices, one per task × input representation: for source s (the job's
+   ``lang.train[0]``; ``fr`` for ``fr-en``) and target t (a ``test/<metric>/<t>`` key),
+   ``T[s, t]`` = the task's metric (:data:`TASK_METRICS`: POS accuracy, LAS, topic accuracy)
+   averaged over the jobs trained on s (training seeds). The representation is
+   ``multilingual`` for a pretrained model and ``monolingual`` for ``model.random_init=true``:
+   the same architecture with fresh weights, so every representation the task uses is learned
+   from the source language alone. Languages are joined by their registry code (``de`` and
+   ``deu_Latn`` are one language). Variants (``TRANSFERS``): ``raw``; ``delta``
+   ``T[s, t] - T[s, s]`` (the DistaLs case study's normalisation); ``ratio`` ``T[s, t] / T[s, s]``.
+2. Similarities ``sim_k[s, t]`` in [0, 1] (:mod:`xlprobe.analysis.similarity`), plus the probe's
+   CALIGN / COLAP of the pair {s, t} in the source model's report (last epoch, last layer,
+   first side pair, over seeds; / 100).
+3. Per target t, Spearman ρ_k(t) between ``sim_k[·, t]`` and ``T[·, t]`` over the sources
+   s ≠ t where both are defined (at least 3), with a percentile bootstrap 95 % interval over
+   sources resampled with replacement (``n_boot`` resamples, seeded; a resample's ranks are
+   recomputed, ties averaged; resamples where ρ is undefined are dropped).
+4. The central table per task × representation × transfer variant × similarity: the mean of
+   ρ_k(t) over targets with a percentile bootstrap interval over targets, its median,
+   quartiles, sd and share of targets with ρ > 0; the pooled ρ over all ordered pairs s ≠ t
+   (ranks over all pairs; interval from resampling targets as clusters, with the full sample's
+   ranks); and ``rank`` (1 = the similarity with the highest mean ρ: the one that predicts
+   transfer best for that task and representation).
 
-A distance that predicts transfer gives ρ < 0; CALIGN/COLAP (alignment, higher = closer) ρ > 0.
+Every similarity is "higher = closer", so ρ > 0 means more similar languages transfer better.
+
+Vectorised for the paper's scale (263 × 263, 15 similarities): ranks of a resample come from
+cumulative sums of its source counts over the column's sort order (a tied group of total weight
+g after weight b gets rank b + (g + 1) / 2), and ρ is the count-weighted Pearson correlation of
+those ranks; whole blocks of targets × resamples are one array operation.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +46,13 @@ from xlprobe.analysis.sweep import Job, final_probe_values
 from xlprobe.errors import InputError
 
 PROBE_PREDICTORS = ("calign", "colap")
-PREFERRED_METRICS = ("f1", "acc", "bleu", "chrf")
+# the task metric tabulated per task.name (Blaschke et al.: POS accuracy, LAS, topic accuracy)
+TASK_METRICS = {"pos": "acc", "deps": "las", "topic": "acc", "ner": "f1", "sst2": "acc"}
+PREFERRED_METRICS = ("f1", "acc", "las", "bleu", "chrf")
+TRANSFERS = ("raw", "delta", "ratio")
+MULTILINGUAL, MONOLINGUAL = "multilingual", "monolingual"
+# elements of one bootstrap block (resamples × sources × targets): about 16 MB of float32
+BLOCK_ELEMENTS = 4_000_000
 
 
 def lang_of(code: str) -> str:
@@ -39,188 +60,597 @@ def lang_of(code: str) -> str:
     return str(code).split("-", 1)[0]
 
 
+def canonical(code: str) -> str:
+    """The registry code of a language key (``de``, ``deu``, ``fr-en`` -> ``deu_Latn``,
+    ``fra_Latn``); a code the registry does not know is kept as it is."""
+    from xlprobe.data.languages import lookup
+
+    lang = lang_of(code)
+    try:
+        return lookup(lang).code
+    except InputError:
+        return lang
+
+
 def source_of(job: Job) -> str:
-    """The job's training (source) language, from its config's ``lang.train[0]``."""
+    """The job's training (source) language, from its config's ``lang.train[0]`` (registry
+    code)."""
     train = (job.config.get("lang") or {}).get("train")
-    if not train:
+    if not train or not isinstance(train, list):
         raise InputError(
             f"job {job.name}: its config has no lang.train list", path=job.path / ".hydra"
         )
-    return lang_of(train[0])
+    return canonical(train[0])
 
 
-def task_metric_name(jobs: Sequence[Job], metric: str | None = None) -> str:
-    """The task metric to tabulate: ``metric`` if given, else the first of PREFERRED_METRICS
-    logged as ``test/<metric>/<lang>`` (else the first test metric other than the loss)."""
-    names = {k.split("/")[1] for j in jobs for k in j.task_metrics if k.startswith("test/")}
+def task_of(job: Job) -> str:
+    """The job's ``task.name`` (``task`` when its config has none)."""
+    return str((job.config.get("task") or {}).get("name") or "task")
+
+
+def representation_of(job: Job) -> str:
+    """``monolingual`` for a job with ``model.random_init=true``, else ``multilingual``."""
+    model = job.config.get("model") or {}
+    return MONOLINGUAL if model.get("random_init") is True else MULTILINGUAL
+
+
+def metric_for(task: str, jobs: Sequence[Job], metric: str | None = None) -> str:
+    """The metric of ``task``'s matrix: ``metric`` if given, else :data:`TASK_METRICS`, else
+    the first of :data:`PREFERRED_METRICS` the jobs log as ``test/<metric>/<lang>`` (else the
+    first test metric other than the loss)."""
+    names = {k.split("/")[1] for j in jobs for k in j.task_metrics if k.count("/") == 2}
+    names &= {k.split("/")[1] for j in jobs for k in j.task_metrics if k.startswith("test/")}
     if metric is not None:
         if metric not in names:
-            raise InputError(f"--metric {metric}: the jobs log test/ metrics {sorted(names)}")
+            raise InputError(
+                f"--metric {metric}: the task={task} jobs log test/ metrics {sorted(names)}"
+            )
         return metric
-    for name in (*PREFERRED_METRICS, *sorted(names - {"loss"})):
+    for name in (TASK_METRICS.get(task), *PREFERRED_METRICS, *sorted(names - {"loss"})):
         if name in names:
             return name
-    raise InputError("no test/<metric>/<lang> metric in any usable job")
+    raise InputError(f"no test/<metric>/<lang> metric in the usable task={task} jobs")
 
 
-def transfer_matrix(jobs: Sequence[Job], metric: str):
-    """Long transfer table over the usable jobs.
+@dataclass(frozen=True)
+class TransferMatrix:
+    """Zero-shot transfer of one task and input representation.
 
-    Returns:
-        DataFrame with columns ``source, target, value`` (mean over the source's jobs),
-        ``n_jobs``, ``delta`` (``value - T[s, s]``) and ``ratio`` (``value / T[s, s]``).
+    Attributes:
+        task: ``task.name`` of the jobs.
+        representation: ``multilingual`` or ``monolingual``.
+        metric: The tabulated metric (``acc``, ``las``, ``f1``).
+        sources: Source languages (registry codes), sorted, length S.
+        targets: Target languages, sorted, length T.
+        values: [S, T] mean metric over the source's jobs; NaN where not evaluated.
+        n_jobs: [S, T] number of jobs averaged.
     """
-    import pandas as pd
 
-    records = []
-    for job in jobs:
-        source = source_of(job)
-        for key, value in job.task_metrics.items():
-            parts = key.split("/")
-            if len(parts) == 3 and parts[0] == "test" and parts[1] == metric:
-                records.append({"source": source, "target": lang_of(parts[2]), "value": value})
-    if not records:
-        raise InputError(f"no test/{metric}/<lang> values in the usable jobs")
-    frame = pd.DataFrame(records)
-    table = (
-        frame.groupby(["source", "target"])["value"].agg(value="mean", n_jobs="size").reset_index()
-    )
-    own = table[table.source == table.target].set_index("source")["value"]
-    in_language = table["source"].map(own)
-    table["delta"] = table["value"] - in_language
-    table["ratio"] = table["value"] / in_language
-    return table
+    task: str
+    representation: str
+    metric: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    values: np.ndarray
+    n_jobs: np.ndarray
+
+    @property
+    def name(self) -> str:
+        """``<task>/<representation>``."""
+        return f"{self.task}/{self.representation}"
+
+    def in_language(self) -> np.ndarray:
+        """[S] ``T[s, s]`` (NaN where the source was not evaluated on itself)."""
+        column = {t: j for j, t in enumerate(self.targets)}
+        own = [
+            self.values[i, column[s]] if s in column else math.nan
+            for i, s in enumerate(self.sources)
+        ]
+        return np.array(own)
+
+    def transfer(self, kind: str) -> np.ndarray:
+        """[S, T] ``raw`` T, ``delta`` T - T[s, s] or ``ratio`` T / T[s, s]."""
+        own = self.in_language()[:, None]
+        if kind == "raw":
+            return self.values
+        if kind == "delta":
+            return self.values - own
+        if kind == "ratio":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(own != 0, self.values / own, np.nan)
+        raise InputError(f"transfer {kind!r}: expected one of {', '.join(TRANSFERS)}")
+
+    def off_diagonal(self) -> np.ndarray:
+        """[S, T] True where source and target differ."""
+        return np.array(self.sources)[:, None] != np.array(self.targets)[None, :]
+
+    def frame(self):
+        """Long table: ``task, representation, metric, source, target, value, n_jobs, delta,
+        ratio`` for every evaluated pair."""
+        import pandas as pd
+
+        s, t = np.nonzero(np.isfinite(self.values))
+        return pd.DataFrame(
+            {
+                "task": self.task,
+                "representation": self.representation,
+                "metric": self.metric,
+                "source": np.array(self.sources, dtype=object)[s],
+                "target": np.array(self.targets, dtype=object)[t],
+                "value": self.values[s, t],
+                "n_jobs": self.n_jobs[s, t],
+                "delta": self.transfer("delta")[s, t],
+                "ratio": self.transfer("ratio")[s, t],
+            }
+        )
 
 
-def probe_predictors(jobs: Sequence[Job]) -> dict[str, dict[tuple[str, str], float]]:
-    """CALIGN / COLAP of each (source, other language) pair in the source model's report.
+def transfer_matrices(
+    jobs: Sequence[Job],
+    *,
+    metrics: Mapping[str, str] | None = None,
+    exclude: Sequence[str] = (),
+) -> list[TransferMatrix]:
+    """One :class:`TransferMatrix` per (task, representation) of the usable jobs.
 
-    Returns:
-        ``{metric: {(source, target): value}}`` averaged over the source's jobs.
+    Args:
+        jobs: Usable jobs (one or more per source language and group).
+        metrics: task -> metric (``"*"`` for every task); default per :func:`metric_for`.
+        exclude: Languages (any code) left out as source and as target.
     """
-    sums: dict[str, dict[tuple[str, str], list[float]]] = {m: {} for m in PROBE_PREDICTORS}
+    metrics = dict(metrics or {})
+    left_out = {canonical(x) for x in exclude}
+    groups: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
+        groups.setdefault((task_of(job), representation_of(job)), []).append(job)
+    matrices = []
+    for (task, representation), members in sorted(groups.items()):
+        metric = metric_for(task, members, metrics.get(task, metrics.get("*")))
+        sums: dict[tuple[str, str], list[float]] = {}
+        for job in members:
+            source = source_of(job)
+            for key, value in job.task_metrics.items():
+                parts = key.split("/")
+                if len(parts) == 3 and parts[0] == "test" and parts[1] == metric:
+                    sums.setdefault((source, canonical(parts[2])), []).append(value)
+        pairs = {k: v for k, v in sums.items() if not {*k} & left_out}
+        if not pairs:
+            continue
+        sources = tuple(sorted({s for s, _ in pairs}))
+        targets = tuple(sorted({t for _, t in pairs}))
+        row = {s: i for i, s in enumerate(sources)}
+        column = {t: j for j, t in enumerate(targets)}
+        values = np.full((len(sources), len(targets)), np.nan)
+        n_jobs = np.zeros(values.shape, dtype=int)
+        for (s, t), found in pairs.items():
+            values[row[s], column[t]] = float(np.mean(found))
+            n_jobs[row[s], column[t]] = len(found)
+        matrices.append(
+            TransferMatrix(task, representation, metric, sources, targets, values, n_jobs)
+        )
+    if not matrices:
+        raise InputError("no test/<metric>/<lang> values in the usable jobs")
+    return matrices
+
+
+def probe_similarities(jobs: Sequence[Job], matrix: TransferMatrix) -> dict[str, np.ndarray]:
+    """CALIGN / COLAP (/ 100) of each (source, target) pair in the source model's report,
+    averaged over the matrix's jobs; [S, T] each, NaN where not probed. Measures no job probed
+    are left out."""
+    row = {s: i for i, s in enumerate(matrix.sources)}
+    column = {t: j for j, t in enumerate(matrix.targets)}
+    sums = {m: np.zeros(matrix.values.shape) for m in PROBE_PREDICTORS}
+    counts = {m: np.zeros(matrix.values.shape) for m in PROBE_PREDICTORS}
+    for job in jobs:
+        if (task_of(job), representation_of(job)) != (matrix.task, matrix.representation):
+            continue
         source = source_of(job)
         for (metric, lang_s, lang_t), value in final_probe_values(job, PROBE_PREDICTORS).items():
-            langs = {lang_s, lang_t}
-            if source in langs and len(langs) == 2:
-                other = (langs - {source}).pop()
-                sums[metric].setdefault((source, other), []).append(value)
-    return {m: {k: float(np.mean(v)) for k, v in pairs.items()} for m, pairs in sums.items()}
+            langs = {canonical(lang_s), canonical(lang_t)}
+            if source not in langs or len(langs) != 2 or not math.isfinite(value):
+                continue
+            other = (langs - {source}).pop()
+            if source in row and other in column:
+                sums[metric][row[source], column[other]] += value / 100
+                counts[metric][row[source], column[other]] += 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {m: sums[m] / counts[m] for m in PROBE_PREDICTORS if counts[m].any()}
 
 
-def spearman_bootstrap(
-    x: Sequence[float], y: Sequence[float], *, n_boot: int = 2000, seed: int = 0
-) -> tuple[float, float, float, int]:
-    """Spearman ρ of (x, y) with a percentile bootstrap 95 % interval over resampled pairs.
+# --- Spearman, vectorised ---------------------------------------------------------------------
+
+
+def weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Average ranks of each column's values in a sample holding entry i ``w[b, i]`` times.
+
+    Args:
+        x: [S, C] values; entries with zero weight may be NaN.
+        w: [B, S, C] non-negative counts (a resample's multiplicities, or 0/1 for a subset).
 
     Returns:
-        ``(rho, ci_low, ci_high, n_valid)``: NaN when ρ (or every resample) is undefined;
-        ``n_valid`` resamples had a defined ρ.
+        [B, S, C] the 1-based rank each entry has in its resample b and column (ties, copies
+        included, get the average rank); undefined where ``w`` is 0.
     """
-    from scipy.stats import spearmanr
+    n = x.shape[0]
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    first = np.ones(xs.shape, dtype=bool)
+    first[1:] = xs[1:] != xs[:-1]  # NaN != NaN: a NaN is its own group
+    last = np.ones(xs.shape, dtype=bool)
+    last[:-1] = first[1:]
+    index = np.arange(n)[:, None]
+    start = np.maximum.accumulate(np.where(first, index, 0), axis=0)
+    end = np.flip(np.minimum.accumulate(np.flip(np.where(last, index, n - 1), 0), axis=0), 0)
+    ws = np.take_along_axis(w, order[None], axis=1)
+    cum = np.zeros((w.shape[0], n + 1, w.shape[2]), dtype=w.dtype)
+    np.cumsum(ws, axis=1, out=cum[:, 1:])
+    below = np.take_along_axis(cum, start[None], axis=1)
+    upto = np.take_along_axis(cum, end[None] + 1, axis=1)
+    ranks = below + (upto - below + 1) / 2
+    return np.take_along_axis(ranks, np.argsort(order, axis=0)[None], axis=1)
 
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
-    def rho(a: np.ndarray, b: np.ndarray) -> float:
-        if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
-            return math.nan
-        return float(spearmanr(a, b).statistic)
+def weighted_spearman(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Spearman ρ per resample and column: the ``w``-weighted Pearson correlation of the
+    :func:`weighted_ranks` of x and y.
 
-    estimate = rho(x, y)
+    Args:
+        x, y: [S, C] values (NaN only where ``w`` is 0).
+        w: [B, S, C] counts.
+
+    Returns:
+        [B, C] ρ; NaN where the weights cover fewer than 3 entries or x or y is constant.
+    """
+    rx, ry = weighted_ranks(x, w), weighted_ranks(y, w)
+    total = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dx = np.where(w > 0, rx - (w * rx).sum(axis=1, keepdims=True) / total[:, None], 0)
+        dy = np.where(w > 0, ry - (w * ry).sum(axis=1, keepdims=True) / total[:, None], 0)
+        vx, vy = (w * dx * dx).sum(axis=1), (w * dy * dy).sum(axis=1)
+        rho = (w * dx * dy).sum(axis=1) / np.sqrt(vx * vy)
+    tiny = 1e-9 * np.maximum(total, 1) ** 3
+    rho[(total < 3) | (vx <= tiny) | (vy <= tiny)] = np.nan
+    return np.clip(rho, -1.0, 1.0)
+
+
+def resample_counts(valid: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap multiplicities: per column, ``n`` draws with replacement from its ``n`` valid
+    rows.
+
+    Args:
+        valid: [S, C] bool.
+        n_boot: Resamples B.
+        rng: The generator.
+
+    Returns:
+        [B, S, C] float32 counts (zero on invalid rows; each column sums to its valid count).
+    """
+    rows, columns = valid.shape
+    n = valid.sum(axis=0)
+    order = np.argsort(~valid, axis=0, kind="stable")  # valid rows first
+    pick = np.minimum((rng.random((n_boot, rows, columns)) * n).astype(np.int64), rows - 1)
+    drawn = order[pick, np.arange(columns)]
+    keep = np.broadcast_to(np.arange(rows)[None, :, None] < n[None, None, :], drawn.shape)
+    flat = (np.arange(n_boot)[:, None, None] * rows + drawn) * columns + np.arange(columns)
+    counts = np.bincount(flat[keep], minlength=n_boot * rows * columns)
+    return counts.reshape(n_boot, rows, columns).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Spearman ρ per column with its bootstrap interval.
+
+    Attributes:
+        rho, ci_low, ci_high: [C] (NaN where undefined).
+        n: [C] entries (pairs) ρ is computed over.
+        n_boot: [C] resamples with a defined ρ.
+    """
+
+    rho: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n: np.ndarray
+    n_boot: np.ndarray
+
+
+def spearman_per_column(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    block: int = BLOCK_ELEMENTS,
+) -> Correlation:
+    """Spearman ρ of x and y in every column over the rows where both are finite, with a
+    percentile bootstrap 95 % interval (rows resampled per column; module docstring).
+
+    Args:
+        x, y: [S, C] values, NaN = undefined.
+        n_boot: Resamples (0: no interval).
+        seed: Bootstrap seed.
+        block: Elements (resamples × rows × columns) per array operation.
+    """
+    valid = np.isfinite(x) & np.isfinite(y)
+    x, y = np.where(valid, x, np.nan), np.where(valid, y, np.nan)
+    n = valid.sum(axis=0)
+    rho = weighted_spearman(x, y, valid[None].astype(np.float64))[0]
+    low, high = np.full(rho.shape, np.nan), np.full(rho.shape, np.nan)
+    defined = np.zeros(rho.shape, dtype=int)
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        step = max(1, block // max(1, n_boot * x.shape[0]))
+        for start in range(0, x.shape[1], step):
+            cols = slice(start, start + step)
+            counts = resample_counts(valid[:, cols], n_boot, rng)
+            boot = weighted_spearman(x[:, cols], y[:, cols], counts)
+            defined[cols] = np.isfinite(boot).sum(axis=0)
+            ok = defined[cols] > 0
+            if ok.any():
+                low[cols][ok], high[cols][ok] = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
+    undefined = ~np.isfinite(rho)
+    low[undefined], high[undefined] = np.nan, np.nan
+    return Correlation(rho, low, high, n, defined)
+
+
+def pooled_spearman(
+    x: np.ndarray, y: np.ndarray, *, n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float, float, int]:
+    """Spearman ρ over every (row, column) pair where both are finite, with a percentile
+    interval from resampling columns (targets) as clusters, each resample scored with the full
+    sample's ranks (pairs of one target are not independent).
+
+    Returns:
+        ``(rho, ci_low, ci_high, n_pairs)``.
+    """
+    from scipy.stats import rankdata
+
+    valid = np.isfinite(x) & np.isfinite(y)
+    n_pairs = int(valid.sum())
+    if n_pairs < 3 or np.ptp(x[valid]) == 0 or np.ptp(y[valid]) == 0:
+        return math.nan, math.nan, math.nan, n_pairs
+    rx, ry = np.zeros(x.shape), np.zeros(y.shape)
+    rx[valid], ry[valid] = rankdata(x[valid]), rankdata(y[valid])
+    # per-column sums: n, Σx, Σy, Σx², Σy², Σxy
+    sums = np.stack(
+        [valid.sum(0), rx.sum(0), ry.sum(0), (rx**2).sum(0), (ry**2).sum(0), (rx * ry).sum(0)]
+    ).astype(np.float64)
+
+    def rho(weights: np.ndarray) -> np.ndarray:
+        n, sx, sy, sxx, syy, sxy = sums @ weights.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (n * sxy - sx * sy) / np.sqrt((n * sxx - sx**2) * (n * syy - sy**2))
+
+    estimate = float(rho(np.ones(x.shape[1])))
+    used = np.flatnonzero(valid.any(axis=0))
+    if not n_boot or used.size < 2:
+        return estimate, math.nan, math.nan, n_pairs
     rng = np.random.default_rng(seed)
-    samples = []
-    for _ in range(n_boot):
-        index = rng.integers(0, len(x), len(x))
-        value = rho(x[index], y[index])
-        if not math.isnan(value):
-            samples.append(value)
-    if math.isnan(estimate) or not samples:
-        return estimate, math.nan, math.nan, len(samples)
-    low, high = np.percentile(samples, [2.5, 97.5])
-    return estimate, float(low), float(high), len(samples)
+    weights = np.zeros((n_boot, x.shape[1]))
+    drawn = used[rng.integers(0, used.size, (n_boot, used.size))]
+    np.add.at(weights, (np.arange(n_boot)[:, None], drawn), 1.0)
+    boot = rho(weights)
+    boot = boot[np.isfinite(boot)]
+    if not boot.size:
+        return estimate, math.nan, math.nan, n_pairs
+    low, high = np.percentile(boot, [2.5, 97.5])
+    return estimate, float(low), float(high), n_pairs
+
+
+def mean_interval(values: np.ndarray, *, n_boot: int, seed: int) -> tuple[float, float]:
+    """Percentile bootstrap 95 % interval of the mean of ``values`` (finite ones)."""
+    values = values[np.isfinite(values)]
+    if values.size < 2 or not n_boot:
+        return math.nan, math.nan
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, values.size, (n_boot, values.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+# --- the analysis -----------------------------------------------------------------------------
 
 
 @dataclass
 class TransferAnalysis:
-    """The tables of one transfer analysis.
+    """The tables of one transfer analysis (pandas DataFrames).
 
     Attributes:
-        metric: The task metric (``f1``, ``acc``, ``bleu``).
-        matrix: :func:`transfer_matrix`'s long table.
-        predictors: ``source, target`` and one column per predictor (distances and probe).
-        correlations: ``predictor, kind (distance|probe), transfer (raw|delta), rho, ci_low,
-            ci_high, n_pairs, n_boot``.
+        matrices: The :class:`TransferMatrix` of each task × representation.
+        transfer: Every matrix's long table (:meth:`TransferMatrix.frame`).
+        similarities: ``task, representation, source, target`` and one column per similarity.
+        per_target: ``task, representation, metric, transfer, similarity, kind, target, rho,
+            ci_low, ci_high, n_sources, n_boot``.
+        central: The paper's central table: ``task, representation, metric, transfer,
+            similarity, kind, n_targets, mean_rho, ci_low, ci_high, median_rho, q25, q75,
+            sd_rho, share_positive, pooled_rho, pooled_ci_low, pooled_ci_high, n_pairs, rank``.
     """
 
-    metric: str
-    matrix: object
-    predictors: object
-    correlations: object
+    matrices: list[TransferMatrix]
+    transfer: object
+    similarities: object
+    per_target: object
+    central: object
+
+    def first(self):
+        """The rank-1 similarity of each task × representation × transfer variant."""
+        central = self.central
+        return central[central["rank"] == 1].reset_index(drop=True)
+
+
+SimilarityFn = Callable[[TransferMatrix], Mapping[str, tuple[str, np.ndarray]]]
+
+
+def analyse_matrix(
+    matrix: TransferMatrix,
+    similarities: Mapping[str, tuple[str, np.ndarray]],
+    *,
+    transfers: Sequence[str] = ("raw", "delta"),
+    n_boot: int = 1000,
+    seed: int = 0,
+):
+    """Per-target Spearman and the central-table rows of one matrix.
+
+    Args:
+        matrix: The transfer matrix.
+        similarities: name -> (kind, [S, T] similarity).
+        transfers: Variants of T correlated (:data:`TRANSFERS`).
+        n_boot: Bootstrap resamples (per target, and of the mean over targets).
+        seed: Bootstrap seed.
+
+    Returns:
+        ``(per_target, central)`` DataFrames (central without ``rank``).
+    """
+    import pandas as pd
+
+    off = matrix.off_diagonal()
+    targets = np.array(matrix.targets, dtype=object)
+    per_target, central = [], []
+    head = {"task": matrix.task, "representation": matrix.representation}
+    head["metric"] = matrix.metric
+    for transfer in transfers:
+        y = np.where(off, matrix.transfer(transfer), np.nan)
+        for name, (kind, x) in similarities.items():
+            x = np.where(off, x, np.nan)
+            corr = spearman_per_column(x, y, n_boot=n_boot, seed=seed)
+            keys = head | {"transfer": transfer, "similarity": name, "kind": kind}
+            per_target.append(
+                pd.DataFrame(
+                    keys
+                    | {
+                        "target": targets,
+                        "rho": corr.rho,
+                        "ci_low": corr.ci_low,
+                        "ci_high": corr.ci_high,
+                        "n_sources": corr.n,
+                        "n_boot": corr.n_boot,
+                    }
+                )
+            )
+            rho = corr.rho[np.isfinite(corr.rho)]
+            low, high = mean_interval(rho, n_boot=n_boot, seed=seed)
+            pooled, pooled_low, pooled_high, n_pairs = pooled_spearman(
+                x, y, n_boot=n_boot, seed=seed
+            )
+            quartiles = np.percentile(rho, [25, 50, 75]) if rho.size else [math.nan] * 3
+            central.append(
+                keys
+                | {
+                    "n_targets": int(rho.size),
+                    "mean_rho": float(rho.mean()) if rho.size else math.nan,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "median_rho": float(quartiles[1]),
+                    "q25": float(quartiles[0]),
+                    "q75": float(quartiles[2]),
+                    "sd_rho": float(rho.std(ddof=1)) if rho.size > 1 else math.nan,
+                    "share_positive": float((rho > 0).mean()) if rho.size else math.nan,
+                    "pooled_rho": pooled,
+                    "pooled_ci_low": pooled_low,
+                    "pooled_ci_high": pooled_high,
+                    "n_pairs": n_pairs,
+                }
+            )
+    return pd.concat(per_target, ignore_index=True), pd.DataFrame(central)
+
+
+def similarity_frame(matrix: TransferMatrix, similarities: Mapping[str, tuple[str, np.ndarray]]):
+    """``task, representation, source, target`` and one column per similarity, for every
+    ordered pair of the matrix."""
+    import pandas as pd
+
+    s, t = np.indices(matrix.values.shape).reshape(2, -1)
+    columns = {
+        "task": matrix.task,
+        "representation": matrix.representation,
+        "source": np.array(matrix.sources, dtype=object)[s],
+        "target": np.array(matrix.targets, dtype=object)[t],
+    }
+    columns |= {name: x[s, t] for name, (_, x) in similarities.items()}
+    return pd.DataFrame(columns)
 
 
 def analyse_transfer(
-    jobs: Sequence[Job],
-    distances: Mapping[str, Mapping[str, float | None]],
+    matrices: Sequence[TransferMatrix],
+    similarity: SimilarityFn,
     *,
-    metric: str | None = None,
-    exclude: Sequence[str] = (),
-    n_boot: int = 2000,
+    transfers: Sequence[str] = ("raw", "delta"),
+    n_boot: int = 1000,
     seed: int = 0,
 ) -> TransferAnalysis:
-    """Transfer matrix, predictors per pair and their Spearman correlations (module docstring).
+    """The full analysis (module docstring) over every matrix.
 
     Args:
-        jobs: Usable jobs of the multirun (one or more per source language).
-        distances: :func:`xlprobe.analysis.langsim.language_distances` for the languages.
-        metric: Task metric; default per :func:`task_metric_name`.
-        exclude: Languages left out as source and as target (e.g. to see whether one outlier
-            language carries the correlations).
+        matrices: :func:`transfer_matrices`.
+        similarity: matrix -> {name: (kind, [S, T] similarity)} for that matrix's languages.
+        transfers: Variants of T (:data:`TRANSFERS`).
         n_boot: Bootstrap resamples.
         seed: Bootstrap seed.
     """
     import pandas as pd
 
-    from xlprobe.analysis.langsim import pair_key
-
-    name = task_metric_name(jobs, metric)
-    matrix = transfer_matrix(jobs, name)
-    matrix = matrix[~matrix.source.isin(exclude) & ~matrix.target.isin(exclude)]
-    matrix = matrix.reset_index(drop=True)
-    pairs = matrix[matrix.source != matrix.target][["source", "target", "value", "delta"]]
-    predictors = pairs[["source", "target"]].copy()
-    kinds: dict[str, str] = {}
-    for measure, values in distances.items():
-        predictors[measure] = [
-            _nan(values.get(pair_key(s, t)))
-            for s, t in zip(pairs.source, pairs.target, strict=True)
-        ]
-        kinds[measure] = "distance"
-    for measure, values in probe_predictors(jobs).items():
-        predictors[measure] = [
-            values.get((s, t), math.nan) for s, t in zip(pairs.source, pairs.target, strict=True)
-        ]
-        kinds[measure] = "probe"
-    rows = []
-    for measure, kind in kinds.items():
-        for transfer in ("value", "delta"):
-            x, y = predictors[measure].to_numpy(float), pairs[transfer].to_numpy(float)
-            ok = np.isfinite(x) & np.isfinite(y)
-            rho, low, high, valid = spearman_bootstrap(x[ok], y[ok], n_boot=n_boot, seed=seed)
-            rows.append(
-                {
-                    "predictor": measure,
-                    "kind": kind,
-                    "transfer": "raw" if transfer == "value" else "delta",
-                    "rho": rho,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "n_pairs": int(ok.sum()),
-                    "n_boot": valid,
-                }
-            )
-    return TransferAnalysis(name, matrix, predictors.reset_index(drop=True), pd.DataFrame(rows))
+    unknown = sorted(set(transfers) - set(TRANSFERS))
+    if unknown:
+        raise InputError(f"--transfer {unknown}: expected some of {', '.join(TRANSFERS)}")
+    per_target, central, sims, frames = [], [], [], []
+    for matrix in matrices:
+        measures = similarity(matrix)
+        rows, summary = analyse_matrix(
+            matrix, measures, transfers=transfers, n_boot=n_boot, seed=seed
+        )
+        per_target.append(rows)
+        central.append(summary)
+        sims.append(similarity_frame(matrix, measures))
+        frames.append(matrix.frame())
+    table = pd.concat(central, ignore_index=True)
+    group = ["task", "representation", "transfer"]
+    table["rank"] = (
+        table.groupby(group)["mean_rho"].rank(ascending=False, method="min").astype("Int64")
+    )
+    return TransferAnalysis(
+        list(matrices),
+        pd.concat(frames, ignore_index=True),
+        pd.concat(sims, ignore_index=True),
+        pd.concat(per_target, ignore_index=True),
+        table,
+    )
 
 
-def _nan(value: float | None) -> float:
-    return math.nan if value is None else float(value)
+# --- similarities of a matrix -----------------------------------------------------------------
+
+Texts = tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]]
+
+
+def similarity_source(
+    jobs: Sequence[Job],
+    *,
+    texts: Callable[[str], Texts | None] | None = None,
+    tokenize: Callable[[str], Sequence[str]] | None = None,
+) -> SimilarityFn:
+    """The similarity function of :func:`analyse_transfer`: URIEL, overlap (where ``texts``
+    gives a task's training and test text), script and the jobs' CALIGN/COLAP.
+
+    Args:
+        jobs: The usable jobs (for CALIGN/COLAP).
+        texts: task -> (training texts, test texts) keyed by language (any code), or None.
+        tokenize: Sentence -> subwords, for the subword overlap.
+    """
+    from xlprobe.analysis.similarity import (
+        OVERLAP_MEASURES,
+        SCRIPT_MEASURE,
+        similarity_matrices,
+    )
+
+    def canonical_keys(by_lang: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+        return {canonical(lang): sentences for lang, sentences in by_lang.items()}
+
+    def similarity(matrix: TransferMatrix) -> dict[str, tuple[str, np.ndarray]]:
+        found = texts(matrix.task) if texts is not None else None
+        train, test = (canonical_keys(t) for t in found) if found else (None, None)
+        values = similarity_matrices(
+            matrix.sources, matrix.targets, train_texts=train, test_texts=test, tokenize=tokenize
+        )
+        kinds = {m: "overlap" for m in OVERLAP_MEASURES} | {SCRIPT_MEASURE: "script"}
+        out = {name: (kinds.get(name, "uriel"), x) for name, x in values.items()}
+        return out | {m: ("probe", x) for m, x in probe_similarities(jobs, matrix).items()}
+
+    return similarity

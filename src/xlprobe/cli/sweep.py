@@ -38,29 +38,43 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser(
         "transfer",
-        help="transfer matrix over lang.train and its correlation with language similarity",
-        description="Over a multirun that trains on each language in turn (-m lang=en,de,...): "
-        "the source × target matrix of a test metric (raw and minus in-language), Spearman ρ "
-        "with bootstrap 95%% intervals against every langsim distance and the pair's "
-        "CALIGN/COLAP. Writes transfer_matrix.csv, predictors.csv, correlations.csv and "
-        "heatmaps.",
+        help="transfer matrices over lang.train and how each language similarity predicts them",
+        description="Over multiruns that train on each language in turn (-m lang=...): per "
+        "task × representation (model.random_init=true: monolingual) the source × target "
+        "matrix of a test metric, every similarity (URIEL syntax, phonology, inventory, "
+        "family, geography; word, subword, char3 overlap of the source's training text with "
+        "the target's test text; script; CALIGN/COLAP where probed), Spearman ρ per target "
+        "over sources with bootstrap 95%% intervals, and the central table: mean and "
+        "distribution of ρ per task × representation × similarity, ranked. Writes "
+        "transfer_matrix.csv, similarities.csv, per_target.csv, central_table.csv, heatmaps/ "
+        "and rho_distribution__*.png.",
     )
-    p.add_argument("multirun_dir", metavar="MULTIRUN_DIR", help="the Hydra sweep directory")
-    p.add_argument("--out", metavar="DIR", help="output folder (MULTIRUN_DIR/transfer)")
-    p.add_argument("--metric", help="test metric name (default: f1, acc, bleu, chrf, first found)")
+    p.add_argument(
+        "multirun_dir", nargs="+", metavar="MULTIRUN_DIR", help="Hydra sweep directories"
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (first MULTIRUN_DIR/transfer)")
+    p.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        metavar="[TASK=]NAME",
+        help="test metric per task (default: pos acc, deps las, topic acc, ner f1; else f1, "
+        "acc, las, bleu, chrf); NAME alone for every task",
+    )
     p.add_argument(
         "--text",
         action="append",
         default=[],
         metavar="LANG=FILE",
-        help="text per language for the dataset measures (repeat for each language)",
+        help="one text per language for the overlap measures, as training and test text "
+        "(repeat for each language)",
     )
     p.add_argument(
-        "--synthetic",
-        type=positive_int,
-        metavar="N",
-        help="dataset measures from N synthetic sentences per language (default 1000 when the "
-        "jobs trained on synthetic data)",
+        "--text-dir",
+        metavar="DIR",
+        help="train.<lang>.txt and test.<lang>.txt (one sentence a line) for the overlap "
+        "measures; DIR/<task>/ first when it exists (default for synthetic-data jobs: their "
+        "own training and test splits)",
     )
     p.add_argument("--tokenizer", metavar="DIR", help="a saved tokenizer for the subword measure")
     p.add_argument(
@@ -70,7 +84,15 @@ def register(groups: argparse._SubParsersAction) -> None:
         metavar="LANG",
         help="leave languages out as source and target (e.g. --exclude ar)",
     )
-    p.add_argument("--n-boot", type=positive_int, default=2000, help="bootstrap resamples (2000)")
+    p.add_argument(
+        "--transfer",
+        nargs="+",
+        default=["raw", "delta"],
+        metavar="KIND",
+        help="transfer variants correlated: raw, delta (minus in-language), ratio (over "
+        "in-language); default: raw delta",
+    )
+    p.add_argument("--n-boot", type=positive_int, default=1000, help="bootstrap resamples (1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
     p.set_defaults(func=run_transfer)
 
@@ -86,66 +108,90 @@ def run_summarize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _texts(args: argparse.Namespace, jobs, langs: list[str]) -> dict[str, list[str]] | None:
+def parse_metrics(items: list[str]) -> dict[str, str]:
+    """``["pos=acc", "f1"]`` -> ``{"pos": "acc", "*": "f1"}``."""
+    metrics = {}
+    for item in items:
+        task, sep, name = item.rpartition("=")
+        if sep and not (task and name):
+            raise InputError(f"--metric {item!r}: expected NAME or TASK=NAME, e.g. deps=uas")
+        metrics[task or "*"] = name
+    return metrics
+
+
+def text_source(args: argparse.Namespace, jobs):
+    """task -> (training texts, test texts) for the overlap measures, or None (module
+    :func:`run_transfer`)."""
+    from pathlib import Path
+
+    from xlprobe.analysis.similarity import synthetic_texts, text_dir_texts
+    from xlprobe.analysis.transfer import task_of
     from xlprobe.cli.langsim import parse_text_args
 
-    if args.text and args.synthetic:
-        raise InputError("give either --text or --synthetic, not both")
+    if args.text and args.text_dir:
+        raise InputError("give either --text or --text-dir, not both")
     if args.text:
-        return parse_text_args(args.text)
-    data = [job.config.get("data") or {} for job in jobs]
-    synthetic = all(d.get("source") == "synthetic" for d in data)
-    if not args.synthetic and not synthetic:
-        return None
-    from xlprobe.data.synthetic import generate_corpus
+        texts = parse_text_args(args.text)
+        return lambda task: (texts, texts)
 
-    seed = int(((data[0].get("synthetic") or {}).get("seed")) or 0) if data else 0
-    return generate_corpus(args.synthetic or 1000, seed=seed, languages=langs).sentences
+    def texts(task: str):
+        if args.text_dir:
+            folder = Path(args.text_dir)
+            folder = folder / task if (folder / task).is_dir() else folder
+            return text_dir_texts(folder, "train"), text_dir_texts(folder, "test")
+        data = [j.config.get("data") or {} for j in jobs if task_of(j) == task]
+        if data and all(d.get("source") == "synthetic" and d.get("synthetic") for d in data):
+            return synthetic_texts(data[0]["synthetic"], "train"), synthetic_texts(
+                data[0]["synthetic"], "test"
+            )
+        return None
+
+    return texts
 
 
 def run_transfer(args: argparse.Namespace) -> int:
-    """Run the transfer analysis, write its files and print the correlation table."""
+    """Run the transfer analysis, write its files and print the central table."""
     from pathlib import Path
 
-    from xlprobe.analysis.langsim import language_distances
     from xlprobe.analysis.sweep import read_multirun
-    from xlprobe.analysis.transfer import analyse_transfer, lang_of, source_of
+    from xlprobe.analysis.transfer import analyse_transfer, similarity_source, transfer_matrices
     from xlprobe.cli.langsim import load_tokenize
-    from xlprobe.reporting.sweep import correlation_text, write_transfer
+    from xlprobe.reporting.sweep import central_text, write_transfer
 
-    jobs = read_multirun(args.multirun_dir)
-    usable = [j for j in jobs if j.status == "ok"]
+    jobs = [job for directory in args.multirun_dir for job in read_multirun(directory)]
     for job in jobs:
         if job.status != "ok":
-            print(f"skipped job {job.name} ({job.status}): {job.reason}")
-    usable = [j for j in usable if source_of(j) not in args.exclude]
-    sources = sorted({source_of(j) for j in usable})
-    if len(sources) < 3:
+            print(f"skipped job {job.path} ({job.status}): {job.reason}")
+    usable = [j for j in jobs if j.status == "ok"]
+    matrices = transfer_matrices(usable, metrics=parse_metrics(args.metric), exclude=args.exclude)
+    for matrix in matrices:
+        if len(matrix.sources) < 3:
+            print(f"{matrix.name}: {len(matrix.sources)} source language(s), left out")
+    matrices = [m for m in matrices if len(m.sources) >= 3]
+    if not matrices:
         raise InputError(
-            f"{len(sources)} source language(s) {sources} among the usable jobs: the transfer "
-            "analysis needs a sweep over at least 3 (e.g. -m lang=en,de,fr,es,ar)",
-            path=args.multirun_dir,
+            "no task has 3 source languages among the usable jobs: the transfer analysis needs "
+            "a sweep over at least 3 (e.g. -m lang=en,de,fr,es,ar)",
+            path=args.multirun_dir[0],
         )
-    targets = {
-        lang_of(key.split("/")[2])
-        for job in usable
-        for key in job.task_metrics
-        if key.startswith("test/") and key.count("/") == 2
-    }
-    langs = sorted((set(sources) | targets) - set(args.exclude))
-    distances = language_distances(
-        langs, _texts(args, usable, langs), tokenize=load_tokenize(args.tokenizer)
+    similarity = similarity_source(
+        usable, texts=text_source(args, usable), tokenize=load_tokenize(args.tokenizer)
     )
     analysis = analyse_transfer(
-        usable,
-        distances,
-        metric=args.metric,
-        exclude=args.exclude,
-        n_boot=args.n_boot,
-        seed=args.seed,
+        matrices, similarity, transfers=args.transfer, n_boot=args.n_boot, seed=args.seed
     )
-    out = Path(args.out) if args.out else Path(args.multirun_dir) / "transfer"
+    out = Path(args.out) if args.out else Path(args.multirun_dir[0]) / "transfer"
     paths = write_transfer(analysis, out)
-    print(f"transfer of test/{analysis.metric}, sources {sources}: {paths['correlations']}")
-    print(correlation_text(analysis.correlations))
+    for matrix in matrices:
+        print(
+            f"{matrix.name}: test/{matrix.metric}, {len(matrix.sources)} sources × "
+            f"{len(matrix.targets)} targets"
+        )
+    print(central_text(analysis.central))
+    for r in analysis.first().itertuples():
+        print(
+            f"first for {r.task}, {r.representation}, {r.transfer}: {r.similarity} "
+            f"(mean ρ {r.mean_rho:.2f})"
+        )
+    print(f"tables and figures: {paths['central'].parent}")
     return 0

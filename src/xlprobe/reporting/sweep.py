@@ -328,37 +328,211 @@ def write_sweep_summary(
     return result
 
 
+# transfer heatmaps: per-language ticks up to this many languages, family ticks beyond
+MAX_LANGUAGE_TICKS = 60
+# families with fewer members than this share of the languages (and fewer than 3) are one block
+SMALL_FAMILY_SHARE = 0.01
+OTHER_FAMILIES = "other families"
+
+
+def language_family(code: str) -> str:
+    """The registry's top-level family of a language code (``unknown`` when it has none)."""
+    from xlprobe.data.languages import lookup
+    from xlprobe.errors import InputError
+
+    try:
+        return lookup(code).family or "unknown"
+    except InputError:
+        return "unknown"
+
+
+def family_order(codes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Languages ordered by family for a heatmap: large families first (by size, then name),
+    languages by code within a family; families smaller than 3 members and
+    ``SMALL_FAMILY_SHARE`` of the languages are merged into one block at the end.
+
+    Returns:
+        ``(codes in order, the family block of each)``.
+    """
+    from collections import Counter
+
+    families = {c: language_family(c) for c in codes}
+    size = Counter(families.values())
+    small = max(3, SMALL_FAMILY_SHARE * len(codes))
+    block = {c: f if size[f] >= small else OTHER_FAMILIES for c, f in families.items()}
+    block_size = Counter(block.values())
+
+    def key(code: str) -> tuple:
+        b = block[code]
+        return (b == OTHER_FAMILIES, -block_size[b], b, families[code], code)
+
+    ordered = sorted(codes, key=key)
+    return ordered, [block[c] for c in ordered]
+
+
+def _family_ticks(ax, blocks: Sequence[str], axis: str) -> None:
+    """Block names at the middle of each family block and lines between blocks."""
+    starts = [i for i, b in enumerate(blocks) if i == 0 or b != blocks[i - 1]]
+    ends = [*starts[1:], len(blocks)]
+    centers = [(a + b - 1) / 2 for a, b in zip(starts, ends, strict=True)]
+    labels = [f"{blocks[a]} ({b - a})" for a, b in zip(starts, ends, strict=True)]
+    if axis == "x":
+        ax.set_xticks(centers, labels, rotation=90, fontsize=6)
+        for a in starts[1:]:
+            ax.axvline(a - 0.5, color="white", linewidth=0.6)
+    else:
+        ax.set_yticks(centers, labels, fontsize=6)
+        for a in starts[1:]:
+            ax.axhline(a - 0.5, color="white", linewidth=0.6)
+
+
+def family_heatmap_figure(values, sources: Sequence[str], targets: Sequence[str], *, title: str):
+    """Heatmap of a [S, T] transfer matrix with sources and targets ordered by family
+    (:func:`family_order`): language codes as ticks up to ``MAX_LANGUAGE_TICKS`` languages,
+    family blocks (with their sizes) beyond; NaN cells blank.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    import numpy as np
+
+    rows, row_blocks = family_order(sources)
+    cols, col_blocks = family_order(targets)
+    r = [list(sources).index(c) for c in rows]
+    c = [list(targets).index(x) for x in cols]
+    matrix = np.asarray(values, dtype=float)[np.ix_(r, c)]
+    width = min(18.0, 3.0 + 0.06 * len(cols) + (0.3 * len(cols) if len(cols) <= 12 else 0))
+    height = min(17.0, 2.5 + 0.06 * len(rows) + (0.3 * len(rows) if len(rows) <= 12 else 0))
+    fig, ax = _new_axes(max(width, 5.0), max(height, 4.0))
+    image = ax.imshow(np.ma.masked_invalid(matrix), cmap="viridis", aspect="auto")
+    fig.colorbar(image, ax=ax, shrink=0.6)
+    for axis, codes, blocks in (("x", cols, col_blocks), ("y", rows, row_blocks)):
+        if len(codes) <= MAX_LANGUAGE_TICKS:
+            ticks = (range(len(codes)), codes)
+            if axis == "x":
+                ax.set_xticks(*ticks, rotation=90, fontsize=7)
+            else:
+                ax.set_yticks(*ticks, fontsize=7)
+        else:
+            _family_ticks(ax, blocks, axis)
+    if matrix.size <= 144:
+        for (i, j), v in np.ndenumerate(matrix):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7, color="white")
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("target (by family)")
+    ax.set_ylabel("source (by family)")
+    return fig
+
+
+def family_mean_matrix(values, sources: Sequence[str], targets: Sequence[str]):
+    """Mean transfer per (source family, target family), off-diagonal language pairs only:
+    a DataFrame with the families in :func:`family_order`'s order (small ones merged)."""
+    import numpy as np
+    import pandas as pd
+
+    rows, row_blocks = family_order(sources)
+    cols, col_blocks = family_order(targets)
+    src_block, tgt_block = (
+        dict(zip(rows, row_blocks, strict=True)),
+        dict(zip(cols, col_blocks, strict=True)),
+    )
+    s, t = np.indices(np.shape(values)).reshape(2, -1)
+    frame = pd.DataFrame(
+        {
+            "source": [src_block[sources[i]] for i in s],
+            "target": [tgt_block[targets[j]] for j in t],
+            "value": np.asarray(values, dtype=float)[s, t],
+            "off": np.array(sources, dtype=object)[s] != np.array(targets, dtype=object)[t],
+        }
+    )
+    frame = frame[frame["off"]]
+    table = frame.pivot_table(index="source", columns="target", values="value", aggfunc="mean")
+    order = list(dict.fromkeys(row_blocks)), list(dict.fromkeys(col_blocks))
+    return table.reindex(index=order[0], columns=order[1])
+
+
+def rho_distribution_figure(per_target, *, transfer: str):
+    """Box plots of the per-target Spearman ρ of each similarity, one panel per task ×
+    representation (the central table's distributions)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = per_target[(per_target["transfer"] == transfer) & per_target["rho"].notna()]
+    groups = list(rows.groupby(["task", "representation"], sort=True))
+    fig = Figure(figsize=(4.0 * max(1, len(groups)), 4.2), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, max(1, len(groups)), squeeze=False)[0]
+    for ax, ((task, representation), group) in zip(axes, groups, strict=False):
+        names = list(dict.fromkeys(group["similarity"]))
+        ax.boxplot([group.loc[group["similarity"] == n, "rho"] for n in names], vert=False)
+        ax.set_yticks(range(1, len(names) + 1), names, fontsize=7)
+        ax.invert_yaxis()
+        ax.axvline(0, color="grey", linewidth=0.6)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_title(f"{task}, {representation}", fontsize=9)
+        ax.set_xlabel("Spearman ρ per target")
+    fig.suptitle(f"similarity vs transfer ({transfer}), per target over sources", fontsize=9)
+    return fig
+
+
 def write_transfer(analysis, out_dir: str | Path) -> dict[str, Path]:
     """Write a :class:`~xlprobe.analysis.transfer.TransferAnalysis` into ``out_dir``.
 
-    Files: ``transfer_matrix.csv`` (source, target, value, n_jobs, delta, ratio),
-    ``predictors.csv`` (one column per predictor, per ordered pair), ``correlations.csv``,
-    ``transfer_matrix.png`` (raw, source × target) and ``transfer_delta.png`` (ΔT).
+    Files: ``transfer_matrix.csv`` (task, representation, metric, source, target, value,
+    n_jobs, delta, ratio), ``similarities.csv`` (one column per similarity, per ordered pair),
+    ``per_target.csv`` (Spearman per target), ``central_table.csv`` (mean and distribution per
+    task × representation × transfer × similarity, ``rank``); per task × representation
+    ``heatmaps/transfer__<task>__<representation>.png`` (languages ordered by family) and
+    ``heatmaps/family__<task>__<representation>.png`` (mean per family pair); and
+    ``rho_distribution__<transfer>.png``.
     """
     out = Path(out_dir)
     paths = {
-        "matrix": write_csv(analysis.matrix, out / "transfer_matrix.csv"),
-        "predictors": write_csv(analysis.predictors, out / "predictors.csv"),
-        "correlations": write_csv(analysis.correlations, out / "correlations.csv"),
+        "matrix": write_csv(analysis.transfer, out / "transfer_matrix.csv"),
+        "similarities": write_csv(analysis.similarities, out / "similarities.csv"),
+        "per_target": write_csv(analysis.per_target, out / "per_target.csv"),
+        "central": write_csv(analysis.central, out / "central_table.csv"),
     }
-    for column, name, label in (
-        ("value", "transfer_matrix.png", analysis.metric),
-        ("delta", "transfer_delta.png", f"{analysis.metric} − in-language"),
-    ):
-        matrix = analysis.matrix.pivot(index="source", columns="target", values=column)
+    for matrix in analysis.matrices:
+        name = f"{_safe(matrix.task)}__{matrix.representation}"
+        title = f"zero-shot {matrix.metric}: {matrix.task}, {matrix.representation}"
+        fig = family_heatmap_figure(matrix.values, matrix.sources, matrix.targets, title=title)
+        heatmaps = out / "heatmaps"
+        paths[f"heatmap/{matrix.name}"] = save_figure(fig, heatmaps / f"transfer__{name}.png")
+        families = family_mean_matrix(matrix.values, matrix.sources, matrix.targets)
         fig = heatmap_figure(
-            matrix, title=f"zero-shot transfer: {label}", xlabel="target", ylabel="source"
+            families,
+            title=f"{title}, mean per family pair (s ≠ t)",
+            xlabel="target family",
+            ylabel="source family",
         )
-        paths[column] = save_figure(fig, out / name)
+        paths[f"family/{matrix.name}"] = save_figure(fig, heatmaps / f"family__{name}.png")
+    for transfer in dict.fromkeys(analysis.per_target["transfer"]):
+        fig = rho_distribution_figure(analysis.per_target, transfer=transfer)
+        paths[f"rho/{transfer}"] = save_figure(fig, out / f"rho_distribution__{transfer}.png")
     return paths
 
 
-def correlation_text(correlations) -> str:
-    """The correlation table as aligned text: predictor, transfer, ρ [95 % CI], pairs."""
-    lines = [f"{'predictor':<11}{'kind':<9}{'transfer':<9}{'rho':>7}  95% CI            pairs"]
-    for r in correlations.itertuples():
+def central_text(central) -> str:
+    """The central table as aligned text: mean ρ over targets [95 % CI], median, share ρ > 0,
+    pooled ρ, per task × representation × transfer, similarities by rank."""
+    import pandas as pd
+
+    lines = []
+    for (task, representation, transfer), group in central.groupby(
+        ["task", "representation", "transfer"], sort=True
+    ):
+        lines.append(f"{task}, {representation}, {transfer} (rank by mean ρ over targets):")
         lines.append(
-            f"{r.predictor:<11}{r.kind:<9}{r.transfer:<9}{r.rho:>7.2f}  "
-            f"[{r.ci_low:>5.2f}, {r.ci_high:>5.2f}]    {r.n_pairs:>5}"
+            f"  {'#':>2} {'similarity':<11}{'mean ρ':>7}  95% CI            median  ρ>0   "
+            f"pooled  targets"
         )
+        for r in group.sort_values(["rank", "similarity"]).itertuples():
+            rank = "-" if pd.isna(r.rank) else str(r.rank)
+            lines.append(
+                f"  {rank:>2} {r.similarity:<11}{r.mean_rho:>7.2f}  "
+                f"[{r.ci_low:>5.2f}, {r.ci_high:>5.2f}]  {r.median_rho:>6.2f}  "
+                f"{r.share_positive:>4.0%}  {r.pooled_rho:>6.2f}  {r.n_targets:>7}"
+            )
     return "\n".join(lines)
