@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from xlprobe.errors import InputError
 from xlprobe.utils.runtime import get_metric_value, task_wrapper
@@ -156,9 +156,11 @@ def _probe_model(cfg: DictConfig):
     from xlprobe.preflight import config_probe_settings
     from xlprobe.probing.pipeline import run_probe
     from xlprobe.probing.plan import LanguageRoles, RoundId
+    from xlprobe.probing.ranks import Ranks
     from xlprobe.training import load_task_model
 
     # The corpus is read before the model loads (preflight has checked the options).
+    ranks = Ranks.current()
     settings = config_probe_settings(cfg)
     if cfg.data.source == "synthetic":
         ensure_synthetic(cfg.data.local_dir, cfg.data.synthetic)
@@ -166,7 +168,7 @@ def _probe_model(cfg: DictConfig):
         OmegaConf.to_container(cfg.probe.corpus, resolve=True),
         settings.languages,
         settings.pivot,
-        run_dir=cfg.paths.output_dir,
+        run_dir=cfg.paths.output_dir if ranks.leader else None,
     )
     if cfg.model.get("random_init") and cfg.get("ckpt"):
         raise InputError(
@@ -174,6 +176,7 @@ def _probe_model(cfg: DictConfig):
             "drop one of them"
         )
     model, tokenizer = load_task_model(cfg)
+    model = _on_this_device(model, cfg)
     round_id = RoundId(model_state="random_init" if cfg.model.get("random_init") else "base")
     if cfg.get("ckpt"):
         checkpoint = _load_checkpoint_weights(model, cfg.ckpt)
@@ -192,6 +195,18 @@ def _probe_model(cfg: DictConfig):
         roles=roles,
     )
     return report, roles
+
+
+def _on_this_device(model: Any, cfg: DictConfig) -> Any:
+    """The model on this process's GPU (``LOCAL_RANK`` under torchrun) when there is one and
+    no ``model.device_map`` placed it; else where it is."""
+    import os
+
+    import torch
+
+    if cfg.model.get("device_map") or not torch.cuda.is_available():
+        return model
+    return model.to(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}")
 
 
 def rescore_run(cfg: DictConfig) -> tuple[ProbeReport, LanguageRoles]:
@@ -261,12 +276,22 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     from xlprobe.reporting.tables import summary_table
     from xlprobe.reporting.wandb_payloads import report_payload
     from xlprobe.utils.instantiate import instantiate_loggers, log_config
+    from xlprobe.utils.runtime import init_distributed
 
     preflight(cfg, for_training=False)
     if cfg.get("dry_run"):
         log.info("dry_run=true: stopping after the preflight checks and the estimate")
         return {}
+    ranks = init_distributed()
+    if ranks.world > 1:
+        # every rank probes into rank 0's run directory; rank 0 writes the outputs
+        with open_dict(cfg):
+            cfg.paths.output_dir = ranks.broadcast(cfg.paths.output_dir)
+        if cfg.get("from_run") and not ranks.leader:
+            return {}
     report, roles = rescore_run(cfg) if cfg.get("from_run") else _probe_model(cfg)
+    if not ranks.leader:
+        return {}
     out = Path(cfg.paths.output_dir)
     write_outputs(report, out, train_langs=roles.train, zero_shot_langs=roles.zero_shot)
     loggers = instantiate_loggers(cfg.get("logger"))

@@ -3,8 +3,9 @@
 The glue between Lightning and :mod:`xlprobe.probing`: it probes the base model when fitting
 starts (the paper's dotted lines) and the fine-tuned model after each N-th epoch's validation
 (``on_train_epoch_end`` runs after the epoch's validation loop, so the same epoch's zero-shot
-task metrics sit beside its probe values). Only global rank 0 probes; the other ranks wait for
-it (up to the DDP timeout) and stop with rank 0's message if its probe fails. Its history is
+task metrics sit beside its probe values). Under DDP every rank probes its share of the round
+(extraction batches, K-means fits) and global rank 0 scores and writes; a failure on any rank
+ends every rank with its message. Its history is
 part of the checkpoint, so a resumed run continues the curves without
 duplicates; the checkpoint also names the run's probe directory, from which a resumed run copies
 the earlier rounds into its own (:meth:`~xlprobe.probing.probe_dir.ProbeDir.import_rounds`), so that
@@ -205,15 +206,18 @@ class ConceptProbeCallback(L.Callback):
         self._probe(trainer, pl_module, RoundId(epoch, trainer.global_step, "finetuned"))
 
     def _probe(self, trainer: L.Trainer, pl_module: L.LightningModule, round_id: RoundId):
-        """Probe on global rank 0 while the other ranks wait; an error on rank 0 ends every
-        rank with rank 0's message (:func:`share_failure`)."""
+        """Probe on every rank, each its share of the round (:func:`run_probe` over the DDP
+        process group), and write on global rank 0; an error on any rank ends every rank with
+        its message (:class:`~xlprobe.probing.ranks.Ranks` inside the round, then
+        :func:`share_failure` for rank 0's writing)."""
         error: Exception | None = None
-        if trainer.is_global_zero:
-            try:
-                self._probe_and_write(trainer, pl_module, round_id)
-            except Exception as err:
-                error = err
-        share_failure(trainer.strategy, error)
+        try:
+            self._probe_and_write(trainer, pl_module, round_id)
+        except Exception as err:
+            error = err
+        share_failure(trainer.strategy, error if trainer.is_global_zero else None)
+        if error is not None:
+            raise error
 
     def _probe_and_write(
         self, trainer: L.Trainer, pl_module: L.LightningModule, round_id: RoundId
@@ -229,6 +233,8 @@ class ConceptProbeCallback(L.Callback):
             round_id=round_id,
             roles=self.roles,
         )
+        if not trainer.is_global_zero:
+            return
         self.history.extend(report)
         write_outputs(
             self.history,

@@ -38,7 +38,7 @@ from array import array
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -348,110 +348,195 @@ def extract_view(
     Raises:
         InputError: Bad side/source, no word left to extract, or a layer beyond the model's.
     """
-    import torch
+    job, plan, batches, info = prepare_view(
+        model,
+        tokenizer,
+        sentences,
+        side=side,
+        lang=lang,
+        settings=settings,
+        source_sentences=source_sentences,
+        pool=sentence_vectors is not None,
+        sentence_pooling=sentence_pooling,
+        also=also,
+    )
+    out_dir = Path(out_dir)
+    # A store written earlier (same round probed again) is ours to replace; any other
+    # directory is not.
+    with atomic_path(out_dir, replace_dir=ActivationStore.is_complete(out_dir)) as tmp:
+        tmp.mkdir()
+        written = write_batches(job, plan, batches, tmp, sentence_vectors)
+        finish_store(tmp, plan, written, info)
+    log_extraction(side, lang, plan, written)
+    return ActivationStore.open(out_dir)
 
-    _check_inputs(model, side, sentences, source_sentences)
+
+def prepare_view(
+    model,
+    tokenizer,
+    sentences: list[str],
+    *,
+    side: Side,
+    lang: str,
+    settings: ExtractionSettings,
+    source_sentences: list[str] | None,
+    pool: bool,
+    sentence_pooling: Pooling,
+    also: Mapping[int, Collection[int]] | None,
+) -> tuple[_Job, _Plan, list[np.ndarray], dict]:
+    """The plan of a view's extraction (arguments as :func:`extract_view`): the job, the plan,
+    the sentence batches in the order they run, and the store's metadata so far. Every rank of
+    a shared extraction makes the same (:mod:`xlprobe.probing.extract_ranks`)."""
     from xlprobe.models.families import family_of
 
+    _check_inputs(model, side, sentences, source_sentences)
     plan = _plan(family_of(model), tokenizer, sentences, source_sentences, lang, settings, also)
-    n_rows = len(plan.tokens)
-    if n_rows == 0:
+    if len(plan.tokens) == 0:
         raise InputError(
             f"nothing to extract for {side}/{lang}: {len(sentences)} sentences, "
             f"{plan.sentences_skipped} longer than max_subwords={settings.max_subwords}, "
             f"{plan.words_dropped} words without subwords"
         )
+    job = _Job(model, tokenizer, side, sentences, source_sentences, settings, sentence_pooling)
+    info = {
+        "format": STORE_FORMAT,
+        "side": side,
+        "lang": lang,
+        "model": getattr(model.config, "_name_or_path", ""),
+        "model_class": type(model).__name__,
+        "settings": dataclasses.asdict(settings),
+        "also": positions_digest(also) if also else None,
+    }
+    return job, plan, list(_batches(plan, settings, pool)), info
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a view's forward passes need besides the plan."""
+
+    model: Any
+    tokenizer: Any
+    side: str
+    sentences: list[str]
+    source_sentences: list[str] | None
+    settings: ExtractionSettings
+    pooling: Pooling
+
+
+@dataclass
+class Written:
+    """What :func:`write_batches` wrote: the stored layers, the width, each layer's dtype,
+    the non-finite values the model produced and the store rows written."""
+
+    layers: list[int]
+    dim: int
+    dtypes: dict[int, str]
+    nonfinite: int
+    rows: np.ndarray
+
+
+def write_batches(
+    job: _Job,
+    plan: _Plan,
+    batches: Sequence[np.ndarray],
+    directory: Path,
+    sentence_vectors: dict[int, np.ndarray] | None,
+) -> Written | None:
+    """Run the forward pass of ``batches`` and write their rows of every layer into the store
+    files of ``directory`` (N rows each, the plan's; rows of other batches stay zero); pool
+    sentence vectors into ``sentence_vectors`` when given. ``None`` for no batch."""
+    import torch
+
+    model, settings = job.model, job.settings
     device = next(model.parameters()).device
     was_training = model.training
     writer: StoreWriter | None = None
     layers: list[int] = []
     nonfinite = 0
-    out_dir = Path(out_dir)
-    # A store written earlier (same round probed again) is ours to replace; any other directory
-    # is not.
-    with atomic_path(out_dir, replace_dir=ActivationStore.is_complete(out_dir)) as tmp:
-        tmp.mkdir()
-        model.eval()
-        try:
-            with torch.no_grad():
-                batches = list(_batches(plan, settings, sentence_vectors is not None))
-                for batch in _progress(batches, f"extract {side}/{lang}"):
-                    words = [sentences[i].split() for i in batch.tolist()]
-                    source_words = (
-                        None
-                        if source_sentences is None
-                        else [source_sentences[i].split() for i in batch.tolist()]
+    rows_written: list[np.ndarray] = []
+    model.eval()
+    try:
+        with torch.no_grad():
+            for batch in _progress(list(batches), f"extract {job.side}/{plan.tokens.lang[0]}"):
+                words = [job.sentences[i].split() for i in batch.tolist()]
+                source_words = (
+                    None
+                    if job.source_sentences is None
+                    else [job.source_sentences[i].split() for i in batch.tolist()]
+                )
+                hidden, word_ids = _forward(
+                    model, job.tokenizer, job.side, words, source_words, device
+                )
+                keys = _row_keys(plan, batch, word_ids)
+                if writer is None:
+                    layers = _select_layers(settings.layers, len(hidden))
+                    writer = StoreWriter(directory, layers, len(plan.tokens), hidden[0].shape[-1])
+                # With sentence vectors, a batch may hold no kept word.
+                for layer in layers if (keys >= 0).any() else ():
+                    states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
+                    vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
+                    values = vectors.float().cpu().numpy()
+                    if not (np.isfinite(values.min()) and np.isfinite(values.max())):
+                        nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
+                    writer.write(layer, rows, values)
+                    if layer == layers[0]:
+                        rows_written.append(np.asarray(rows))
+                if sentence_vectors is not None:
+                    _pool_sentences(
+                        sentence_vectors, hidden, word_ids, batch, layers, plan, job.pooling
                     )
-                    hidden, word_ids = _forward(model, tokenizer, side, words, source_words, device)
-                    keys = _row_keys(plan, batch, word_ids)
-                    if writer is None:
-                        layers = _select_layers(settings.layers, len(hidden))
-                        writer = StoreWriter(tmp, layers, n_rows, hidden[0].shape[-1])
-                    # With sentence vectors, a batch may hold no kept word.
-                    for layer in layers if (keys >= 0).any() else ():
-                        states = hidden[layer].reshape(-1, hidden[layer].shape[-1])
-                        vectors, rows = aggregate_subwords(states, keys, settings.aggregation)
-                        values = vectors.float().cpu().numpy()
-                        if not (np.isfinite(values.min()) and np.isfinite(values.max())):
-                            nonfinite += int(values.size - np.count_nonzero(np.isfinite(values)))
-                        writer.write(layer, rows, values)
-                    if sentence_vectors is not None:
-                        _pool_sentences(
-                            sentence_vectors,
-                            hidden,
-                            word_ids,
-                            batch,
-                            layers,
-                            plan,
-                            sentence_pooling,
-                        )
-        finally:
-            model.train(was_training)
-            if writer is not None:
-                writer.close()
-        write_tokens(plan.tokens, tmp / "tokens.parquet")
-        meta = {
-            "format": STORE_FORMAT,
-            "side": side,
-            "lang": lang,
-            "model": getattr(model.config, "_name_or_path", ""),
-            "model_class": type(model).__name__,
-            "settings": dataclasses.asdict(settings),
-            "also": positions_digest(also) if also else None,
-            "layers": layers,
-            "dim": writer.dim,
-            "n_rows": n_rows,
-            "sentences": len(sentences),
-            "sentences_skipped": plan.sentences_skipped,
-            "words_dropped": plan.words_dropped,
-            "words_capped": plan.words_capped,
-            "layer_dtypes": {str(layer): dtype for layer, dtype in writer.dtypes.items()},
-            "values_nonfinite": nonfinite,
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    wide = [layer for layer, dtype in writer.dtypes.items() if dtype != "float16"]
+    finally:
+        model.train(was_training)
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        return None
+    rows = np.concatenate(rows_written) if rows_written else np.zeros(0, np.int64)
+    return Written(layers, writer.dim, writer.dtypes, nonfinite, np.sort(rows))
+
+
+def finish_store(directory: Path, plan: _Plan, written: Written, info: dict) -> None:
+    """Write the token table and ``meta.json`` (``info`` + what was written) of a store."""
+    write_tokens(plan.tokens, directory / "tokens.parquet")
+    meta = {
+        **info,
+        "layers": written.layers,
+        "dim": written.dim,
+        "n_rows": len(plan.tokens),
+        "sentences": len(plan.lengths),
+        "sentences_skipped": plan.sentences_skipped,
+        "words_dropped": plan.words_dropped,
+        "words_capped": plan.words_capped,
+        "layer_dtypes": {str(layer): dtype for layer, dtype in written.dtypes.items()},
+        "values_nonfinite": written.nonfinite,
+    }
+    (directory / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def log_extraction(side: str, lang: str, plan: _Plan, written: Written) -> None:
+    """Log what a view's store holds (and warn about non-finite values)."""
+    wide = [layer for layer, dtype in written.dtypes.items() if dtype != "float16"]
     if wide:
         log.info("%s/%s: layers %s exceed the float16 range, stored in float32", side, lang, wide)
-    if nonfinite:
+    if written.nonfinite:
         log.warning(
             "%s/%s: the model produced %d infinite or NaN hidden-state values (stored as they "
             "are; K-means rejects them): run the model in float32",
             side,
             lang,
-            nonfinite,
+            written.nonfinite,
         )
     log.info(
         "extracted %s/%s: %d occurrences x %d layers; skipped %d long sentences, "
         "%d words without subwords, %d occurrences over max_per_type",
         side,
         lang,
-        n_rows,
-        len(layers),
+        len(plan.tokens),
+        len(written.layers),
         plan.sentences_skipped,
         plan.words_dropped,
         plan.words_capped,
     )
-    return ActivationStore.open(out_dir)
 
 
 def _pool_sentences(sink, hidden, word_ids, batch, layers, plan: _Plan, how: Pooling) -> None:

@@ -13,6 +13,7 @@ with other K-means settings, also without the model (Mousi et al., ACL 2024, Sec
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import shutil
@@ -26,6 +27,7 @@ from xlprobe.errors import InputError
 from xlprobe.io import atomic_path
 from xlprobe.probing.plan import LanguageRoles, ProbePlan, RoundId, plan_views
 from xlprobe.probing.probe_dir import CorpusRecord, ProbeDir, RoundRecord
+from xlprobe.probing.ranks import Ranks
 from xlprobe.probing.report import ProbeReport
 from xlprobe.probing.round import Round, StoredRound, extract_round, round_dictionaries
 from xlprobe.probing.settings import ProbeSettings
@@ -66,6 +68,7 @@ def run_probe(
     from xlprobe.models.families import family_of
     from xlprobe.probing.probes import check_row, probes
 
+    ranks = Ranks.current()
     round_id = round_id or RoundId()
     probe_dir = probe_dir if isinstance(probe_dir, ProbeDir) else ProbeDir(probe_dir)
     plan = plan_views(settings, family_of(model))
@@ -74,30 +77,34 @@ def run_probe(
         raise InputError(f"probe corpus has no sentences for language(s) {missing}")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    dictionaries, links = round_dictionaries(corpus, settings, probe_dir)
-    timings["dictionary"] = time.perf_counter() - start
-
-    if settings.keep_activations:
-        activation_root = probe_dir.path / "activations" / round_id.name
-        activation_root.mkdir(parents=True, exist_ok=True)
+    # rank 0 builds the dictionaries (and links) first; the other ranks read what it wrote
+    if ranks.leader:
+        dictionaries, links = ranks.run(lambda: round_dictionaries(corpus, settings, probe_dir))
     else:
-        activation_root = Path(tempfile.mkdtemp(prefix="xlprobe-activations-"))
+        ranks.sync()
+        dictionaries, links = round_dictionaries(corpus, settings, probe_dir)
+    timings["dictionary"] = time.perf_counter() - start
+    activation_root = ranks.broadcast(
+        _activation_root(settings, probe_dir, round_id) if ranks.leader else None
+    )
     report = ProbeReport()
     final_dir = probe_dir.round_dir(round_id)
+    staging_dir = atomic_path(final_dir, replace_dir=final_dir.is_dir()) if ranks.leader else None
     try:
-        with atomic_path(final_dir, replace_dir=final_dir.is_dir()) as staging:
-            staging.mkdir()
+        with staging_dir or contextlib.nullcontext() as staging:
+            staging = ranks.broadcast(staging)
+            if ranks.leader:
+                staging.mkdir()
             tick = time.perf_counter()
-            pool = next(
+            pooling = next(
                 (p.sentence_pooling(settings) for p in probes() if p.enabled(settings)
                  and p.sentence_pooling(settings)),
                 None,
             )  # fmt: skip
             stores, pooled = extract_round(
-                model, tokenizer, corpus, plan, settings, activation_root, pool, links
+                model, tokenizer, corpus, plan, settings, activation_root, pooling, links, ranks
             )
             timings["extract"] = time.perf_counter() - tick
-            _keep_view_rows(stores, staging)
             layers = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
             round_ = Round(
                 id=round_id,
@@ -112,18 +119,21 @@ def run_probe(
                 model=model,
                 tokenizer=tokenizer,
                 sentence_vectors=pooled,
+                ranks=ranks,
             )
+            if ranks.leader:
+                _keep_view_rows(stores, staging)
             for probe in probes():
                 if probe.enabled(settings):
-                    rows = probe.run(round_)
-                    _keep(probe, rows, staging)
-                    report.extend(rows)
+                    report.extend(_run(probe, round_, ranks))
             sets = _set_sizes(plan, stores)
             kept = settings.keep_activations or settings.activation_cache is not None
             activations = {v.name: str(s.path.resolve()) for v, s in stores.items()} if kept else {}
     finally:
-        if not settings.keep_activations:
+        if ranks.leader and not settings.keep_activations:
             shutil.rmtree(activation_root, ignore_errors=True)
+    if not ranks.leader:
+        return ProbeReport()
     for row in report.rows:
         check_row(row)
     timings.update(report.timings)
@@ -144,6 +154,29 @@ def run_probe(
         ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
     )
     return report
+
+
+def _activation_root(settings: ProbeSettings, probe_dir: ProbeDir, round_id: RoundId) -> Path:
+    """Where the round's activation stores go: the probe directory's (kept) or a temporary
+    directory."""
+    if not settings.keep_activations:
+        return Path(tempfile.mkdtemp(prefix="xlprobe-activations-"))
+    root = probe_dir.path / "activations" / round_id.name
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _run(probe: Any, round_: Round, ranks: Ranks) -> ProbeReport:
+    """One probe's rows of the round: a distributed probe runs on every rank (and syncs
+    itself); any other on rank 0 while the others wait at a sync point that carries its
+    failure. Rank 0 keeps the rows of a carried probe in the round directory."""
+    if getattr(probe, "distributed", False):
+        rows = probe.run(round_)
+    else:
+        rows = ranks.run(lambda: probe.run(round_) if ranks.leader else ProbeReport())
+    if ranks.leader:
+        _keep(probe, rows, round_.dir)
+    return rows
 
 
 def _keep_view_rows(stores: Mapping[Any, Any], round_dir: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlprobe.probing.plan import ProbePlan, RoundId, View
+from xlprobe.probing.ranks import Ranks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,6 +50,7 @@ class Round:
             activations (probes that need the model are not run then).
         sentence_vectors: View -> ``{layer: [S x D]}`` mean-pooled sentence vectors of the
             extraction's forward pass (views found in the activation cache have none).
+        ranks: The processes the round is spread over (:mod:`xlprobe.probing.ranks`).
     """
 
     id: RoundId
@@ -63,6 +65,7 @@ class Round:
     model: Any = None
     tokenizer: Any = None
     sentence_vectors: Mapping[View, Mapping[int, np.ndarray]] = field(default_factory=dict)
+    ranks: Ranks = field(default_factory=Ranks)
 
     @property
     def n_sentences(self) -> int:
@@ -230,13 +233,15 @@ def extract_round(
     activation_root: Path,
     pooling: str | None,
     links: dict[str, list[frozenset]] | None = None,
+    ranks: Ranks | None = None,
 ) -> tuple[dict[View, Any], dict[View, dict]]:
     """Every view's activations, one forward pass per *stream* (a side and language: the view
     of every token and the aligned views that select from it share it,
     :attr:`View.stream`): extracted into ``activation_root/<stream>``, or, with an
     ``activation_cache``, found or extracted under its content address there
     (:mod:`~xlprobe.probing.activation_cache`: the same weights, sentences, settings and
-    selection are extracted once).
+    selection are extracted once). Over several ``ranks`` each extracts its share of the
+    batches and rank 0 writes the stores (:mod:`~xlprobe.probing.extract_ranks`).
 
     Returns:
         View -> its store (or its rows of the stream's store), and stream view ->
@@ -246,6 +251,7 @@ def extract_round(
     from xlprobe.probing.activation_cache import model_digest, store_dir
     from xlprobe.probing.aligned import positions_digest
     from xlprobe.probing.extract import extract_view
+    from xlprobe.probing.extract_ranks import extract_view_shared
     from xlprobe.probing.store import ActivationStore
 
     extraction = dataclasses.replace(settings.extraction, layers=settings.layers)
@@ -273,7 +279,8 @@ def extract_round(
                 stores[stream] = ActivationStore.open(out_dir)
                 continue
         pooled[stream] = {} if pooling else None
-        stores[stream] = extract_view(
+        shared = {} if ranks is None or ranks.world == 1 else {"ranks": ranks}
+        stores[stream] = (extract_view_shared if shared else extract_view)(
             model,
             tokenizer,
             sentences,
@@ -285,6 +292,7 @@ def extract_round(
             sentence_vectors=pooled[stream],
             sentence_pooling=pooling or "mean",
             also=also or None,
+            **shared,
         )
     views = {
         view: view_rows(stores[view.stream], view, settings, positions.get(view, {}))

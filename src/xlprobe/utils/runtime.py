@@ -60,6 +60,28 @@ def task_wrapper(task: Callable[..., R]) -> Callable[..., R]:
     return wrapped
 
 
+def init_distributed() -> Any:
+    """Join the torch.distributed process group that ``torchrun`` describes (``WORLD_SIZE`` > 1
+    in the environment; NCCL on GPUs, gloo on CPUs), once, and return this process's
+    :class:`~xlprobe.probing.ranks.Ranks` (one process when not launched so)."""
+    from xlprobe.probing.ranks import Ranks
+
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        import datetime
+
+        import torch
+        import torch.distributed as dist
+
+        if not dist.is_initialized():
+            cuda = torch.cuda.is_available()
+            if cuda:
+                torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+            # a rank waits this long for the others at a sync point of the probe round
+            timeout = datetime.timedelta(minutes=30)
+            dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
+    return Ranks.current()
+
+
 def get_metric_value(metrics: Mapping[str, float], name: str | None) -> float | None:
     """The value of ``name`` in ``metrics`` (for a Hydra sweeper); None when ``name`` is None."""
     if name is None:

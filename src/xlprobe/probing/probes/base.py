@@ -19,7 +19,10 @@ tokenizer, corpus, plan, activation stores, dictionaries) and returns report row
   pool sentence vectors for it from the same forward pass (``round.sentence_vectors``), else
   ``None``;
 * ``rescore(stored)``: its rows recomputed from what the round kept in the probe directory, or
-  ``None`` when its rows are carried.
+  ``None`` when its rows are carried;
+* ``distributed`` (optional, default false): under several ranks (DDP) it runs on every rank
+  and shares the work itself (``round.ranks``, :mod:`xlprobe.probing.ranks`), returning its rows
+  on rank 0; otherwise it runs on rank 0 alone.
 
 Register one with :func:`xlprobe.probing.probes.register`; ``docs/extending.md`` shows a probe
 in one file.

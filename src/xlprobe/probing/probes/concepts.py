@@ -23,9 +23,10 @@ from xlprobe.io import write_text_atomic
 from xlprobe.options import Options, option
 from xlprobe.probing.concepts import ConceptSet, TokenTable, write_clusters
 from xlprobe.probing.probes.base import Metric
+from xlprobe.probing.report import ProbeReport
 
 if TYPE_CHECKING:
-    from xlprobe.probing.report import ProbeReport
+    from xlprobe.probing.plan import View
     from xlprobe.probing.round import Round, StoredRound
     from xlprobe.probing.scoring import ScoredRound
 
@@ -128,7 +129,8 @@ def cluster_round(round: Round) -> dict[tuple[str, int], list[ConceptSet]]:
     """K-means of every view (alone) and joint set (the views together) at every layer of the
     round, ``n_seeds`` times with seeds ``seed + j`` (all seeds of a set on one upload to the
     backend, :func:`~xlprobe.probing.cluster.kmeans_runs`), each run written to the round
-    directory.
+    directory. Over several ranks the (set, layer) fits are dealt out round-robin and every
+    rank gets every fit's labels.
 
     Returns:
         ``(set name, layer)`` -> one ConceptSet per seed.
@@ -141,22 +143,41 @@ def cluster_round(round: Round) -> dict[tuple[str, int], list[ConceptSet]]:
     for name, views in cluster_sets.items():
         tokens[name] = joint_tokens([round.stores[v].tokens for v in views], n_sentences)
         ks[name] = num_clusters(tokens[name], settings)
-        if len(views) > 1:
+        if len(views) > 1 and round.ranks.leader:
             langs = "".join(f"{v.lang}\n" for v in views for _ in range(n_sentences))
             write_text_atomic(round.dir / name / "sentence_langs.txt", langs)
     options = settings.kmeans_options()
     seeds = [settings.seed + j for j in range(settings.n_seeds)]
-    concepts: dict[tuple[str, int], list[ConceptSet]] = {}
-    for layer in round.layers:
-        vectors = {v: np.asarray(round.stores[v].layer(layer), np.float32) for v in plan.views}
-        for name, views in cluster_sets.items():
-            x = np.concatenate([vectors[v] for v in views])
-            runs = concepts.setdefault((name, layer), [])
-            for j, labels in enumerate(kmeans_runs(x, ks[name], seeds, options)):
-                runs.append(ConceptSet(tokens[name], np.asarray(labels, np.int64)))
+    ranks = round.ranks
+    jobs = [(name, layer) for layer in round.layers for name in cluster_sets]
+
+    def fit_mine() -> dict[tuple[str, int], list[np.ndarray]]:
+        fitted = {}
+        vectors: dict[View, np.ndarray] = {}  # the current layer's, read once per view
+        current = None
+        for index, (name, layer) in enumerate(jobs):
+            if not ranks.mine(index):
+                continue
+            if layer != current:
+                vectors, current = {}, layer
+            for view in cluster_sets[name]:
+                if view not in vectors:
+                    vectors[view] = np.asarray(round.stores[view].layer(layer), np.float32)
+            x = np.concatenate([vectors[view] for view in cluster_sets[name]])
+            fitted[(name, layer)] = kmeans_runs(x, ks[name], seeds, options)
+            for j, labels in enumerate(fitted[(name, layer)]):
                 suffix = "" if j == 0 else f".seed{j}"
-                write_clusters(runs[-1], round.dir / name / f"layer_{layer:02d}{suffix}.txt")
-    return concepts
+                concepts = ConceptSet(tokens[name], np.asarray(labels, np.int64))
+                write_clusters(concepts, round.dir / name / f"layer_{layer:02d}{suffix}.txt")
+        return fitted
+
+    labels: dict[tuple[str, int], list[np.ndarray]] = {}
+    for fitted in ranks.gather(ranks.run(fit_mine)):
+        labels.update(fitted)
+    return {
+        job: [ConceptSet(tokens[job[0]], np.asarray(run, np.int64)) for run in labels[job]]
+        for job in jobs
+    }
 
 
 def write_scored(shown: ScoredRound, path) -> None:
@@ -175,6 +196,7 @@ class ConceptsProbe:
     metrics: ClassVar[tuple[Metric, ...]] = METRICS
     rescorable: ClassVar[tuple[str, ...]] = ("calign", "colap")
     rows_file: ClassVar[str] = ""
+    distributed: ClassVar[bool] = True
 
     def sentence_pooling(self, settings: Any) -> str | None:
         return None
@@ -188,6 +210,8 @@ class ConceptsProbe:
         tick = time.perf_counter()
         concepts = cluster_round(round)
         cluster_time = time.perf_counter() - tick
+        if not round.ranks.leader:
+            return ProbeReport()
         tick = time.perf_counter()
         report, shown = score_round(
             concepts, round.plan, round.layers, round.dictionaries, round.settings, round.id
