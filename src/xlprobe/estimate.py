@@ -31,12 +31,14 @@ probe sentences, L: the model's layers):
   that is memory-bound (docs/clustering.md). ``max_iter`` is the most iterations: with
   ``tol`` > 0 runs stop earlier and the estimate is an upper bound.
 * **Sentence rows**: 8 S^2 D FLOPs per same-side pair and layer (four S x S x D products).
-* **Time**: FLOPs / the rates of a one-second calibration of this machine (:func:`calibrate`):
-  the float32 GEMM rate of the library and device that run the products (numpy for faiss and
-  scikit-learn, torch on its device for the torch backend and the forward pass, torch on CUDA
-  standing in for cuML), and the k-means++ step's cost, fitted as a + b x (candidates x N x D)
-  seconds per centroid from two timed starts. Dictionary building, scoring and the embedding
-  probe are not counted.
+* **Time**: FLOPs / the rates of a one-second calibration of this machine: the forward pass
+  at the rate of a BERT-shaped layer of width D timed on the forward pass's device
+  (:func:`forward_rate`: its products, attention, GELU and LayerNorm); K-means and the
+  sentence rows at the float32 GEMM rate of the library and device that run the products
+  (:func:`calibrate`: numpy for faiss and scikit-learn, torch on its device for the torch
+  backend, torch on CUDA standing in for cuML), plus the k-means++ step's cost, fitted as
+  a + b x (candidates x N x D) seconds per centroid from two timed starts. Dictionary building,
+  scoring and the embedding probe are not counted.
 * **Host memory**: what the process holds now, plus the model's weights (they load on the host
   first), the pooled sentence vectors (views x layers x S x D float32, when a probe pools them),
   one layer of every view in float32 (the concept probe loads them together) and the largest
@@ -323,6 +325,36 @@ def calibrate(device: str = "cpu", library: str = "torch", seconds: float = 0.5)
     return calibration
 
 
+@functools.cache
+def forward_rate(dim: int, device: str = "cpu", seconds: float = 0.5) -> float:
+    """FLOP/s of a BERT-shaped transformer layer of width ``dim`` (4 D^2 attention and 8 D^2
+    feed-forward weights, GELU, post-LayerNorm, D / 64 heads) on a batch of 32 sentences of 32
+    subwords under ``no_grad``, timed on ``device`` for about ``seconds`` (once per process
+    and argument set); FLOPs counted as the estimate counts them, 2 x 12 D^2 + 4 x 32 x D per
+    subword."""
+    import torch
+
+    heads = 1 if dim % 64 else dim // 64
+    layer = torch.nn.TransformerEncoderLayer(
+        dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True, device=device
+    )
+    # training mode: the unfused Linear, attention, GELU and LayerNorm ops Hugging Face models
+    # run (in eval mode torch takes a fused fast path)
+    layer.train()
+    x = torch.randn(32, 32, dim, device=device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    with torch.no_grad():
+        layer(x)  # warm-up
+        sync()
+        runs, start = 0, time.perf_counter()
+        while runs < 2 or time.perf_counter() - start < seconds:
+            layer(x)
+            runs += 1
+            sync()
+        elapsed = time.perf_counter() - start
+    return runs * 32 * 32 * (2.0 * 12 * dim * dim + 4.0 * 32 * dim) / elapsed
+
+
 @dataclass(frozen=True)
 class Estimate:
     """The estimate of one probe round (module docstring for the model).
@@ -342,7 +374,8 @@ class Estimate:
         seeding_seconds: The k-means++ starts of every fit (0 for ``init=random``).
         seconds: Phase -> expected seconds: ``extract``, ``cluster``, ``sentence``.
         backend: The K-means backend that runs, and where (``faiss (cpu)``).
-        calibrations: The rates used.
+        forward_rate: The forward pass's calibrated FLOP/s.
+        calibration: The K-means library's calibrated rates.
         warnings: Lines logged as warnings.
     """
 
@@ -360,7 +393,8 @@ class Estimate:
     seeding_seconds: float
     seconds: Mapping[str, float]
     backend: str
-    calibrations: tuple[Calibration, ...]
+    forward_rate: float
+    calibration: Calibration
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -374,8 +408,10 @@ class Estimate:
         sizes = [n for n, _ in self.sets.values()]
         ks = sorted({k for _, k in self.sets.values()})
         k_text = str(ks[0]) if len(ks) == 1 else f"{ks[0]}-{ks[-1]}"
-        rates = ", ".join(
-            f"{c.library} on {c.device} {c.gemm_flops / 1e9:.0f} GFLOP/s" for c in self.calibrations
+        c = self.calibration
+        rates = (
+            f"forward {self.forward_rate / 1e9:.1f} GFLOP/s, {c.library} on {c.device} "
+            f"{c.gemm_flops / 1e9:.1f} GFLOP/s"
         )
         lines = [
             f"Estimate of one probe round: {m.name} ({m.kind}, D={m.dim}, "
@@ -406,7 +442,7 @@ def estimate_round(
     subwords: Mapping[str, float],
     backend: str,
     kmeans_device: str,
-    forward: Calibration,
+    forward_rate: float,
     kmeans: Calibration,
     host_now: int = 0,
     host_limit: int | None = None,
@@ -424,7 +460,7 @@ def estimate_round(
         subwords: Language -> mean subwords per sentence (:func:`subwords_per_sentence`).
         backend: The K-means backend that runs (``faiss``, ``torch``, ``cuml``, ``sklearn``).
         kmeans_device: Where it runs, ``cpu`` or ``cuda``.
-        forward: Rates of the forward pass's device.
+        forward_rate: FLOP/s of the forward pass (:func:`forward_rate`).
         kmeans: Rates of the K-means backend's library and device.
         host_now: Host memory the process holds already (bytes).
         host_limit: Host memory available to the round (bytes; ``None``: not checked).
@@ -470,14 +506,13 @@ def estimate_round(
     n_sentences = max(c.sentences for c in counts.values())
     same_side = [p for p in plan.calign_pairs if p[0].side == p[1].side]
     sentence_flops = len(same_side) * n_layers * 8.0 * n_sentences**2 * d if pooled else 0.0
-    sentence_rate = kmeans.gemm_flops if kmeans_device == "cuda" else forward.gemm_flops
 
     seconds = {
-        "extract": forward_flops / forward.gemm_flops,
+        "extract": forward_flops / forward_rate,
         "cluster": kmeans_flops / kmeans.gemm_flops + seeding + lloyd_latency,
     }
     if pooled:
-        seconds["sentence"] = sentence_flops / sentence_rate
+        seconds["sentence"] = sentence_flops / kmeans.gemm_flops
 
     store_bytes = sum(views.values()) * n_layers * d * 2
     largest = max(n for n, _ in sets.values())
@@ -524,7 +559,6 @@ def estimate_round(
             f"{_gb(device_limit)}: lower cluster.chunk, use cluster.precision=bf16, or probe "
             "fewer occurrences per word (probe.extraction.max_per_type)"
         )
-    calibrations = tuple(dict.fromkeys((forward, kmeans)))
     return Estimate(
         model=model,
         views=views,
@@ -540,7 +574,8 @@ def estimate_round(
         seeding_seconds=seeding,
         seconds=seconds,
         backend=f"{backend} ({kmeans_device})",
-        calibrations=calibrations,
+        forward_rate=forward_rate,
+        calibration=kmeans,
         warnings=tuple(warnings),
     )
 
@@ -640,7 +675,7 @@ def config_estimate(
         subwords=subwords,
         backend=backend,
         kmeans_device=kmeans_device,
-        forward=calibrate("cuda" if forward_on_device else "cpu", "torch"),
+        forward_rate=forward_rate(shape.dim, "cuda" if forward_on_device else "cpu"),
         kmeans=calibrate(kmeans_device, "torch" if backend in ("torch", "cuml") else "numpy"),
         host_now=host_now,
         host_limit=host_limit,

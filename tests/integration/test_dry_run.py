@@ -70,7 +70,7 @@ def test_estimated_tokens_are_the_rows_a_round_writes(
         subwords=subwords,
         backend="sklearn",
         kmeans_device="cpu",
-        forward=RATES,
+        forward_rate=RATES.gemm_flops,
         kmeans=RATES,
     )
     (record,) = ProbeDir(tmp_path).manifest().rounds

@@ -48,7 +48,7 @@ def _estimate(settings: ProbeSettings, shape: ModelShape = SHAPE, **kwargs):
         "subwords": dict.fromkeys(SENTENCES, 6.0),
         "backend": "faiss",
         "kmeans_device": "cpu",
-        "forward": RATES,
+        "forward_rate": RATES.gemm_flops,
         "kmeans": RATES,
         **kwargs,
     }
@@ -149,7 +149,7 @@ def test_pooled_sentence_vectors_run_every_sentence_and_add_the_sentence_rows():
 def test_warnings_name_the_settings_to_change():
     assert _estimate(_settings()).warnings == ()
     slow = dataclasses.replace(RATES, gemm_flops=1.0)
-    (hour,) = _estimate(_settings(), forward=slow, kmeans=slow).warnings
+    (hour,) = _estimate(_settings(), forward_rate=1.0, kmeans=slow).warnings
     assert "over an hour" in hour and "probe.k" in hour
     (host,) = _estimate(_settings(), host_limit=1000).warnings
     assert "host memory" in host and "probe.corpus.max_sentences" in host
