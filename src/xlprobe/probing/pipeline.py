@@ -13,6 +13,7 @@ with other K-means settings, also without the model (Mousi et al., ACL 2024, Sec
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import logging
@@ -77,13 +78,19 @@ def run_probe(
         raise InputError(f"probe corpus has no sentences for language(s) {missing}")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    # rank 0 builds the dictionaries (and links) first; the other ranks read what it wrote
-    if ranks.leader:
-        dictionaries, links = ranks.run(lambda: round_dictionaries(corpus, settings, probe_dir))
-    else:
-        ranks.sync()
-        dictionaries, links = round_dictionaries(corpus, settings, probe_dir)
-    timings["dictionary"] = time.perf_counter() - start
+    # Rank 0 builds the dictionaries while the model extracts (eflomal is a CPU process of its
+    # own); the aligned views need the alignment before the extraction, then it waits.
+    builder = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    dictionaries_built = (
+        builder.submit(_timed, round_dictionaries, corpus, settings, probe_dir)
+        if ranks.leader
+        else None
+    )
+    links = None
+    if settings.tokens == "aligned":
+        (_, links), timings["dictionary"] = _shared_dictionaries(
+            dictionaries_built, corpus, settings, probe_dir, ranks
+        )
     activation_root = ranks.broadcast(
         _activation_root(settings, probe_dir, round_id) if ranks.leader else None
     )
@@ -105,6 +112,9 @@ def run_probe(
                 model, tokenizer, corpus, plan, settings, activation_root, pooling, links, ranks
             )
             timings["extract"] = time.perf_counter() - tick
+            (dictionaries, _), timings["dictionary"] = _shared_dictionaries(
+                dictionaries_built, corpus, settings, probe_dir, ranks
+            )
             layers = sorted(set.intersection(*(set(s.layers) for s in stores.values())))
             round_ = Round(
                 id=round_id,
@@ -130,6 +140,7 @@ def run_probe(
             kept = settings.keep_activations or settings.activation_cache is not None
             activations = {v.name: str(s.path.resolve()) for v, s in stores.items()} if kept else {}
     finally:
+        builder.shutdown(wait=True)
         if ranks.leader and not settings.keep_activations:
             shutil.rmtree(activation_root, ignore_errors=True)
     if not ranks.leader:
@@ -154,6 +165,28 @@ def run_probe(
         ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()),
     )
     return report
+
+
+def _timed(step: Any, *args: Any) -> tuple[Any, float]:
+    """``step(*args)`` and the seconds it took."""
+    tick = time.perf_counter()
+    return step(*args), time.perf_counter() - tick
+
+
+def _shared_dictionaries(
+    built: concurrent.futures.Future | None,
+    corpus: ProbeCorpus,
+    settings: ProbeSettings,
+    probe_dir: ProbeDir,
+    ranks: Ranks,
+) -> tuple[tuple[dict, dict], float]:
+    """The round's dictionaries and links, and the seconds the build took: rank 0's build
+    (``built``, run in the background), then on the other ranks what rank 0 wrote (they read
+    it after a sync point that carries rank 0's failure)."""
+    if ranks.leader:
+        return ranks.run(built.result)
+    ranks.sync()
+    return _timed(round_dictionaries, corpus, settings, probe_dir)
 
 
 def _activation_root(settings: ProbeSettings, probe_dir: ProbeDir, round_id: RoundId) -> Path:
