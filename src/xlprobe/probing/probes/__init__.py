@@ -6,7 +6,8 @@ tables, the ``probe`` config keys and what ``from_run`` may change all come from
 
 Built in: ``concepts`` (CALIGN / COLAP with chance levels and seed agreement,
 :mod:`.concepts`), ``embeddings`` (token-embedding geometry, :mod:`.embeddings`), ``sentence``
-(retrieval and ABX, :mod:`.sentence`).
+(retrieval and ABX, :mod:`.sentence`), and for decoder-only LMs ``logit_lens`` (latent
+language, :mod:`.logit_lens`) and ``lape`` (language-specific neurons, :mod:`.lape`).
 
 To add a probe (``docs/extending.md``): write one module with a class that has the
 :class:`~xlprobe.probing.probes.base.Probe` attributes (name, options, metrics, rescorable,
@@ -19,6 +20,8 @@ from __future__ import annotations
 from xlprobe.probing.probes.base import Metric, Probe
 from xlprobe.probing.probes.concepts import ConceptsProbe
 from xlprobe.probing.probes.embeddings import EmbeddingsProbe
+from xlprobe.probing.probes.lape import LapeProbe
+from xlprobe.probing.probes.logit_lens import LogitLensProbe
 from xlprobe.probing.probes.sentence import SentenceProbe
 from xlprobe.probing.report import ProbeRow
 
@@ -96,5 +99,11 @@ def option_types() -> dict[str, type]:
     return {key: kind for p in _REGISTRY.values() for key, kind in p.options.items()}
 
 
-for _builtin in (ConceptsProbe(), EmbeddingsProbe(), SentenceProbe()):
+for _builtin in (
+    ConceptsProbe(),
+    EmbeddingsProbe(),
+    SentenceProbe(),
+    LogitLensProbe(),
+    LapeProbe(),
+):
     register(_builtin)

@@ -26,9 +26,10 @@ the others' much less), and the same for as many random units per layer (the con
 
 Rows (``side`` = the model's one stack, ``decoder``):
 
-* ``lape_units`` (lang-lang, per layer, a curve): % of the layer's FFN units specific to the
-  language, ``units specific to it / units of the layer``; layer l is block l-1 (the FFN of
-  the block whose output is hidden state l), so layers 1..L;
+* ``lape_units`` (lang-lang, per layer, a curve): how the language's specific units spread over
+  the layers, ``100 * its units in the layer / all its units`` (numerator: the layer's count;
+  NaN for a language with none; the layer's width is in ``lape_units.npz``); layer l is block
+  l-1 (the FFN of the block whose output is hidden state l), so layers 1..L;
 * ``lape_ppl`` (lang_s = the language whose units are deactivated, lang_t = the language
   measured, layer L): perplexity change in %, ``100 (PPL_after / PPL_plain - 1)``
   (numerator and denominator 0);
@@ -38,7 +39,8 @@ The activation probabilities, entropies and the language-specific sets are kept 
 ``rounds/<round>/lape_units.npz`` (``langs``, ``layer`` and ``unit`` per column, ``probs`` [M x
 n], ``entropy`` [M], ``specific`` [n x M]) and the rows in ``rounds/<round>/lape.csv``. Models
 that are not decoder-only, or whose family has no ``ffn`` hook point, get one log line and no
-rows.
+rows; a decoder-only model loaded with a task head instead of its LM head (NER, SST-2) gets
+the ``lape_units`` rows only.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ class LapeSettings(Options):
 METRICS = (
     Metric(
         "lape_units",
-        "% of the layer's FFN units specific to the language by LAPE (Tang et al. 2024)",
+        "% of the language's specific FFN units (LAPE, Tang et al. 2024) lying in this layer",
         curve=True,
         same_side=True,
     ),
@@ -343,14 +345,19 @@ def lape_report(round: Round) -> ProbeReport:
     rows = []
     layers = sorted(set(index.layer.tolist()))
     for i, lang in enumerate(langs):
+        total = int(selection.specific[i].sum())
         for block in layers:
-            in_layer = index.layer == block
-            count, width = int(selection.specific[i, in_layer].sum()), int(in_layer.sum())
-            rows.append(
-                make_row("lape_units", lang, lang, block + 1, 100 * count / width, count, width)
-            )
+            count = int(selection.specific[i, index.layer == block].sum())
+            share = 100 * count / total if total else math.nan
+            rows.append(make_row("lape_units", lang, lang, block + 1, share, count, total))
     timings = {"lape/select": time.perf_counter() - tick}
 
+    if model.get_output_embeddings() is None:
+        logger.info(
+            "probe lape: %s has no LM head (a task head instead): no perplexity rows",
+            type(model).__name__,
+        )
+        return ProbeReport(rows=rows, timings=timings)
     tick = time.perf_counter()
     top = layers[-1] + 1
 
@@ -395,16 +402,21 @@ def _log_effect(lang: str, n_units: int, rows: Sequence[ProbeRow]) -> None:
                   and (r.lang_t == lang) == own]  # fmt: skip
         return float(np.mean(values)) if values else math.nan
 
-    own, others = change("lape_ppl", True), change("lape_ppl", False)
+    own, others, random = (
+        change("lape_ppl", True),
+        change("lape_ppl", False),
+        change("lape_ppl_random", True),
+    )
     logger.info(
         "probe lape: deactivating the %d units specific to %s changes its perplexity by "
-        "%+.1f%%, the other languages' by %+.1f%% on average (%s; random units: %+.1f%%)",
+        "%+.2f%%, the other languages' by %+.2f%% on average, its own under random units by "
+        "%+.2f%%: %s",
         n_units,
         lang,
         own,
         others,
-        "the language's own rises most" if own > others else "not its own most",
-        change("lape_ppl_random", True),
+        random,
+        "its own rises most" if own > max(others, random) else "not its own most",
     )
 
 

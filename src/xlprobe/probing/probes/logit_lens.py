@@ -35,8 +35,9 @@ denominator are 0 (means of probabilities, not count ratios); the prompts per pa
 log.
 
 Encoder and encoder-decoder models have no next-token distribution at an intermediate layer of
-one stack: the probe logs one line and returns no rows; so does a decoder-only model whose family
-names no final norm. The rows are kept in ``rounds/<round>/logit_lens.csv``.
+one stack: the probe logs one line and returns no rows; so does a decoder-only model loaded with
+a task head instead of its LM head (NER, SST-2) or whose family names no final norm. The rows
+are kept in ``rounds/<round>/logit_lens.csv``.
 """
 
 from __future__ import annotations
@@ -304,7 +305,7 @@ def logit_lens(model: Any) -> Callable[[torch.Tensor], torch.Tensor]:
         the last layer's residual stream, the model's own logits).
 
     Raises:
-        InputError: The model's family names no final norm.
+        InputError: The model's family names no final norm, or the model has no LM head.
     """
     import torch
 
@@ -318,6 +319,11 @@ def logit_lens(model: Any) -> Callable[[torch.Tensor], torch.Tensor]:
             "logit lens cannot read its intermediate layers"
         )
     head = model.get_output_embeddings()
+    if head is None:
+        raise InputError(
+            f"{type(model).__name__} has no LM head (a task head instead): the logit lens needs "
+            "the model's unembedding"
+        )
     config = model.config.get_text_config()
     scale = getattr(config, "logit_scale", None)
     cap = getattr(config, "final_logit_softcapping", None)
@@ -492,11 +498,10 @@ def logit_lens_report(round: Round) -> ProbeReport:
             family.kind,
         )
         return ProbeReport()
-    if family.final_norm_module(round.model) is None:
-        logger.info(
-            "probe logit_lens: skipped, the %s family names no final norm of this model",
-            family.name,
-        )
+    try:
+        logit_lens(round.model)
+    except InputError as error:
+        logger.info("probe logit_lens: skipped, %s", error)
         return ProbeReport()
     pivot = round.settings.pivot
     dictionaries = round.dictionaries
