@@ -266,7 +266,9 @@ def test_bad_views_are_input_errors(models, corpus, tmp_path):
     bert, bert_tok = models["bert"]
     mt5, mt5_tok = models["mt5"]
     settings = ExtractionSettings()
-    with pytest.raises(InputError, match="needs an encoder-decoder model"):
+    with pytest.raises(
+        InputError, match="side='decoder' is not a side of BertModel; it has encoder"
+    ):
         extract_view(
             bert,
             bert_tok,

@@ -111,5 +111,5 @@ def test_missing_or_empty_local_directory_is_an_input_error(tmp_path):
 def test_unknown_head_and_arch_are_input_errors(tiny_model_dirs, tmp_path, tiny_texts):
     with pytest.raises(InputError, match="unknown model head"):
         load_model(tiny_model_dirs["bert"], "lm")
-    with pytest.raises(InputError, match="unknown tiny model architecture"):
-        build_tiny_model("gpt2", tmp_path / "x", tiny_texts)
+    with pytest.raises(InputError, match=r"model\.family='gpt9' is not a supported model family"):
+        build_tiny_model("gpt9", tmp_path / "x", tiny_texts)

@@ -139,7 +139,7 @@ def test_backend_not_installed(tmp_path, task_dir):
     pytest.importorskip("faiss")
     if __import__("importlib").util.find_spec("cuml") is not None:
         pytest.skip("cuML is installed here")
-    fails(config(tmp_path, task_dir, "cluster=cuml"), "probe.backend")
+    fails(config(tmp_path, task_dir, "cluster=cuml"), "cluster=cuml: RAPIDS cuML")
     fails(config(tmp_path, task_dir, "probe.backend=kmeans"), "backend")
 
 

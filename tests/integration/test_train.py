@@ -244,6 +244,7 @@ def test_malformed_local_file_names_file_and_line(tmp_path, cache_dir):
         "data.source=local",
         f"data.local_dir={data}",
         "lang.zero_shot=[]",
+        "lang.probe=[de,fr,es,ar]",  # lang.probe follows lang.zero_shot otherwise
     )
     with pytest.raises(InputError, match="unknown tag 'B-TOWN'") as err:
         train(cfg)
@@ -278,5 +279,8 @@ def test_translation_with_an_encoder_only_model_is_explained(tmp_path, cache_dir
     from xlprobe.training import train
 
     cfg = demo_config("demo_sst2", tmp_path, cache_dir, "task=mt", "lang=demo")
-    with pytest.raises(InputError, match="needs an encoder-decoder model"):
+    expected = (
+        r"needs an encoder-decoder or decoder-only model .*; model\.family=xlmr is encoder-only"
+    )
+    with pytest.raises(InputError, match=expected):
         train(cfg)
