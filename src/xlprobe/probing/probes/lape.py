@@ -212,7 +212,7 @@ def positive_counts(
     Args:
         model, tokenizer: A causal LM of a registered family and its tokenizer.
         sentences: Whitespace-tokenized sentences.
-        modules: Module names whose activations ([B x T x U_m]) are read.
+        modules: Module names whose activations ([B x T x U_m], or [B*T x U_m]) are read.
         read: The module's ``input`` or ``output``.
         batch_size, max_tokens: As :func:`~xlprobe.probing.causal_lm.word_batches`.
 
@@ -231,7 +231,8 @@ def positive_counts(
             model, tokenizer, sentences, batch_size=batch_size, max_tokens=max_tokens
         ):
             for name in modules:
-                acts = cache[name]
+                # [B x T x U], or [B*T x U] where the block flattens the tokens (OPT's fc2)
+                acts = cache[name].reshape(*words.shape, -1)
                 mask = words.to(acts.device).unsqueeze(-1)
                 batch = ((acts > 0) & mask).sum((0, 1)).cpu()
                 counts[name] = batch if name not in counts else counts[name] + batch
