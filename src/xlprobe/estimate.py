@@ -37,8 +37,9 @@ probe sentences, L: the model's layers):
   sentence rows at the float32 GEMM rate of the library and device that run the products
   (:func:`calibrate`: numpy for faiss and scikit-learn, torch on its device for the torch
   backend, torch on CUDA standing in for cuML), plus the k-means++ step's cost, fitted as
-  a + b x (candidates x N x D) seconds per centroid from two timed starts. Dictionary building,
-  scoring and the embedding probe are not counted.
+  a + b x (candidates x N x D) seconds per centroid from two timed starts, and the same
+  latency a once per Lloyd iteration (the host round trip of its stopping test). Dictionary
+  building, scoring and the embedding probe are not counted.
 * **Host memory**: what the process holds now, plus the model's weights (they load on the host
   first), the pooled sentence vectors (views x layers x S x D float32, when a probe pools them),
   one layer of every view in float32 (the concept probe loads them together) and the largest
@@ -537,7 +538,7 @@ def estimate_round(
     if kmeans_device == "cuda" or forward_on_device:
         device = CUDA_CONTEXT_BYTES
         device += model.weight_bytes + batch_bytes if forward_on_device else 0
-        device += work if kmeans_device == "cuda" else 0
+        device += work + largest * d * 4 if kmeans_device == "cuda" else 0
 
     warnings = []
     total = sum(seconds.values())
@@ -545,7 +546,8 @@ def estimate_round(
         warnings.append(
             f"a probe round is expected to take {_duration(total)} (over an hour): lower "
             "probe.k, probe.n_seeds, probe.n_init or probe.max_iter, probe fewer probe.layers or "
-            "sentences (probe.corpus.max_sentences), or cluster on a GPU (cluster=torch)"
+            "sentences (probe.corpus.max_sentences)"
+            + (", or cluster on a GPU (cluster=torch)" if kmeans_device == "cpu" else "")
         )
     if host_limit is not None and host > host_limit:
         warnings.append(

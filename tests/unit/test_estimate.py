@@ -9,6 +9,7 @@ import math
 import pytest
 
 from xlprobe.estimate import (
+    CUDA_CONTEXT_BYTES,
     Calibration,
     LanguageCounts,
     ModelShape,
@@ -154,7 +155,9 @@ def test_warnings_name_the_settings_to_change():
     (host,) = _estimate(_settings(), host_limit=1000).warnings
     assert "host memory" in host and "probe.corpus.max_sentences" in host
     on_gpu = _estimate(_settings(), backend="torch", kmeans_device="cuda", device_limit=1000)
-    assert on_gpu.device_bytes > 0
+    # the context, the largest set's points in float32 and their distance blocks
+    largest = max(n for n, _ in on_gpu.sets.values())
+    assert on_gpu.device_bytes > CUDA_CONTEXT_BYTES + largest * SHAPE.dim * 4
     assert any("device memory" in w and "cluster.chunk" in w for w in on_gpu.warnings)
 
 
