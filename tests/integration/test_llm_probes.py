@@ -194,7 +194,7 @@ def test_a_probe_round_writes_both_probes_rows_for_every_layer(tiny_dirs, corpus
             "embeddings": {"enabled": False},
             "sentence": {"enabled": False},
             "logit_lens": {"n_prompts": 5, "shots": 2},
-            "lape": {"heldout": 20, "top_rate": 0.02},
+            "lape": {"enabled": True, "heldout": 10, "top_rate": 0.02},
         },
     )
     with caplog.at_level(logging.INFO, logger="xlprobe.probing.probes"):
@@ -238,7 +238,8 @@ def test_an_encoder_gets_neither_probes_rows_but_a_line_why(tmp_path, corpus, ca
 
     model, tokenizer = load_model(tiny_model_dir("bert", tmp_path, num_layers=2, **TINY), "base")
     probe_corpus = ProbeCorpus({lang: corpus.sentences[lang][:30] for lang in ("de", "en")})
-    settings = ProbeSettings(languages=("de",), k=5, options={"embeddings": {"enabled": False}})
+    options = {"embeddings": {"enabled": False}, "lape": {"enabled": True}}
+    settings = ProbeSettings(languages=("de",), k=5, options=options)
     with caplog.at_level(logging.INFO, logger="xlprobe.probing.probes"):
         report = run_probe(model, tokenizer, probe_corpus, settings, probe_dir=tmp_path / "bert")
     assert not [r for r in report.rows if r.metric.startswith(("lens_", "lape_"))]
