@@ -355,11 +355,9 @@ def lape_report(round: Round) -> ProbeReport:
             rows.append(make_row("lape_units", lang, lang, block + 1, share, count, total))
     timings = {"lape/select": time.perf_counter() - tick}
 
-    if model.get_output_embeddings() is None:
-        logger.info(
-            "probe lape: %s has no LM head (a task head instead): no perplexity rows",
-            type(model).__name__,
-        )
+    if model.get_output_embeddings() is None or not held:
+        why = "it has no LM head (a task head instead)" if held else "no sentence is held out"
+        logger.info("probe lape: no perplexity rows, %s", why)
         return ProbeReport(rows=rows, timings=timings)
     tick = time.perf_counter()
     top = layers[-1] + 1

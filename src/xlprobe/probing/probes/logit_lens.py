@@ -45,6 +45,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -99,7 +100,8 @@ class LogitLensSettings(Options):
         min_prob: A dictionary translation counts when its probability is at least this.
         tokens: A word's tokens: ``prefixes`` or ``first`` (module docstring).
         batch_size: Prompts per forward pass.
-        seed: Seed of the prompts' concepts and shots.
+        seed: Seed of the prompts' concepts and shots (with the pair's codes: a pair's
+            prompts do not depend on the other pairs).
     """
 
     prefix: ClassVar[str] = "probe.logit_lens"
@@ -508,14 +510,17 @@ def logit_lens_report(round: Round) -> ProbeReport:
     pairs = language_pairs(settings, round.settings.languages, pivot, dictionaries)
     index = prefix_index(round.tokenizer) if settings.tokens == "prefixes" else None
     rows = []
-    for number, (source, target) in enumerate(pairs):
+    for source, target in pairs:
         triples = word_triples(
             dictionaries[f"{source}-{pivot}"],
             None if target == source else dictionaries[f"{target}-{pivot}"],
             min_prob=settings.min_prob,
         )
         sampled = sample_prompts(
-            triples, n=settings.n_prompts, shots=settings.shots, seed=(settings.seed, number)
+            triples,
+            n=settings.n_prompts,
+            shots=settings.shots,
+            seed=(settings.seed, zlib.crc32(f"{source}-{target}".encode())),
         )
         names = (language_name(source, settings.names), language_name(target, settings.names))
         prompts = lens_prompts(family, round.tokenizer, sampled, names, index)
