@@ -124,17 +124,20 @@ METRICS = (
         "logit lens: probability (%) of the next token being the correct target-language "
         "word's (Wendler et al. 2024)",
         curve=True,
+        same_side=True,
     ),
     Metric(
         "lens_latent",
         "logit lens: probability (%) of the next token being the pivot-language (English) "
         "translation's, the 'latent English' curve (Wendler et al. 2024)",
         curve=True,
+        same_side=True,
     ),
     Metric(
         "lens_entropy",
         "logit lens: entropy of the next-token distribution, % of its maximum ln V",
         curve=True,
+        same_side=True,
     ),
 )
 
@@ -552,7 +555,7 @@ def logit_lens_report(round: Round) -> ProbeReport:
                         lang_t=target,
                         layer=layer,
                         metric=metric,
-                        value=min(100.0, value),
+                        value=min(100.0, max(0.0, value)),  # float rounding
                         numerator=0,
                         denominator=0,
                     )
