@@ -205,6 +205,8 @@ class ModelFamily:
         final_norm: Regular expression naming the norm applied to the last layer's residual
             stream before the unembedding (decoder-only: ``model.norm``, ``transformer.ln_f``,
             ...); ``None``: none named. A logit lens applies it to earlier layers.
+        logit_scaling: What the model's forward does to the head's logits, ``(config, logits)
+            -> logits`` (Cohere's ``logit_scale``, Gemma 2/3's soft cap); ``None``: nothing.
     """
 
     name: str
@@ -213,6 +215,7 @@ class ModelFamily:
     hook_points: Mapping[str, HookPoint] = field(default_factory=dict)
     tiny: TinyRecipe | None = None
     final_norm: str | None = None
+    logit_scaling: Callable[[Any, Any], Any] | None = None
 
     @property
     def sides(self) -> tuple[str, ...]:

@@ -4,7 +4,8 @@ R7B and its successors).
 Llama-style blocks with one norm per block (attention and MLP read it in parallel), so the
 gated hook points are Llama's (:func:`~xlprobe.models.families.llama.gated_hook_points`). The
 tokenizer is byte-level BPE with digits split one by one and ``<BOS_TOKEN>`` added; pre-split
-words get their leading space (:mod:`xlprobe.models.families.base`).
+words get their leading space (:mod:`xlprobe.models.families.base`). Its forward multiplies the
+head's logits by ``config.logit_scale``.
 """
 
 from __future__ import annotations
@@ -18,4 +19,5 @@ FAMILY = ModelFamily(
     kind="decoder",
     hook_points=gated_hook_points(),
     final_norm=FINAL_NORM,
+    logit_scaling=lambda config, logits: logits * config.logit_scale,
 )

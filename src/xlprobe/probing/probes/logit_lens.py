@@ -299,8 +299,8 @@ def lens_prompts(
 
 def logit_lens(model: Any) -> Callable[[torch.Tensor], torch.Tensor]:
     """The logit lens of a causal LM: residual-stream states through the model's final norm,
-    its unembedding and the transformation its forward applies to the logits (Cohere's
-    ``logit_scale``, Gemma 2/3's ``final_logit_softcapping``).
+    its unembedding and what its forward does to the logits (the family's
+    :attr:`~xlprobe.models.families.base.ModelFamily.logit_scaling`).
 
     Args:
         model: A ``*ForCausalLM`` model whose family names its final norm.
@@ -312,7 +312,6 @@ def logit_lens(model: Any) -> Callable[[torch.Tensor], torch.Tensor]:
     Raises:
         InputError: The model's family names no final norm, or the model has no LM head.
     """
-    import torch
 
     from xlprobe.models.families import family_of
 
@@ -330,17 +329,12 @@ def logit_lens(model: Any) -> Callable[[torch.Tensor], torch.Tensor]:
             "the model's unembedding"
         )
     config = model.config.get_text_config()
-    scale = getattr(config, "logit_scale", None)
-    cap = getattr(config, "final_logit_softcapping", None)
+    scaling = family.logit_scaling
     norm_device = next(norm.parameters()).device
 
     def lens(hidden: torch.Tensor) -> torch.Tensor:
         logits = head(norm(hidden.to(norm_device)).to(head.weight.device)).float()
-        if scale is not None:
-            logits = logits * scale
-        if cap is not None:
-            logits = torch.tanh(logits / cap) * cap
-        return logits
+        return logits if scaling is None else scaling(config, logits)
 
     return lens
 
