@@ -16,9 +16,10 @@ from xlprobe.analysis.sweep import parse_overrides, read_job, read_multirun
 from xlprobe.analysis.transfer import (
     analyse_transfer,
     canonical,
+    pooled_spearman,
     resample_counts,
     similarity_source,
-    spearman_per_column,
+    spearman_columns,
     transfer_matrices,
     weighted_spearman,
 )
@@ -352,19 +353,21 @@ def test_spearman_per_column_is_scipys_with_exact_bootstrap_ranks() -> None:
     x = rng.integers(0, 4, (9, 6)).astype(float)  # ties
     y = rng.normal(size=(9, 6))
     x[2, 1], y[4, 3] = np.nan, np.nan
-    corr = spearman_per_column(x, y, n_boot=0)
+    corr = spearman_columns({"x": x}, {"y": y}, n_boot=0)["y", "x"]
     for j in range(6):
         ok = np.isfinite(x[:, j]) & np.isfinite(y[:, j])
         assert corr.rho[j] == pytest.approx(spearmanr(x[ok, j], y[ok, j]).statistic)
         assert corr.n[j] == ok.sum()
     # a resample's ρ is scipy's on the resample written out (copies tie with each other)
-    valid = np.isfinite(x) & np.isfinite(y)
-    counts = resample_counts(valid, 40, rng)
-    assert (counts.sum(axis=1) == valid.sum(axis=0)).all() and not counts[:, ~valid].any()
+    first = np.argsort(~(np.isfinite(x) & np.isfinite(y)), axis=0, kind="stable")
+    x, y = np.take_along_axis(x, first, axis=0), np.take_along_axis(y, first, axis=0)
+    valid = np.isfinite(x) & np.isfinite(y)  # now the first n rows of each column
+    counts = resample_counts(valid.sum(axis=0), 9, 40, rng)
+    assert (counts.sum(axis=0) == valid.sum(axis=0)[:, None]).all() and not counts[~valid].any()
     boot = weighted_spearman(np.where(valid, x, np.nan), np.where(valid, y, np.nan), counts)
     for b in range(40):
         for j in range(6):
-            k = counts[b, :, j].astype(int)
+            k = counts[:, j, b].astype(int)
             xs, ys = np.repeat(x[:, j], k), np.repeat(y[:, j], k)
             if np.ptp(xs) == 0 or np.ptp(ys) == 0:
                 assert math.isnan(boot[b, j])
@@ -372,9 +375,23 @@ def test_spearman_per_column_is_scipys_with_exact_bootstrap_ranks() -> None:
                 assert boot[b, j] == pytest.approx(spearmanr(xs, ys).statistic, abs=1e-5)
 
 
+def test_pooled_spearman_is_scipys_over_every_pair() -> None:
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 5, (12, 9)).astype(float)
+    y = rng.normal(size=(12, 9))
+    y[3, 4] = np.nan
+    rho, low, high, n_pairs = pooled_spearman(x, y, n_boot=300)
+    ok = np.isfinite(y)
+    assert rho == pytest.approx(spearmanr(x[ok], y[ok]).statistic)
+    assert n_pairs == ok.sum() and -1 <= low <= rho <= high <= 1
+
+
 def test_spearman_undefined_for_constant_input() -> None:
     x = np.array([[1.0], [1.0], [1.0], [1.0]])
-    corr = spearman_per_column(x, np.array([[1.0], [2.0], [3.0], [4.0]]), n_boot=50)
+    y = {"y": np.array([[1.0], [2.0], [3.0], [4.0]])}
+    corr = spearman_columns({"x": x}, y, n_boot=50)["y", "x"]
     assert math.isnan(corr.rho[0]) and math.isnan(corr.ci_low[0]) and corr.n_boot[0] == 0
 
 
@@ -396,3 +413,42 @@ def test_wandb_summary_offline(grid_multirun: Path, tmp_path: Path, monkeypatch)
     assert main(["sweep", "summarize", str(grid_multirun), "--out", str(out), "--wandb"]) == 0
     runs = list((out / "wandb").glob("offline-run-*/run-*.wandb"))
     assert len(runs) == 1 and runs[0].stat().st_size > 0
+
+
+def test_sweep_texts_reads_what_the_jobs_trained_and_tested_on(tmp_path: Path) -> None:
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    from xlprobe.data.base import ensure_synthetic
+
+    sizes = {"n_train": 20, "n_val": 4, "n_test": 6, "n_probe": 2, "seed": 1}
+    world = ensure_synthetic(tmp_path / "world", sizes)
+    root = tmp_path / "multirun"
+    conf = Path(__file__).resolve().parents[2] / "conf"
+    for num, (task, source) in enumerate((("topic", "en"), ("topic", "ar"), ("pos", "de"))):
+        GlobalHydra.instance().clear()
+        with initialize_config_dir(version_base="1.3", config_dir=str(conf)):
+            cfg = compose(
+                "train",
+                [f"experiment=transfer_demo_{task}", f"lang={source}", "data.source=local"],
+            )
+        cfg.data.local_dir = str(world)
+        metrics = {f"test/acc/{t}": 50.0 for t in ("en", "de", "ar")}
+        write_job(root, str(num), [], config=OmegaConf.to_yaml(cfg), metrics=metrics)
+    out = tmp_path / "texts"
+    assert main(["sweep", "texts", str(root), "--out", str(out)]) == 0
+    lines = (out / "topic" / "train.ar.txt").read_text().splitlines()
+    assert lines == (world / "train.ar.txt").read_text().splitlines()
+    assert sorted(p.name for p in (out / "topic").iterdir()) == [
+        "test.ar.txt",
+        "test.de.txt",
+        "test.en.txt",
+        "train.ar.txt",
+        "train.en.txt",
+    ]
+    test = (out / "topic" / "test.de.txt").read_text().splitlines()
+    assert test == (world / "test.de.txt").read_text().splitlines()[:6]
+    # UD data: the syntactic words of each sentence (a contraction is its two words)
+    words = (out / "pos" / "train.de.txt").read_text().splitlines()
+    assert len(words) == 20 and all(line.split() for line in words)

@@ -287,3 +287,40 @@ def text_dir_texts(directory: str | Path, split: str) -> dict[str, list[str]]:
             path=folder,
         )
     return {p.name.split(".")[1]: read_text_lines(p, expected="one sentence a line") for p in files}
+
+
+def example_text(example: object) -> str:
+    """The sentence of a task example: a classification example's ``text``, else its words
+    (strings, or CoNLL-U words' forms) joined by spaces."""
+    text = getattr(example, "text", None)
+    if isinstance(text, str):
+        return text
+    words = getattr(example, "words", ())
+    return " ".join(w if isinstance(w, str) else str(getattr(w, "form", w)) for w in words)
+
+
+def datamodule_texts(
+    data: Mapping[str, object], langs: Sequence[str], split: str
+) -> dict[str, list[str]]:
+    """The sentences a job's DataModule reads for ``split`` of each language (capped like the
+    job: ``data.max_train_examples`` / ``max_eval_examples``), from the hub or local files.
+
+    Args:
+        data: The job's resolved ``data`` node (``_target_`` and its options).
+        langs: Languages as the data names them (``lang.train``, the test metric keys).
+        split: ``train`` or ``test``.
+    """
+    from xlprobe.utils.instantiate import instantiate
+
+    if data.get("source") == "synthetic":
+        texts = synthetic_texts(data["synthetic"], split)  # type: ignore[arg-type]
+        return {lang: texts[lang] for lang in langs if lang in texts}
+    module = instantiate(dict(data), tokenizer=None, _convert_="all")
+    out = {}
+    for lang in langs:
+        if module.source == "hub":
+            examples = module.read_hub(module.hub_split(split, lang), lang)
+        else:
+            examples = module.read_local(module.splits[split], lang)
+        out[lang] = [example_text(e) for e in examples[: module.max_examples[split]]]
+    return out

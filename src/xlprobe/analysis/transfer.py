@@ -260,80 +260,139 @@ def probe_similarities(jobs: Sequence[Job], matrix: TransferMatrix) -> dict[str,
 # --- Spearman, vectorised ---------------------------------------------------------------------
 
 
-def weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Average ranks of each column's values in a sample holding entry i ``w[b, i]`` times.
+def sorted_ranks(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Average ranks in a weighted sample, in the sort order of each column of ``x``.
+
+    A column sorted, a tied group of total weight g after total weight b gets rank
+    ``b + (g + 1) / 2``: with the cumulative weights c, ``b`` is c before the group's first
+    entry and ``b + g`` is c at its last, carried over the group by a running max / min.
+    Resamples are the last, contiguous axis, so every step runs over whole rows of them.
 
     Args:
-        x: [S, C] values; entries with zero weight may be NaN.
-        w: [B, S, C] non-negative counts (a resample's multiplicities, or 0/1 for a subset).
+        x: [S, C] values; entries with zero weight may be NaN (sorted last).
+        w: [S, C, B] non-negative counts (a resample's multiplicities, or 0/1 for a subset).
 
     Returns:
-        [B, S, C] the 1-based rank each entry has in its resample b and column (ties, copies
-        included, get the average rank); undefined where ``w`` is 0.
+        ``(order, w_sorted, ranks)``: [S, C] the sort order of each column, [S, C, B] the
+        weights and the 1-based ranks in that order (undefined where the weight is 0).
     """
-    n = x.shape[0]
     order = np.argsort(x, axis=0, kind="stable")
     xs = np.take_along_axis(x, order, axis=0)
     first = np.ones(xs.shape, dtype=bool)
     first[1:] = xs[1:] != xs[:-1]  # NaN != NaN: a NaN is its own group
     last = np.ones(xs.shape, dtype=bool)
     last[:-1] = first[1:]
-    index = np.arange(n)[:, None]
-    start = np.maximum.accumulate(np.where(first, index, 0), axis=0)
-    end = np.flip(np.minimum.accumulate(np.flip(np.where(last, index, n - 1), 0), axis=0), 0)
-    ws = np.take_along_axis(w, order[None], axis=1)
-    cum = np.zeros((w.shape[0], n + 1, w.shape[2]), dtype=w.dtype)
-    np.cumsum(ws, axis=1, out=cum[:, 1:])
-    below = np.take_along_axis(cum, start[None], axis=1)
-    upto = np.take_along_axis(cum, end[None] + 1, axis=1)
-    ranks = below + (upto - below + 1) / 2
-    return np.take_along_axis(ranks, np.argsort(order, axis=0)[None], axis=1)
+    ws = w[order, np.arange(x.shape[1])[None, :]]
+    upto = _running(np.add, ws.copy())
+    if first.all():  # no ties: each entry's copies are its group
+        return order, ws, upto - (ws - 1) / 2
+    below = _running(np.maximum, np.where(first[..., None], upto - ws, 0))
+    upto = _running(np.minimum, np.where(last[..., None], upto, np.inf)[::-1])[::-1]
+    return order, ws, below + (upto - below + 1) / 2
+
+
+def _running(ufunc: np.ufunc, a: np.ndarray) -> np.ndarray:
+    """``ufunc.accumulate(a, axis=0)`` in place, one row at a time: each step is one
+    vectorised operation over a whole [C, B] row (numpy's accumulate along the first axis of a
+    3-d array runs element by element)."""
+    for i in range(1, a.shape[0]):
+        ufunc(a[i - 1], a[i], out=a[i])
+    return a
+
+
+def weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Average ranks of each column's values in a sample holding entry i ``w[i, :, b]`` times.
+
+    Args:
+        x: [S, C] values; entries with zero weight may be NaN.
+        w: [S, C, B] non-negative counts (a resample's multiplicities, or 0/1 for a subset).
+
+    Returns:
+        [S, C, B] the 1-based rank each entry has in its column and resample b (ties, copies
+        included, get the average rank); undefined where ``w`` is 0.
+    """
+    order, _, ranks = sorted_ranks(x, w)
+    return ranks[np.argsort(order, axis=0), np.arange(x.shape[1])[None, :]]
+
+
+def rank_correlation(
+    rx: np.ndarray, ry: np.ndarray, w: np.ndarray, n: np.ndarray, syy: np.ndarray | None = None
+) -> np.ndarray:
+    """Weighted Pearson correlation of ranks whose weighted mean is known.
+
+    Ranks of a sample of ``n`` entries (ties averaged) sum to ``n (n + 1) / 2``, so with
+    ``m = (n + 1) / 2``: ``cov = Σ w rx ry - n m²``, ``var_x = Σ w rx² - n m²``; three weighted
+    sums instead of centring, in the inputs' precision (float32 for resamples: ρ to about
+    1e-4). The smallest variance of ranks that are not all tied is about ``n²/4`` (one entry
+    apart from the rest), ``n m² / n`` in scale; a variance below a tenth of that is a constant
+    variable's rounding and gives NaN.
+
+    Args:
+        rx, ry: [S, C, B] ranks of x and y, both in the same row order as ``w``.
+        w: [S, C, B] the weights the ranks were computed with.
+        n: [C] the weights' sum per column (the same in every resample).
+        syy: [C, B] ``Σ w ry²`` when already known (it does not depend on the row order).
+
+    Returns:
+        [B, C] ρ; NaN where n < 3 or x or y is constant in the resample.
+    """
+    a = w * rx
+    sxy = np.einsum("scb,scb->cb", a, ry).astype(np.float64)
+    sxx = np.einsum("scb,scb->cb", a, rx).astype(np.float64)
+    if syy is None:
+        syy = np.einsum("scb,scb->cb", w * ry, ry).astype(np.float64)
+    centre = (n * ((n + 1) / 2) ** 2)[:, None]
+    vx, vy = sxx - centre, syy - centre
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = (sxy - centre) / np.sqrt(vx * vy)
+    tiny = 0.1 * centre / np.maximum(n, 1)[:, None]
+    rho[(vx <= tiny) | (vy <= tiny) | np.broadcast_to((n < 3)[:, None], rho.shape)] = np.nan
+    return np.clip(rho, -1.0, 1.0).T
 
 
 def weighted_spearman(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Spearman ρ per resample and column: the ``w``-weighted Pearson correlation of the
-    :func:`weighted_ranks` of x and y.
+    weighted ranks of x and y (:func:`rank_correlation`).
 
     Args:
         x, y: [S, C] values (NaN only where ``w`` is 0).
-        w: [B, S, C] counts.
+        w: [S, C, B] counts; every resample of a column has the same total.
 
     Returns:
         [B, C] ρ; NaN where the weights cover fewer than 3 entries or x or y is constant.
     """
-    rx, ry = weighted_ranks(x, w), weighted_ranks(y, w)
-    total = w.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dx = np.where(w > 0, rx - (w * rx).sum(axis=1, keepdims=True) / total[:, None], 0)
-        dy = np.where(w > 0, ry - (w * ry).sum(axis=1, keepdims=True) / total[:, None], 0)
-        vx, vy = (w * dx * dx).sum(axis=1), (w * dy * dy).sum(axis=1)
-        rho = (w * dx * dy).sum(axis=1) / np.sqrt(vx * vy)
-    tiny = 1e-9 * np.maximum(total, 1) ** 3
-    rho[(total < 3) | (vx <= tiny) | (vy <= tiny)] = np.nan
-    return np.clip(rho, -1.0, 1.0)
+    order, ws, rx = sorted_ranks(x, w)
+    ry = weighted_ranks(y, w)[order, np.arange(x.shape[1])[None, :]]
+    return rank_correlation(rx, ry, ws, w[..., 0].sum(axis=0))
 
 
-def resample_counts(valid: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap multiplicities: per column, ``n`` draws with replacement from its ``n`` valid
-    rows.
+def resample_counts(n: np.ndarray, rows: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap multiplicities: per column c, ``n[c]`` draws with replacement from its first
+    ``n[c]`` rows.
 
     Args:
-        valid: [S, C] bool.
+        n: [C] rows to resample per column (the caller puts a column's valid rows first).
+        rows: S, the rows of the output (>= max n).
         n_boot: Resamples B.
         rng: The generator.
 
     Returns:
-        [B, S, C] float32 counts (zero on invalid rows; each column sums to its valid count).
+        [S, C, B] float32 counts: zero from row ``n[c]`` on, and each column sums to ``n[c]``
+        in every resample.
     """
-    rows, columns = valid.shape
-    n = valid.sum(axis=0)
-    order = np.argsort(~valid, axis=0, kind="stable")  # valid rows first
-    pick = np.minimum((rng.random((n_boot, rows, columns)) * n).astype(np.int64), rows - 1)
-    drawn = order[pick, np.arange(columns)]
-    keep = np.broadcast_to(np.arange(rows)[None, :, None] < n[None, None, :], drawn.shape)
-    flat = (np.arange(n_boot)[:, None, None] * rows + drawn) * columns + np.arange(columns)
-    counts = np.bincount(flat[keep], minlength=n_boot * rows * columns)
-    return counts.reshape(n_boot, rows, columns).astype(np.float32)
+    columns = n.size
+    if (n == n[0]).all():
+        pick = rng.integers(0, max(int(n[0]), 1), (rows, columns, n_boot), dtype=np.int64)
+    else:
+        draws = rng.random((rows, columns, n_boot), dtype=np.float32)
+        draws *= n.astype(np.float32)[:, None]
+        pick = np.minimum(draws.astype(np.int64), np.maximum(n - 1, 0)[:, None])
+    # the draws past a column's n land in an extra bin (row ``rows``), dropped below
+    pick[np.arange(rows)[:, None] >= n[None, :]] = rows
+    pick *= columns * n_boot
+    pick += np.arange(columns * n_boot).reshape(columns, n_boot)
+    counts = np.bincount(pick.ravel(), minlength=(rows + 1) * columns * n_boot)
+    return counts[: rows * columns * n_boot].reshape(rows, columns, n_boot).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -353,43 +412,83 @@ class Correlation:
     n_boot: np.ndarray
 
 
-def spearman_per_column(
-    x: np.ndarray,
-    y: np.ndarray,
+def spearman_columns(
+    xs: Mapping[str, np.ndarray],
+    ys: Mapping[str, np.ndarray],
     *,
     n_boot: int = 1000,
     seed: int = 0,
     block: int = BLOCK_ELEMENTS,
-) -> Correlation:
-    """Spearman ρ of x and y in every column over the rows where both are finite, with a
-    percentile bootstrap 95 % interval (rows resampled per column; module docstring).
+) -> dict[tuple[str, str], Correlation]:
+    """Spearman ρ of each x with each y in every column, over the rows where both are finite,
+    with a percentile bootstrap 95 % interval (rows resampled per column; module docstring).
+
+    Pairs whose defined rows match share their resamples (a paired bootstrap: the similarities
+    and transfer variants of a target are compared on the same resampled sources) and the
+    ranks of each y in them; blocks of ``block`` elements (rows × columns × resamples) are one
+    array operation each.
 
     Args:
-        x, y: [S, C] values, NaN = undefined.
+        xs: name -> [S, C] values, NaN = undefined.
+        ys: name -> [S, C] values.
         n_boot: Resamples (0: no interval).
         seed: Bootstrap seed.
-        block: Elements (resamples × rows × columns) per array operation.
+        block: Elements per array operation.
+
+    Returns:
+        (y name, x name) -> :class:`Correlation` over the C columns.
     """
-    valid = np.isfinite(x) & np.isfinite(y)
-    x, y = np.where(valid, x, np.nan), np.where(valid, y, np.nan)
-    n = valid.sum(axis=0)
-    rho = weighted_spearman(x, y, valid[None].astype(np.float64))[0]
-    low, high = np.full(rho.shape, np.nan), np.full(rho.shape, np.nan)
-    defined = np.zeros(rho.shape, dtype=int)
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        step = max(1, block // max(1, n_boot * x.shape[0]))
-        for start in range(0, x.shape[1], step):
-            cols = slice(start, start + step)
-            counts = resample_counts(valid[:, cols], n_boot, rng)
-            boot = weighted_spearman(x[:, cols], y[:, cols], counts)
-            defined[cols] = np.isfinite(boot).sum(axis=0)
-            ok = defined[cols] > 0
-            if ok.any():
-                low[cols][ok], high[cols][ok] = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
-    undefined = ~np.isfinite(rho)
-    low[undefined], high[undefined] = np.nan, np.nan
-    return Correlation(rho, low, high, n, defined)
+    groups: dict[bytes, list[tuple[str, str]]] = {}
+    masks = {}
+    for y_name, y in ys.items():
+        for x_name, x in xs.items():
+            mask = np.isfinite(x) & np.isfinite(y)
+            masks[y_name, x_name] = mask
+            groups.setdefault(np.packbits(mask).tobytes(), []).append((y_name, x_name))
+    out = {}
+    for number, pairs in enumerate(groups.values()):
+        valid = masks[pairs[0]]
+        n = valid.sum(axis=0)
+        # each column's defined rows first (ρ does not depend on the row order)
+        first = np.argsort(~valid, axis=0, kind="stable")
+        valid = np.take_along_axis(valid, first, axis=0)
+
+        def defined_first(values: np.ndarray, valid=valid, first=first) -> np.ndarray:
+            return np.where(valid, np.take_along_axis(values, first, axis=0), np.nan)
+
+        yv = {y: defined_first(ys[y]) for y in dict.fromkeys(y for y, _ in pairs)}
+        xv = {x: defined_first(xs[x]) for x in dict.fromkeys(x for _, x in pairs)}
+        ones = valid[..., None].astype(np.float64)
+        rho = {(y, x): weighted_spearman(xv[x], yv[y], ones)[0] for y, x in pairs}
+        low = {pair: np.full(n.shape, np.nan) for pair in pairs}
+        high = {pair: np.full(n.shape, np.nan) for pair in pairs}
+        defined = {pair: np.zeros(n.shape, dtype=int) for pair in pairs}
+        if n_boot:
+            rng = np.random.default_rng([seed, number])
+            rows = valid.shape[0]
+            step = max(1, block // max(1, n_boot * rows))
+            for start in range(0, valid.shape[1], step):
+                cols = slice(start, start + step)
+                counts = resample_counts(n[cols], rows, n_boot, rng)
+                index = np.arange(counts.shape[1])[None, :]
+                ry, syy = {}, {}
+                for y in yv:
+                    ry[y] = weighted_ranks(yv[y][:, cols], counts)
+                    syy[y] = np.einsum("scb,scb->cb", counts * ry[y], ry[y]).astype(np.float64)
+                for x in xv:
+                    order, ws, rx = sorted_ranks(xv[x][:, cols], counts)
+                    for y in (y for y, x_name in pairs if x_name == x):
+                        ryx = ry[y][order, index]
+                        boot = rank_correlation(rx, ryx, ws, n[cols], syy[y])
+                        d = defined[y, x][cols]
+                        d[:] = np.isfinite(boot).sum(axis=0)
+                        ok = (d > 0) & np.isfinite(rho[y, x][cols])
+                        if ok.any():
+                            bounds = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
+                            low[y, x][cols][ok], high[y, x][cols][ok] = bounds
+        for pair in pairs:
+            out[pair] = Correlation(rho[pair], low[pair], high[pair], n, defined[pair])
+    return out
 
 
 def pooled_spearman(
@@ -402,14 +501,14 @@ def pooled_spearman(
     Returns:
         ``(rho, ci_low, ci_high, n_pairs)``.
     """
-    from scipy.stats import rankdata
-
     valid = np.isfinite(x) & np.isfinite(y)
     n_pairs = int(valid.sum())
     if n_pairs < 3 or np.ptp(x[valid]) == 0 or np.ptp(y[valid]) == 0:
         return math.nan, math.nan, math.nan, n_pairs
+    ones = np.ones((n_pairs, 1, 1))
     rx, ry = np.zeros(x.shape), np.zeros(y.shape)
-    rx[valid], ry[valid] = rankdata(x[valid]), rankdata(y[valid])
+    rx[valid] = weighted_ranks(x[valid][:, None], ones)[:, 0, 0]
+    ry[valid] = weighted_ranks(y[valid][:, None], ones)[:, 0, 0]
     # per-column sums: n, Σx, Σy, Σx², Σy², Σxy
     sums = np.stack(
         [valid.sum(0), rx.sum(0), ry.sum(0), (rx**2).sum(0), (ry**2).sum(0), (rx * ry).sum(0)]
@@ -507,11 +606,13 @@ def analyse_matrix(
     per_target, central = [], []
     head = {"task": matrix.task, "representation": matrix.representation}
     head["metric"] = matrix.metric
+    ys = {t: np.where(off, matrix.transfer(t), np.nan) for t in transfers}
+    xs = {name: np.where(off, x, np.nan) for name, (_, x) in similarities.items()}
+    correlations = spearman_columns(xs, ys, n_boot=n_boot, seed=seed)
     for transfer in transfers:
-        y = np.where(off, matrix.transfer(transfer), np.nan)
-        for name, (kind, x) in similarities.items():
-            x = np.where(off, x, np.nan)
-            corr = spearman_per_column(x, y, n_boot=n_boot, seed=seed)
+        y = ys[transfer]
+        for name, (kind, _) in similarities.items():
+            corr = correlations[transfer, name]
             keys = head | {"transfer": transfer, "similarity": name, "kind": kind}
             per_target.append(
                 pd.DataFrame(
@@ -529,7 +630,7 @@ def analyse_matrix(
             rho = corr.rho[np.isfinite(corr.rho)]
             low, high = mean_interval(rho, n_boot=n_boot, seed=seed)
             pooled, pooled_low, pooled_high, n_pairs = pooled_spearman(
-                x, y, n_boot=n_boot, seed=seed
+                xs[name], y, n_boot=n_boot, seed=seed
             )
             quartiles = np.percentile(rho, [25, 50, 75]) if rho.size else [math.nan] * 3
             central.append(

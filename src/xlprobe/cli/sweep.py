@@ -96,6 +96,26 @@ def register(groups: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
     p.set_defaults(func=run_transfer)
 
+    p = commands.add_parser(
+        "texts",
+        help="the training and test text of a transfer multirun, for the overlap measures",
+        description="Read, through each job's DataModule (hub or local data, capped like the "
+        "job), the text every source trained on and every target was tested on; write "
+        "OUT/<task>/train.<lang>.txt and test.<lang>.txt, one sentence a line, for "
+        "`xlprobe sweep transfer --text-dir OUT`.",
+    )
+    p.add_argument(
+        "multirun_dir", nargs="+", metavar="MULTIRUN_DIR", help="Hydra sweep directories"
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        help="the checkout the jobs ran in (paths.root_dir; default: $XLPROBE_ROOT or the "
+        "current directory)",
+    )
+    p.set_defaults(func=run_texts)
+
 
 def run_summarize(args: argparse.Namespace) -> int:
     """Write the sweep summary and print where it went and which jobs were skipped."""
@@ -147,6 +167,18 @@ def text_source(args: argparse.Namespace, jobs):
         return None
 
     return texts
+
+
+def run_texts(args: argparse.Namespace) -> int:
+    """Write the texts of the usable jobs and say how many files went where."""
+    from xlprobe.analysis.sweep import read_multirun
+    from xlprobe.reporting.sweep import write_task_texts
+
+    jobs = [job for directory in args.multirun_dir for job in read_multirun(directory)]
+    usable = [j for j in jobs if j.status == "ok"]
+    written = write_task_texts(usable, args.out, root=args.root)
+    print(f"{len(written)} text files from {len(usable)} jobs in {args.out}")
+    return 0
 
 
 def run_transfer(args: argparse.Namespace) -> int:

@@ -536,3 +536,52 @@ def central_text(central) -> str:
                 f"{r.share_positive:>4.0%}  {r.pooled_rho:>6.2f}  {r.n_targets:>7}"
             )
     return "\n".join(lines)
+
+
+def job_data_node(job, root: str | Path | None = None) -> dict:
+    """A job's ``data`` node resolved from its ``.hydra/config.yaml`` (``paths.root_dir`` set
+    to ``root`` when given: the checkout the job ran in, for paths below it)."""
+    from omegaconf import OmegaConf
+
+    from xlprobe.data.lang_sets import register_resolvers
+
+    register_resolvers()
+    cfg = OmegaConf.create(job.config)
+    if root is not None:
+        OmegaConf.update(cfg, "paths.root_dir", str(root), force_add=True)
+    return OmegaConf.to_container(cfg.data, resolve=True)
+
+
+def write_task_texts(jobs, out_dir: str | Path, *, root: str | Path | None = None) -> list[Path]:
+    """The text each job trained on and each language it was tested on, for the overlap
+    measures of ``xlprobe sweep transfer --text-dir``: ``<out>/<task>/train.<source>.txt``
+    (each source from its own job's data) and ``<out>/<task>/test.<target>.txt``, one sentence
+    a line, read through the jobs' DataModules (hub or local data).
+
+    Returns:
+        The written files.
+    """
+    from xlprobe.analysis.similarity import datamodule_texts
+    from xlprobe.analysis.transfer import task_of
+    from xlprobe.io import write_text_atomic
+
+    written = []
+    by_task: dict[str, list] = {}
+    for job in jobs:
+        by_task.setdefault(task_of(job), []).append(job)
+    for task, members in sorted(by_task.items()):
+        folder = Path(out_dir) / _safe(task)
+        targets: dict[str, None] = {}
+        for job in members:
+            source = str((job.config.get("lang") or {}).get("train", [""])[0])
+            data = job_data_node(job, root)
+            for lang, lines in datamodule_texts(data, [source], "train").items():
+                written.append(folder / f"train.{lang}.txt")
+                write_text_atomic(written[-1], "".join(f"{s}\n" for s in lines))
+            parts = (k.split("/") for k in job.task_metrics if k.startswith("test/"))
+            targets |= dict.fromkeys(p[2] for p in parts if len(p) == 3)
+        texts = datamodule_texts(job_data_node(members[0], root), list(targets), "test")
+        for lang, lines in texts.items():
+            written.append(folder / f"test.{lang}.txt")
+            write_text_atomic(written[-1], "".join(f"{s}\n" for s in lines))
+    return written
