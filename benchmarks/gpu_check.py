@@ -18,9 +18,9 @@ Parts (``status``: ok, skipped, failed, timeout):
 * ``ddp``: a two-process ``torchrun probe.py`` round on the one GPU against the one-process
   round (the same report rows), where the DDP probing code (``xlprobe.probing.ranks``) is there.
 * ``paper_scale``: ``bench_paper_scale.py`` reduced to the time budget (2,000 sentences per
-  language, e5-small-sized and mT5-base-sized models, K = 600, every layer, 1 and 3 seeds,
-  torch K-means on the GPU), its estimate beside each measurement. It runs last, takes what is
-  left of the budget, and its finished rounds are kept if it is stopped.
+  language, the mT5-base-sized model then the e5-small-sized one, K = 600, every layer, 1 and 3
+  seeds, torch K-means on the GPU), its estimate beside each measurement. It runs last, takes
+  what is left of the budget, and its finished rounds are kept if it is stopped.
 
 ``--cpu``: the same parts on the CPU at small sizes (checks the script itself).
 
@@ -224,7 +224,7 @@ def part_kmeans(cpu: bool, work: Path, timeout: float) -> dict[str, Any]:
     from xlprobe.probing.cluster_torch import TorchLloyd
 
     dev = device(cpu)
-    n, d, k, iters = (4000, 64, 20, 20) if cpu else (50_000, 384, 600, 20)
+    n, d, k, iters = (4000, 64, 20, 20) if cpu else (20_000, 256, 200, 20)
     x = mixture(n, d, k, seed=0)
     start = initial_centroids(x, k, seed=0, init="k-means++")
     runs: dict[str, Any] = {}
@@ -351,7 +351,7 @@ def part_paper_scale(cpu: bool, work: Path, timeout: float) -> dict[str, Any]:
         sizes = ["--sentences", "2000", "--k", "600", "--batch-size", "64"]
     argv = [
         *sizes,
-        "--models", "e5", "mt5",
+        "--models", "mt5", "e5",
         "--seeds", "1", "3",
         "--device", dev,
         "--backend", "torch",

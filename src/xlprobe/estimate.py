@@ -32,8 +32,8 @@ probe sentences, L: the model's layers):
   ``tol`` > 0 runs stop earlier and the estimate is an upper bound.
 * **Sentence rows**: 8 S^2 D FLOPs per same-side pair and layer (four S x S x D products).
 * **Time**: FLOPs / the rates of a one-second calibration of this machine: the forward pass
-  at the rate of a BERT-shaped layer of width D timed on the forward pass's device
-  (:func:`forward_rate`: its products, attention, GELU and LayerNorm); K-means and the
+  at the rate of the model's own architecture, cut to 2 layers, timed on the forward pass's
+  device on sentences of the corpus's length (:func:`forward_rate`); K-means and the
   sentence rows at the float32 GEMM rate of the library and device that run the products
   (:func:`calibrate`: numpy for faiss and scikit-learn, torch on its device for the torch
   backend, torch on CUDA standing in for cuML), plus the k-means++ step's cost, fitted as
@@ -135,6 +135,7 @@ class ModelShape:
         linear: Side -> weights of its stack's matrix products (2 FLOPs each per subword).
         parameters: All weights of the loaded model.
         weight_bytes: Their memory in the dtype it loads in.
+        config: Its ``transformers`` config (what :func:`forward_rate` times).
     """
 
     name: str
@@ -145,6 +146,7 @@ class ModelShape:
     linear: Mapping[str, int]
     parameters: int
     weight_bytes: int
+    config: Any = field(default=None, compare=False, repr=False)
 
 
 def model_shape(model: Any, *, name: str | None = None, weight_bytes: int | None = None):
@@ -192,6 +194,7 @@ def model_shape(model: Any, *, name: str | None = None, weight_bytes: int | None
         linear=linear,
         parameters=parameters,
         weight_bytes=int(weight_bytes),
+        config=config,
     )
 
 
@@ -326,34 +329,68 @@ def calibrate(device: str = "cpu", library: str = "torch", seconds: float = 0.5)
     return calibration
 
 
-@functools.cache
-def forward_rate(dim: int, device: str = "cpu", seconds: float = 0.5) -> float:
-    """FLOP/s of a BERT-shaped transformer layer of width ``dim`` (4 D^2 attention and 8 D^2
-    feed-forward weights, GELU, post-LayerNorm, D / 64 heads) on a batch of 32 sentences of 32
-    subwords under ``no_grad``, timed on ``device`` for about ``seconds`` (once per process
-    and argument set); FLOPs counted as the estimate counts them, 2 x 12 D^2 + 4 x 32 x D per
-    subword."""
-    import torch
+def forward_rate(
+    model: ModelShape, tokens: int, device: str = "cpu", seconds: float = 0.5
+) -> float:
+    """FLOP/s of the model's own architecture on this machine: a copy of its config with 2
+    layers per stack and a small vocabulary, random weights on ``device``, runs batches of 32
+    sentences of ``tokens`` subwords through its input stack (hidden states of every layer
+    returned, as the extraction asks) for about ``seconds``; FLOPs are counted as the estimate
+    counts them (:func:`model_shape`'s matrix weights and the attention). Timed once per
+    process, architecture, length and device; an architecture that cannot be built so is timed
+    as a BERT layer of its width."""
+    import copy
 
-    heads = 1 if dim % 64 else dim // 64
-    layer = torch.nn.TransformerEncoderLayer(
-        dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True, device=device
+    import torch
+    import transformers
+
+    from xlprobe.models.families import family_of
+
+    bert = transformers.BertConfig(
+        hidden_size=model.dim, num_attention_heads=1, intermediate_size=4 * model.dim
     )
-    # training mode: the unfused Linear, attention, GELU and LayerNorm ops Hugging Face models
-    # run (in eval mode torch takes a fused fast path)
-    layer.train()
-    x = torch.randn(32, 32, dim, device=device)
+    config = model.config or bert
+    key = (config.to_json_string(), tokens, device)
+    if key in _FORWARD_RATES:
+        return _FORWARD_RATES[key]
+    small = copy.deepcopy(config)
+    values = small.to_dict()
+    for name in ("num_hidden_layers", "num_layers", "n_layer", "num_decoder_layers"):
+        if name in values:
+            setattr(small, name, 2)
+    special = [values.get(f"{name}_token_id") for name in ("pad", "bos", "eos", "decoder_start")]
+    small.vocab_size = max([1024, *(i + 1 for i in special if isinstance(i, int))])
+    try:
+        family = family_of(small)
+        with torch.device(device):
+            built = getattr(transformers, family.auto_class("base")).from_config(small)
+    except Exception as err:  # any architecture's own config checks: time a BERT layer instead
+        log.debug("forward calibration: %s cannot be built cut to 2 layers (%s)", model.name, err)
+        bert.num_hidden_layers = 2
+        family = family_of(bert)
+        with torch.device(device):
+            built = transformers.BertModel(bert)
+    built.eval()
+    stack = family.stack(built)
+    ids = torch.randint(0, 1024, (32, max(tokens, 1)), device=device)
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     with torch.no_grad():
-        layer(x)  # warm-up
+        stack(input_ids=ids, output_hidden_states=True)  # warm-up
         sync()
         runs, start = 0, time.perf_counter()
         while runs < 2 or time.perf_counter() - start < seconds:
-            layer(x)
+            stack(input_ids=ids, output_hidden_states=True)
             runs += 1
             sync()
         elapsed = time.perf_counter() - start
-    return runs * 32 * 32 * (2.0 * 12 * dim * dim + 4.0 * 32 * dim) / elapsed
+    shape = model_shape(built)
+    side = family.input_side
+    per_token = _stack_flops(shape, side, ids.shape[1], 0.0)
+    _FORWARD_RATES[key] = runs * ids.numel() * per_token / elapsed
+    return _FORWARD_RATES[key]
+
+
+_FORWARD_RATES: dict[tuple[str, int, str], float] = {}
 
 
 @dataclass(frozen=True)
@@ -677,7 +714,9 @@ def config_estimate(
         subwords=subwords,
         backend=backend,
         kmeans_device=kmeans_device,
-        forward_rate=forward_rate(shape.dim, "cuda" if forward_on_device else "cpu"),
+        forward_rate=forward_rate(
+            shape, round(max(subwords.values())), "cuda" if forward_on_device else "cpu"
+        ),
         kmeans=calibrate(kmeans_device, "torch" if backend in ("torch", "cuml") else "numpy"),
         host_now=host_now,
         host_limit=host_limit,

@@ -19,6 +19,7 @@ from xlprobe.estimate import (
     Calibration,
     count_language,
     estimate_round,
+    forward_rate,
     model_shape,
     spec_shape,
     subwords_per_sentence,
@@ -95,6 +96,8 @@ def test_the_shape_from_the_config_is_the_loaded_models(arch, head, tiny_model_d
     loaded = model_shape(load_model(tiny_model_dirs[arch], head)[0], name=from_config.name)
     assert from_config == loaded
     assert len(tokenizer) > 0
+    # the forward calibration builds the architecture cut to 2 layers and runs it
+    assert forward_rate(from_config, 8, seconds=0.01) > 0
 
 
 def test_probe_py_dry_run_logs_the_estimate_and_stops(tmp_path):
