@@ -16,7 +16,8 @@ Measured (seconds, wall clock and CPU time of this process):
   * the analysis alone with 15 similarities (the 11, subword overlap from 3-character pieces
     and 4 random ones), by phase: similarity matrices, Spearman + bootstrap, the figures.
 
-Run: ``python benchmarks/bench_transfer_scale.py [--langs 263] [--n-boot 1000]``.
+Run: ``python benchmarks/bench_transfer_scale.py [--langs 263] [--n-boot 1000] [--out DIR]``
+(``--out`` keeps the generated multirun, ``out_cli/`` and ``out/`` with the figures).
 """
 
 from __future__ import annotations
@@ -118,11 +119,13 @@ def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--langs", type=int, default=263)
     parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--out", help="keep the generated multirun and the outputs here")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
     langs = pick_languages(args.langs)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.out or scratch
         root = Path(tmp) / "multirun"
         write_multirun(root, langs, rng)
         write_texts(Path(tmp) / "texts", langs, rng)

@@ -491,6 +491,19 @@ def spearman_columns(
     return out
 
 
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks of a 1-d array, ties given their average rank (``scipy.stats.rankdata``)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.ones(values.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], values.size)
+    ranks = np.empty(values.size)
+    ranks[order] = ((starts + ends + 1) / 2)[np.cumsum(first) - 1]
+    return ranks
+
+
 def pooled_spearman(
     x: np.ndarray, y: np.ndarray, *, n_boot: int = 1000, seed: int = 0
 ) -> tuple[float, float, float, int]:
@@ -505,10 +518,8 @@ def pooled_spearman(
     n_pairs = int(valid.sum())
     if n_pairs < 3 or np.ptp(x[valid]) == 0 or np.ptp(y[valid]) == 0:
         return math.nan, math.nan, math.nan, n_pairs
-    ones = np.ones((n_pairs, 1, 1))
     rx, ry = np.zeros(x.shape), np.zeros(y.shape)
-    rx[valid] = weighted_ranks(x[valid][:, None], ones)[:, 0, 0]
-    ry[valid] = weighted_ranks(y[valid][:, None], ones)[:, 0, 0]
+    rx[valid], ry[valid] = average_ranks(x[valid]), average_ranks(y[valid])
     # per-column sums: n, Σx, Σy, Σx², Σy², Σxy
     sums = np.stack(
         [valid.sum(0), rx.sum(0), ry.sum(0), (rx**2).sum(0), (ry**2).sum(0), (rx * ry).sum(0)]

@@ -61,7 +61,11 @@ def heatmap_figure(matrix, *, title: str, xlabel: str, ylabel: str, fmt: str = "
     fig, ax = _new_axes(1.6 + 0.9 * max(3, values.shape[1]), 1.4 + 0.6 * max(3, values.shape[0]))
     image = ax.imshow(np.ma.masked_invalid(values), cmap="viridis", aspect="auto")
     fig.colorbar(image, ax=ax)
-    ax.set_xticks(range(values.shape[1]), [str(c) for c in matrix.columns])
+    labels = [str(c) for c in matrix.columns]
+    long = max(map(len, labels), default=0) > 6
+    ax.set_xticks(
+        range(values.shape[1]), labels, rotation=40 if long else 0, ha="right" if long else "center"
+    )
     ax.set_yticks(range(values.shape[0]), [str(i) for i in matrix.index])
     finite = values[np.isfinite(values)]
     middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
