@@ -37,6 +37,7 @@ Reduced on a CPU (what the numbers in the notes used):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import logging
@@ -218,7 +219,6 @@ def estimate_for(model, tokenizer, corpus, settings, *, device: str, name: str, 
     backend = resolve_options(settings.kmeans_options())
     cuda = torch.cuda.is_available()
     kmeans_device = "cuda" if backend == "cuml" or (backend == "torch" and cuda) else "cpu"
-    library = "torch" if backend in ("torch", "cuml") else "numpy"
     shape = model_shape(model, name=name)
     on_host = 0 if device == "cuda" else shape.weight_bytes
     baseline = psutil.Process().memory_info().rss - on_host
@@ -231,7 +231,7 @@ def estimate_for(model, tokenizer, corpus, settings, *, device: str, name: str, 
         backend=backend,
         kmeans_device=kmeans_device,
         forward_rate=forward_rate(shape, round(max(subwords.values())), device),
-        kmeans=calibrate(kmeans_device, library),
+        kmeans=calibrate(backend),
         host_now=baseline,
         host_limit=baseline + psutil.virtual_memory().available,
         device_limit=torch.cuda.get_device_properties(0).total_memory if cuda else None,
@@ -408,7 +408,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                         "forward_flops": estimate.forward_flops,
                         "kmeans_flops": estimate.kmeans_flops,
                         "forward_rate": estimate.forward_rate,
-                        "gemm_rate": estimate.calibration.gemm_flops,
+                        "calibration": dataclasses.asdict(estimate.calibration),
                     },
                 }
                 if not first:

@@ -34,11 +34,10 @@ probe sentences, L: the model's layers):
 * **Time**: FLOPs / the rates of a one-second calibration of this machine: the forward pass
   at the rate of the model's own architecture, cut to 2 layers, timed on the forward pass's
   device on sentences of the corpus's length (:func:`forward_rate`); K-means and the
-  sentence rows at the float32 GEMM rate of the library and device that run the products
-  (:func:`calibrate`: numpy for faiss and scikit-learn, torch on its device for the torch
-  backend, torch on CUDA standing in for cuML), plus the k-means++ step's cost, fitted as
-  a + b x (candidates x N x D) seconds per centroid from two timed starts, and the same
-  latency a once per Lloyd iteration (the host round trip of its stopping test). Dictionary
+  K-means at the rates of the backend itself where it runs (:func:`calibrate`: Lloyd
+  iterations of two sizes fitted as a + 2NKD / rate seconds per iteration, k-means++ starts
+  of two sizes as a + candidates x N x D / rate seconds per centroid); the sentence rows at
+  the float32 GEMM rate of that device (numpy on the CPU, torch on CUDA). Dictionary
   building, scoring and the embedding probe are not counted.
 * **Host memory**: what the process holds now, plus the model's weights (they load on the host
   first), the pooled sentence vectors (views x layers x S x D float32, when a probe pools them),
@@ -55,6 +54,7 @@ available memory or the device's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -248,22 +248,32 @@ def subwords_per_sentence(
 
 @dataclass(frozen=True)
 class Calibration:
-    """Measured rates of one library on one device.
+    """Measured rates of one K-means backend on one device.
 
     Attributes:
+        backend: The backend timed (``faiss``, ``torch``, ``cuml``, ``sklearn``).
         device: ``cpu`` or ``cuda``.
-        library: ``numpy`` or ``torch``.
-        gemm_flops: float32 matrix-product rate, FLOP/s ([M x D] x [D x K] products).
+        gemm_flops: float32 matrix-product rate of that device's library (numpy on the CPU,
+            torch on CUDA), FLOP/s: the sentence rows' products.
+        lloyd_latency: Seconds of one Lloyd iteration besides its products (the backend's own
+            work per call, the host round trip of the stopping test).
+        lloyd_flops: Rate of the iterations' 2NKD FLOPs, FLOP/s.
         seed_latency: Seconds per k-means++ centroid besides its pass over the points (the
             host round trips of a draw).
         seed_rate: Candidate x point x dimension entries per second of that pass.
     """
 
+    backend: str
     device: str
-    library: str
     gemm_flops: float
+    lloyd_latency: float
+    lloyd_flops: float
     seed_latency: float
     seed_rate: float
+
+    def lloyd_seconds(self, n: int, d: int, k: int, iterations: int) -> float:
+        """Seconds of ``iterations`` Lloyd iterations of K = ``k`` on N x D points."""
+        return iterations * (self.lloyd_latency + 2.0 * n * k * d / self.lloyd_flops)
 
     def seeding_seconds(self, n: int, d: int, k: int) -> float:
         """Seconds of one greedy k-means++ start of K = ``k`` on N x D points."""
@@ -276,57 +286,94 @@ def kmeans_pp_trials(k: int) -> int:
 
 
 @functools.cache
-def calibrate(device: str = "cpu", library: str = "torch", seconds: float = 0.5) -> Calibration:
-    """Time float32 products and k-means++ starts on ``device`` with ``library`` for about
-    ``seconds`` (once per process and argument set).
+def calibrate(backend: str, seconds: float = 0.3) -> Calibration:
+    """Time ``backend`` (a resolved K-means backend) where it runs: float32 products for
+    about ``seconds``, Lloyd iterations of the backend itself on a small and a larger problem
+    and k-means++ starts of two sizes, each pair fitted as latency + work / rate (once per
+    process and argument set; about a second in all).
 
     Args:
-        device: ``cpu`` or ``cuda`` (``cuda`` needs ``library="torch"``).
-        library: ``numpy`` (the host BLAS faiss and scikit-learn run on) or ``torch``.
-        seconds: Time budget of the product timing; the two starts take about as long again.
+        backend: ``faiss``, ``torch``, ``cuml`` or ``sklearn``.
+        seconds: Time budget of the product timing.
     """
     import numpy as np
 
-    from xlprobe.probing.cluster import initial_centroids
+    from xlprobe.probing.cluster import REGISTRY, KMeansOptions, initial_centroids
 
-    big = device == "cuda"
+    cuda = backend == "cuml" or (backend == "torch" and _cuda())
     rng = np.random.default_rng(0)
-    n, d, k = (65536, 768, 1024) if big else (4096, 384, 512)
+    n, d, k = (65536, 768, 1024) if cuda else (4096, 384, 512)
     a, b = rng.standard_normal((n, d), np.float32), rng.standard_normal((d, k), np.float32)
-    if library == "torch":
+    if cuda:
         import torch
 
-        a, b = torch.from_numpy(a).to(device), torch.from_numpy(b).to(device)
-        sync = torch.cuda.synchronize if big else (lambda: None)
-        product = torch.mm
+        a_dev, b_dev = torch.from_numpy(a).cuda(), torch.from_numpy(b).cuda()
+        sync, product = torch.cuda.synchronize, (lambda: torch.mm(a_dev, b_dev))
     else:
-        sync, product = (lambda: None), np.matmul
-    product(a, b)  # warm-up
+        sync, product = (lambda: None), (lambda: a @ b)
+    product()  # warm-up
     sync()
     runs, start = 0, time.perf_counter()
     while runs < 3 or time.perf_counter() - start < seconds:
-        product(a, b)
+        product()
         runs += 1
         sync()
     gemm = runs * 2.0 * n * d * k / (time.perf_counter() - start)
 
-    def start_seconds(rows: int) -> float:
-        x = a[:rows, :256]
-        x = x.contiguous() if library == "torch" else np.ascontiguousarray(x)
-        tick = time.perf_counter()
-        initial_centroids(x, _SEED_CENTROIDS, seed=0, init="k-means++")
-        sync()
-        return (time.perf_counter() - tick) / _SEED_CENTROIDS
-
-    small_rows, large_rows = (1024, n) if big else (512, n)
-    start_seconds(small_rows)  # warm-up
-    t_small, t_large = start_seconds(small_rows), start_seconds(large_rows)
-    trials = kmeans_pp_trials(_SEED_CENTROIDS)
-    rate = trials * (large_rows - small_rows) * 256 / max(t_large - t_small, 1e-9)
-    latency = max(t_small - trials * small_rows * 256 / rate, 0.0)
-    calibration = Calibration(device, library, gemm, latency, rate)
+    sizes = ((2048, 64), (16384, 512)) if cuda else ((1024, 32), (8192, 256))
+    options = KMeansOptions(backend=backend, max_iter=2)
+    lloyd, seeding = [], []
+    with _quiet("xlprobe.probing"):
+        for rows, clusters in sizes:
+            x = a[:rows, :256]
+            engine = REGISTRY[backend].open(np.ascontiguousarray(x), clusters, options)
+            engine.run(initial_centroids(engine.points, clusters, seed=0), 0.0)  # warm-up
+            tick = time.perf_counter()
+            engine.run(initial_centroids(engine.points, clusters, seed=1), 0.0)
+            sync()
+            # 2 iterations and the final labelling
+            lloyd.append(((time.perf_counter() - tick) / 3, 2.0 * rows * clusters * 256))
+            tick = time.perf_counter()
+            initial_centroids(engine.points, _SEED_CENTROIDS, seed=0, init="k-means++")
+            sync()
+            trials = kmeans_pp_trials(_SEED_CENTROIDS)
+            seeding.append(((time.perf_counter() - tick) / _SEED_CENTROIDS, trials * rows * 256))
+    lloyd_latency, lloyd_flops = _fit_line(lloyd)
+    seed_latency, seed_rate = _fit_line(seeding)
+    calibration = Calibration(
+        backend, "cuda" if cuda else "cpu", gemm, lloyd_latency, lloyd_flops, seed_latency,
+        seed_rate,
+    )  # fmt: skip
     log.debug("calibration: %s", calibration)
     return calibration
+
+
+def _fit_line(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """(latency, rate) of seconds = latency + work / rate through two (seconds, work) points
+    (a latency below 0 is 0, a rate from a non-increasing time is the larger point's)."""
+    (t_small, w_small), (t_large, w_large) = points
+    if t_large <= t_small:
+        return 0.0, w_large / max(t_large, 1e-9)
+    rate = (w_large - w_small) / (t_large - t_small)
+    return max(t_small - w_small / rate, 0.0), rate
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@contextlib.contextmanager
+def _quiet(name: str):
+    """The INFO lines of logger ``name`` held back (the calibration's fits are not the run's)."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def forward_rate(
@@ -413,7 +460,7 @@ class Estimate:
         seconds: Phase -> expected seconds: ``extract``, ``cluster``, ``sentence``.
         backend: The K-means backend that runs, and where (``faiss (cpu)``).
         forward_rate: The forward pass's calibrated FLOP/s.
-        calibration: The K-means library's calibrated rates.
+        calibration: The K-means backend's calibrated rates.
         warnings: Lines logged as warnings.
     """
 
@@ -448,8 +495,8 @@ class Estimate:
         k_text = str(ks[0]) if len(ks) == 1 else f"{ks[0]}-{ks[-1]}"
         c = self.calibration
         rates = (
-            f"forward {self.forward_rate / 1e9:.1f} GFLOP/s, {c.library} on {c.device} "
-            f"{c.gemm_flops / 1e9:.1f} GFLOP/s"
+            f"forward {self.forward_rate / 1e9:.1f} GFLOP/s, {c.backend} Lloyd on {c.device} "
+            f"{c.lloyd_flops / 1e9:.1f} GFLOP/s"
         )
         lines = [
             f"Estimate of one probe round: {m.name} ({m.kind}, D={m.dim}, "
@@ -499,7 +546,7 @@ def estimate_round(
         backend: The K-means backend that runs (``faiss``, ``torch``, ``cuml``, ``sklearn``).
         kmeans_device: Where it runs, ``cpu`` or ``cuda``.
         forward_rate: FLOP/s of the forward pass (:func:`forward_rate`).
-        kmeans: Rates of the K-means backend's library and device.
+        kmeans: The K-means backend's rates (:func:`calibrate`).
         host_now: Host memory the process holds already (bytes).
         host_limit: Host memory available to the round (bytes; ``None``: not checked).
         device_limit: Device memory (bytes; ``None``: not checked).
@@ -519,14 +566,12 @@ def estimate_round(
     seeds = settings.n_seeds
     fits = len(sets) * n_layers * seeds
     restarts = seeds * settings.n_init * n_layers
-    kmeans_flops = restarts * sum(
-        (settings.max_iter + 1) * 2.0 * n * k * d for n, k in sets.values()
-    )
+    iterations = settings.max_iter + 1  # and the final labelling
+    kmeans_flops = restarts * sum(iterations * 2.0 * n * k * d for n, k in sets.values())
+    lloyd = restarts * sum(kmeans.lloyd_seconds(n, d, k, iterations) for n, k in sets.values())
     seeding = 0.0
     if settings.init == "k-means++":
         seeding = restarts * sum(kmeans.seeding_seconds(n, d, k) for n, k in sets.values())
-    # a per-iteration round trip (the shift read back) besides the products
-    lloyd_latency = restarts * len(sets) * (settings.max_iter + 1) * kmeans.seed_latency
 
     forward_flops = 0.0
     for view in plan.views:
@@ -547,7 +592,7 @@ def estimate_round(
 
     seconds = {
         "extract": forward_flops / forward_rate,
-        "cluster": kmeans_flops / kmeans.gemm_flops + seeding + lloyd_latency,
+        "cluster": lloyd + seeding,
     }
     if pooled:
         seconds["sentence"] = sentence_flops / kmeans.gemm_flops
@@ -717,7 +762,7 @@ def config_estimate(
         forward_rate=forward_rate(
             shape, round(max(subwords.values())), "cuda" if forward_on_device else "cpu"
         ),
-        kmeans=calibrate(kmeans_device, "torch" if backend in ("torch", "cuml") else "numpy"),
+        kmeans=calibrate(backend),
         host_now=host_now,
         host_limit=host_limit,
         device_limit=torch.cuda.get_device_properties(0).total_memory if cuda else None,

@@ -34,7 +34,9 @@ from xlprobe.probing.store import ActivationStore
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("de", "ar", "en")
-RATES = Calibration("cpu", "numpy", gemm_flops=1e10, seed_latency=0.0, seed_rate=1e9)
+RATES = Calibration(
+    "sklearn", "cpu", 1e10, lloyd_latency=0.0, lloyd_flops=1e10, seed_latency=0.0, seed_rate=1e9
+)
 
 
 @pytest.mark.parametrize("arch", ["bert", "mt5"])

@@ -13,6 +13,7 @@ from xlprobe.estimate import (
     Calibration,
     LanguageCounts,
     ModelShape,
+    calibrate,
     count_language,
     estimate_round,
     kmeans_pp_trials,
@@ -31,7 +32,15 @@ SHAPE = ModelShape(
     parameters=50_000,
     weight_bytes=200_000,
 )
-RATES = Calibration("cpu", "numpy", gemm_flops=1e10, seed_latency=1e-4, seed_rate=1e9)
+RATES = Calibration(
+    "faiss",
+    "cpu",
+    gemm_flops=1e10,
+    lloyd_latency=1e-3,
+    lloyd_flops=1e10,
+    seed_latency=1e-4,
+    seed_rate=1e9,
+)
 SENTENCES = {
     "de": ["der Hund der Katze", "die Katze", "der Hund bellt"],
     "fr": ["le chien le chat", "le chat", "le chien aboie"],
@@ -149,7 +158,7 @@ def test_pooled_sentence_vectors_run_every_sentence_and_add_the_sentence_rows():
 
 def test_warnings_name_the_settings_to_change():
     assert _estimate(_settings()).warnings == ()
-    slow = dataclasses.replace(RATES, gemm_flops=1.0)
+    slow = dataclasses.replace(RATES, lloyd_flops=1.0)
     (hour,) = _estimate(_settings(), forward_rate=1.0, kmeans=slow).warnings
     assert "over an hour" in hour and "probe.k" in hour
     (host,) = _estimate(_settings(), host_limit=1000).warnings
@@ -165,3 +174,21 @@ def test_summary_names_views_backend_and_phases():
     text = _estimate(_settings()).summary()
     assert "encoder.de" in text and "faiss (cpu)" in text
     assert "extract" in text and "cluster" in text and "per round" in text
+
+
+def test_cluster_time_is_the_backends_latency_and_rate_per_iteration():
+    estimate = _estimate(_settings(max_iter=4, n_seeds=2))
+    per_iteration = sum(
+        RATES.lloyd_latency + 2.0 * n * k * SHAPE.dim / RATES.lloyd_flops
+        for n, k in estimate.sets.values()
+    )
+    # 4 iterations and the final labelling, for every layer and seed
+    assert estimate.seconds["cluster"] == pytest.approx(2 * estimate.layers * 5 * per_iteration)
+
+
+@pytest.mark.parametrize("backend", ["torch", "sklearn"])
+def test_calibration_times_the_backend_where_it_runs(backend):
+    rates = calibrate(backend, seconds=0.01)
+    assert (rates.backend, rates.device) == (backend, "cpu")
+    assert min(rates.gemm_flops, rates.lloyd_flops, rates.seed_rate) > 0
+    assert min(rates.lloyd_latency, rates.seed_latency) >= 0
