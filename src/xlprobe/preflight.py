@@ -147,11 +147,18 @@ def check_data_languages(cfg: DictConfig) -> None:
     files of every split (local)."""
     from hydra.errors import InstantiationException
 
+    from xlprobe.data.lang_sets import missing_task_data
     from xlprobe.data.readers import hub_dataset_path
     from xlprobe.utils.instantiate import instantiate
 
     if not cfg.get("data"):
         return
+    missing = missing_task_data(
+        cfg.task.name, [*cfg.lang.train, *cfg.lang.zero_shot], source=cfg.data.source
+    )
+    if missing:
+        option = f"eval_langs={cfg.eval_langs}" if cfg.get("eval_langs") else "lang"
+        raise InputError(f"{option}: {missing}")
     try:
         data = instantiate(cfg.data, tokenizer=None, _convert_="all")
     except InstantiationException as err:
@@ -167,10 +174,13 @@ def check_data_languages(cfg: DictConfig) -> None:
         except InputError as err:
             raise InputError(f"{option}: {err.message}") from None
         if data.source == "hub" and lang not in data.hub:
+            study = ""
+            if cfg.task.name in ("pos", "deps", "topic"):
+                study = " (experiment=transfer_study has every UD and SIB-200 language)"
             raise InputError(
                 f"{option}: {lang!r} has no hub dataset in data.hub (it names "
                 f"{', '.join(data.hub) or 'none'}): add data.hub.{lang}, use data.source=local, "
-                f"or remove {lang!r}"
+                f"or remove {lang!r}{study}"
             )
         if data.source == "hub" and data.hub_root is not None:
             hub_dataset_path(data.hub[lang], data.hub_root)

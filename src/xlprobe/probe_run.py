@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-RUN_GROUPS = ("model", "task", "lang", "data", "experiment")
+RUN_GROUPS = ("model", "task", "lang", "eval_langs", "data", "experiment")
 """Config nodes the cached results of a run depend on besides the probe settings: ``from_run``
 keeps the run's, so an override of them must name the run's own value."""
 
@@ -46,7 +46,8 @@ def rescored_keys(
     Raises:
         InputError: An override that gives another value to a probe setting that needs a new
             extraction (``probe.layers=[1]``, ``probe=paper``) or to what the run's results
-            depend on (``model``, ``task``, ``lang``, ``data``, ``experiment``).
+            depend on (``model``, ``task``, ``lang``, ``eval_langs``, ``data``,
+            ``experiment``).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 

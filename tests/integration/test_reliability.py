@@ -222,3 +222,31 @@ def test_report_html_is_not_rebuilt_from_less(tmp_path, capsys):
     assert xlprobe_main(["report", str(run)]) == 0
     notes = read_report_data(run / "report.html")["notes"]
     assert notes == ["Not shown, missing: probe_report.csv (the curves)"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # a code neither conf/lang/ nor the registry knows: the registry's close codes
+        (
+            ["lang=deu_Latm", "task=pos"],
+            "lang=deu_Latm: unknown language 'deu_Latm'; close: deu_Latn",
+        ),
+        # a registry code without data in the task's data.hub
+        (["lang=deu_Latn", "task=pos"], "lang.train: 'deu_Latn' has no hub dataset in data.hub"),
+        # a zero-shot target of eval_langs the registry does not know
+        (
+            ["experiment=transfer_study", "task=pos", "lang=deu_Latn", "eval_langs=[fra_Latn,xyz]"],
+            "eval_langs=['fra_Latn', 'xyz']: unknown language 'xyz'",
+        ),
+    ],
+)
+def test_a_bad_language_is_one_line_before_anything_loads(tmp_path, overrides, expected):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "train.py"), *overrides, "dry_run=true", "logger=csv",
+         f"hydra.run.dir={tmp_path / 'run'}"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    errors = [line for line in result.stderr.splitlines() if "error:" in line and "][" not in line]
+    assert result.returncode != 0
+    assert len(errors) == 1 and errors[0].startswith(f"train.py: error: {expected}"), errors

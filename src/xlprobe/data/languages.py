@@ -152,8 +152,9 @@ def lookup(code: str) -> Language:
     if language is not None:
         return language
     by_name = {lang.name.lower(): lang.code for lang in all_languages() if lang.primary}
-    close = [by_name[k] for k in difflib.get_close_matches(code.strip().lower(), by_name, n=2)]
-    close += [_index()[k].code for k in difflib.get_close_matches(_normal(code), _index(), n=4)]
+    # codes first (a typo in a code), then language names ("German")
+    close = [_index()[k].code for k in difflib.get_close_matches(_normal(code), _index(), n=4)]
+    close += [by_name[k] for k in difflib.get_close_matches(code.strip().lower(), by_name, n=2)]
     hint = f"; close: {', '.join(dict.fromkeys(close))}" if close else ""
     raise InputError(
         f"unknown language {code!r}{hint} (give a FLORES-200 code like deu_Latn, ISO 639-3 like "

@@ -213,6 +213,14 @@ def check_group_options(argv: list[str], config_dir: str | Path) -> None:
         if not all(isinstance(v, str) for v in values):
             continue
         options = sorted(p.stem for p in folder.glob("*.yaml"))
+        if group == "lang":  # any registry code is an option too (hydra_plugins.xlprobe_lang)
+            from xlprobe.data.lang_sets import unknown_lang_option
+
+            message = unknown_lang_option(values, options)
+            if message:
+                print(f"{_prog()}: error: {message}", file=sys.stderr)
+                sys.exit(2)
+            continue
         unknown = [v for v in values if v not in options and v != "null"]
         if unknown:
             print(
