@@ -320,24 +320,28 @@ def calibrate(backend: str, seconds: float = 0.3) -> Calibration:
         sync()
     gemm = runs * 2.0 * n * d * k / (time.perf_counter() - start)
 
-    sizes = ((2048, 64), (16384, 512)) if cuda else ((1024, 32), (8192, 256))
+    # (rows, clusters): a latency-bound problem and one whose products dominate
+    sizes = ((2048, 64), (n, k)) if cuda else ((1024, 32), (8192, 512))
+    cols = d if cuda else 256
+    points = a if cuda else rng.standard_normal((8192, cols), np.float32)
     options = KMeansOptions(backend=backend, max_iter=2)
     lloyd, seeding = [], []
     with _quiet("xlprobe.probing"):
-        for rows, clusters in sizes:
-            x = a[:rows, :256]
-            engine = REGISTRY[backend].open(np.ascontiguousarray(x), clusters, options)
-            engine.run(initial_centroids(engine.points, clusters, seed=0), 0.0)  # warm-up
+        for i, (rows, clusters) in enumerate(sizes):
+            x = np.ascontiguousarray(points[:rows, :cols])
+            engine = REGISTRY[backend].open(x, clusters, options)
+            if i == 0:  # warm-up
+                engine.run(initial_centroids(engine.points, clusters, seed=0), 0.0)
             tick = time.perf_counter()
             engine.run(initial_centroids(engine.points, clusters, seed=1), 0.0)
             sync()
             # 2 iterations and the final labelling
-            lloyd.append(((time.perf_counter() - tick) / 3, 2.0 * rows * clusters * 256))
+            lloyd.append(((time.perf_counter() - tick) / 3, 2.0 * rows * clusters * cols))
             tick = time.perf_counter()
             initial_centroids(engine.points, _SEED_CENTROIDS, seed=0, init="k-means++")
             sync()
             trials = kmeans_pp_trials(_SEED_CENTROIDS)
-            seeding.append(((time.perf_counter() - tick) / _SEED_CENTROIDS, trials * rows * 256))
+            seeding.append(((time.perf_counter() - tick) / _SEED_CENTROIDS, trials * rows * cols))
     lloyd_latency, lloyd_flops = _fit_line(lloyd)
     seed_latency, seed_rate = _fit_line(seeding)
     calibration = Calibration(
