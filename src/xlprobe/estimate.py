@@ -78,6 +78,8 @@ SUBWORDS_PER_WORD = 1.5
 vocabularies give 1.2-2 on European languages)."""
 CUDA_CONTEXT_BYTES = 512 * 2**20
 """Device memory the CUDA context and torch's allocator take before any tensor."""
+CALIBRATION_BYTES = 2**30
+"""Most float32 weights the forward calibration builds (2 layers of the model)."""
 HOUR = 3600.0
 _TOKENIZER_SAMPLE = 256  # sentences per language tokenized to measure subwords per sentence
 _SEED_CENTROIDS = 8  # centroids of each timed k-means++ start
@@ -388,8 +390,9 @@ def forward_rate(
     sentences of ``tokens`` subwords through its input stack (hidden states of every layer
     returned, as the extraction asks) for about ``seconds``; FLOPs are counted as the estimate
     counts them (:func:`model_shape`'s matrix weights and the attention). Timed once per
-    process, architecture, length and device; an architecture that cannot be built so is timed
-    as a BERT layer of its width."""
+    process, architecture, length and device. An architecture that cannot be built so, or
+    whose 2 layers would take more than :data:`CALIBRATION_BYTES` (a large LLM), is timed as
+    BERT layers of its width (at most 1,024: the products' rate no longer grows with it)."""
     import copy
 
     import torch
@@ -397,10 +400,16 @@ def forward_rate(
 
     from xlprobe.models.families import family_of
 
+    width = min(model.dim, 1024)
     bert = transformers.BertConfig(
-        hidden_size=model.dim, num_attention_heads=1, intermediate_size=4 * model.dim
+        hidden_size=width,
+        num_attention_heads=1 if width % 64 else width // 64,
+        intermediate_size=4 * width,
+        num_hidden_layers=2,
     )
-    config = model.config or bert
+    side = "decoder" if model.kind == "decoder" else "encoder"
+    two_layers = 2 * 4 * model.linear[side] / max(model.layers[side], 1)
+    config = bert if model.config is None or two_layers > CALIBRATION_BYTES else model.config
     key = (config.to_json_string(), tokens, device)
     if key in _FORWARD_RATES:
         return _FORWARD_RATES[key]
@@ -417,7 +426,6 @@ def forward_rate(
             built = getattr(transformers, family.auto_class("base")).from_config(small)
     except Exception as err:  # any architecture's own config checks: time a BERT layer instead
         log.debug("forward calibration: %s cannot be built cut to 2 layers (%s)", model.name, err)
-        bert.num_hidden_layers = 2
         family = family_of(bert)
         with torch.device(device):
             built = transformers.BertModel(bert)
@@ -434,9 +442,7 @@ def forward_rate(
             runs += 1
             sync()
         elapsed = time.perf_counter() - start
-    shape = model_shape(built)
-    side = family.input_side
-    per_token = _stack_flops(shape, side, ids.shape[1], 0.0)
+    per_token = _stack_flops(model_shape(built), family.input_side, ids.shape[1], 0.0)
     _FORWARD_RATES[key] = runs * ids.numel() * per_token / elapsed
     return _FORWARD_RATES[key]
 

@@ -16,6 +16,7 @@ from xlprobe.estimate import (
     calibrate,
     count_language,
     estimate_round,
+    forward_rate,
     kmeans_pp_trials,
 )
 from xlprobe.models.families import family
@@ -192,3 +193,17 @@ def test_calibration_times_the_backend_where_it_runs(backend):
     assert (rates.backend, rates.device) == (backend, "cpu")
     assert min(rates.gemm_flops, rates.lloyd_flops, rates.seed_rate) > 0
     assert min(rates.lloyd_latency, rates.seed_latency) >= 0
+
+
+def test_the_forward_calibration_of_a_large_model_times_narrower_layers():
+    # 2 layers of this model would be 8 GiB of float32 weights: BERT layers of width 1,024 are
+    # timed instead (a few MiB)
+    large = dataclasses.replace(
+        SHAPE,
+        family="llama",
+        kind="decoder",
+        dim=8192,
+        layers={"decoder": 80},
+        linear={"decoder": 80 * 12 * 8192**2},
+    )
+    assert forward_rate(large, 8, seconds=0.01) > 0
