@@ -241,7 +241,7 @@ def _progress(total: int, description: str) -> Iterator[Any]:
 
 def _language_labels(embeddings: TokenEmbeddings, items: list[str]) -> Any:
     from xlprobe.io import read_text_lines
-    from xlprobe.probing.embedding_probe import token_counts
+    from xlprobe.probing.probes.embeddings import token_counts
     from xlprobe.probing.token_geometry import language_labels
 
     counts = {}

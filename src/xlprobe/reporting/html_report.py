@@ -85,7 +85,7 @@ CURVE_COLUMNS = (
     "ci_high",
     "tokens",
 )
-"""Columns of ``curves.rows`` (``ci_low``/``ci_high`` null when the run has none)."""
+"""Columns of ``curves.rows`` (``ci_low``/``ci_high`` null for one seed: no interval)."""
 _DATA_MARK = "__XLPROBE_DATA__"
 
 
@@ -104,7 +104,9 @@ def _read_curve_rows(report: ProbeReport) -> list[list[Any]]:
         row: list[Any] = []
         for name in CURVE_COLUMNS:
             value = getattr(r, name)
-            if isinstance(value, float):
+            if name in ("ci_low", "ci_high") and r.n_seeds <= 1:
+                value = None  # one seed (or a CSV from before seeds): no interval
+            elif isinstance(value, float):
                 value = None if math.isnan(value) else round(value, 3)
             row.append(value)
         rows.append(row)
