@@ -102,7 +102,7 @@ def _describe(kind: Any, meta: Mapping[str, Any]) -> str:
     if origin is Literal:
         return "one of " + ", ".join(map(str, args))
     if origin in (tuple, list):
-        return f"a list of {_describe(args[0], meta).removeprefix('a ').removeprefix('an ')}s"
+        return f"a list, each {_describe(args[0], meta)}"
     if origin is not None and issubclass(origin, Mapping):
         return "a mapping"
     names = {bool: "true or false", int: "an integer", float: "a finite number", str: "a string"}

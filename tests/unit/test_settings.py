@@ -39,7 +39,10 @@ def test_probe_settings_leave_the_run_keys_out():
         ({"languages": ["de"], "k": "abc"}, r"probe.k='abc': expected an integer >= 2 or null"),
         ({"languages": ["de"], "k": 2.5}, r"probe.k=2.5: expected an integer"),
         ({"languages": ["de"], "k": True}, r"probe.k=True: expected an integer"),
-        ({"languages": ["de"], "layers": ["a"]}, r"probe.layers=\['a'\]: expected a list of"),
+        (
+            {"languages": ["de"], "layers": ["a"]},
+            r"probe.layers=\['a'\]: expected a list, each an integer",
+        ),
         ({"languages": ["de"], "layers": [-1]}, r"probe.layers=\[-1\]: expected"),
         ({"languages": ["de"], "kk": 3}, "unknown probe setting"),
         ({"languages": ["de"], "calign": {"thetaa": 0.3}}, "unknown probe.calign setting"),
@@ -84,7 +87,7 @@ def test_options_check_every_field_by_its_annotation_and_bounds():
     for kwargs, message in [
         ({"share": 1.0}, r"toy.share=1.0: expected a finite number in \[0, 1\)"),
         ({"count": 0}, r"toy.count=0: expected an integer >= 1 or null"),
-        ({"names": "xy"}, r"toy.names='xy': expected a list of strings"),
+        ({"names": "xy"}, r"toy.names='xy': expected a list, each a string"),
         ({"mode": "c"}, r"toy.mode='c': expected one of a, b"),
     ]:
         with pytest.raises(InputError, match=message):
