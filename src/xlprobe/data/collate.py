@@ -9,12 +9,34 @@ IGNORE_INDEX = -100
 """Label id that the loss ignores (subwords after the first, padding)."""
 
 
+def pad_ids(rows: Sequence[Sequence[int]], value: int, side: str = "right") -> Any:
+    """Pad lists of ids to the longest with ``value`` on the ``right`` or ``left`` (a
+    decoder-only model generates from left-padded prompts, so every prompt ends at the last
+    position).
+
+    Returns:
+        [B x T] int64 tensor, T the longest row's length.
+    """
+    import torch
+
+    if side not in ("left", "right"):
+        raise ValueError(f"padding side {side!r}; expected 'left' or 'right'")
+    width = max((len(row) for row in rows), default=0)
+    padded = [
+        [*row, *[value] * (width - len(row))]
+        if side == "right"
+        else [*[value] * (width - len(row)), *row]
+        for row in rows
+    ]
+    return torch.tensor(padded, dtype=torch.long)
+
+
 def pad_collate(features: Sequence[dict[str, Any]], pad_token_id: int) -> dict[str, Any]:
     """Pad a list of encoded examples into a batch.
 
     ``input_ids`` are padded with ``pad_token_id``, ``attention_mask`` with 0, list-valued
     ``labels`` with :data:`IGNORE_INDEX` (integer ``labels`` become a [B] tensor). Any other key
-    (e.g. reference strings) is passed through as a list.
+    (reference strings, a decoder-only model's ``prompt_ids``) is passed through as a list.
 
     Returns:
         ``input_ids`` and ``attention_mask`` [B x T] int64, ``labels`` [B x T'] or [B], extras.
@@ -26,9 +48,7 @@ def pad_collate(features: Sequence[dict[str, Any]], pad_token_id: int) -> dict[s
     for key in features[0]:
         values = [f[key] for f in features]
         if key in pad_values and isinstance(values[0], list):
-            width = max(len(v) for v in values)
-            rows = [v + [pad_values[key]] * (width - len(v)) for v in values]
-            batch[key] = torch.tensor(rows, dtype=torch.long)
+            batch[key] = pad_ids(values, pad_values[key])
         elif key == "labels":
             batch[key] = torch.tensor(values, dtype=torch.long)
         else:
