@@ -209,6 +209,28 @@ def _unavailable(name: str, local: Path) -> InputError:
     )
 
 
+def enable_gradient_checkpointing(model: Any) -> None:
+    """Recompute every block's activations in the backward pass instead of storing them
+    (``model.gradient_checkpointing``): training memory for activations drops from one set per
+    layer to about one layer's, for one extra forward pass per step. Non-reentrant
+    checkpointing, so gradients reach LoRA adapters inside a block whose input needs none (the
+    frozen embeddings). Active in training mode only.
+
+    Raises:
+        InputError: The model's class does not support it.
+    """
+    if not getattr(model, "supports_gradient_checkpointing", False):
+        raise InputError(
+            f"model.gradient_checkpointing=true: {type(model).__name__} does not support "
+            "gradient checkpointing; set it to false"
+        )
+    kwargs = {"use_reentrant": False}
+    if hasattr(model, "activation_checkpointing_enable"):  # its name since transformers 5.x
+        model.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+
+
 def save_model(model: Any, tokenizer: Any, out_dir: str | Path) -> Path:
     """``save_pretrained`` the model and its tokenizer into ``out_dir`` atomically (a present
     directory is complete); returns ``out_dir`` as a Path, loadable with :func:`load_model`."""

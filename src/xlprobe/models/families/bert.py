@@ -5,6 +5,9 @@ from __future__ import annotations
 from xlprobe.models.families.base import HookPoint, ModelFamily, TinyRecipe
 
 MAX_POSITIONS = 512
+ENCODER_LORA_TARGETS = ("query", "key", "value", "dense")
+"""LoRA targets of a BERT/XLM-R layer: the attention projections and every ``dense`` (attention
+output, FFN in and out; the pooler's too)."""
 
 
 def encoder_hook_points() -> dict[str, HookPoint]:
@@ -43,6 +46,7 @@ FAMILY = ModelFamily(
     model_types=("bert",),
     kind="encoder",
     hook_points=encoder_hook_points(),
+    lora_targets=ENCODER_LORA_TARGETS,
     tiny=TinyRecipe(
         tokenizer="wordpiece",
         special={

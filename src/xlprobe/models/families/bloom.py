@@ -42,6 +42,8 @@ FAMILY = ModelFamily(
         "attention_out": HookPoint(_BLOCK + r"self_attention\.dense$"),
     },
     final_norm=r"(?:^|\.)ln_f$",
+    # fused query/key/value, attention output, the MLP's two
+    lora_targets=("query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"),
     tiny=TinyRecipe(
         tokenizer="bytelevel-bpe",
         special={

@@ -11,7 +11,7 @@ head's logits by ``config.logit_scale``.
 from __future__ import annotations
 
 from xlprobe.models.families.base import ModelFamily
-from xlprobe.models.families.llama import FINAL_NORM, gated_hook_points
+from xlprobe.models.families.llama import FINAL_NORM, GATED_LORA_TARGETS, gated_hook_points
 
 FAMILY = ModelFamily(
     name="cohere",
@@ -19,5 +19,6 @@ FAMILY = ModelFamily(
     kind="decoder",
     hook_points=gated_hook_points(),
     final_norm=FINAL_NORM,
+    lora_targets=GATED_LORA_TARGETS,
     logit_scaling=lambda config, logits: logits * config.logit_scale,
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlprobe.models.families.base import ModelFamily
-from xlprobe.models.families.llama import FINAL_NORM, gated_hook_points
+from xlprobe.models.families.llama import FINAL_NORM, GATED_LORA_TARGETS, gated_hook_points
 
 
 def soft_cap(config: Any, logits: Any) -> Any:
@@ -31,5 +31,6 @@ FAMILY = ModelFamily(
     kind="decoder",
     hook_points=gated_hook_points(),
     final_norm=FINAL_NORM,
+    lora_targets=GATED_LORA_TARGETS,
     logit_scaling=soft_cap,
 )

@@ -41,6 +41,8 @@ FAMILY = ModelFamily(
         "attention_out": HookPoint(_BLOCK + r"attn\.c_proj$"),
     },
     final_norm=r"(?:^|\.)ln_f$",
+    # fused query/key/value, the attention and MLP outputs, the MLP's input (Conv1D modules)
+    lora_targets=("c_attn", "c_proj", "c_fc"),
     tiny=TinyRecipe(
         tokenizer="bytelevel-bpe",
         special={"bos_token": _END, "eos_token": _END, "unk_token": _END},

@@ -29,6 +29,9 @@ def gated_hook_points(blocks: str = r"layers") -> dict[str, HookPoint]:
     }
 
 
+GATED_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+"""LoRA targets of a Llama-style block: the attention projections and the gated MLP's three."""
+
 FINAL_NORM = r"(?:^|\.)(?:model|language_model)\.norm$|^norm$"
 """The final RMSNorm of a Llama-style model (``model.norm`` under the LM head, ``norm`` in the
 bare transformer, ``language_model.norm`` in a multimodal one)."""
@@ -65,6 +68,7 @@ FAMILY = ModelFamily(
     kind="decoder",
     hook_points=gated_hook_points(),
     final_norm=FINAL_NORM,
+    lora_targets=GATED_LORA_TARGETS,
     tiny=TinyRecipe(
         tokenizer="bytefallback-bpe",
         special={"unk_token": "<unk>", "bos_token": "<s>", "eos_token": "</s>"},

@@ -7,7 +7,12 @@ has that tokenizer and a tied unembedding (as Qwen2.5-0.5B).
 from __future__ import annotations
 
 from xlprobe.models.families.base import ModelFamily, TinyRecipe
-from xlprobe.models.families.llama import FINAL_NORM, decoder_sizes, gated_hook_points
+from xlprobe.models.families.llama import (
+    FINAL_NORM,
+    GATED_LORA_TARGETS,
+    decoder_sizes,
+    gated_hook_points,
+)
 
 SPLIT_PATTERN = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"
@@ -30,6 +35,7 @@ FAMILY = ModelFamily(
     kind="decoder",
     hook_points=gated_hook_points(),
     final_norm=FINAL_NORM,
+    lora_targets=GATED_LORA_TARGETS,
     tiny=TinyRecipe(
         tokenizer="bytelevel-bpe",
         special={"eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>"},

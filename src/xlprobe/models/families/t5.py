@@ -35,6 +35,8 @@ FAMILY = ModelFamily(
         ),
         "ffn_out": HookPoint(r"(?:^|\.)encoder\.block\.(\d+)\.layer\.1$"),
     },
+    # attention projections of both stacks (self and cross), the FFN's (wi_0/wi_1 gated in mT5)
+    lora_targets=("q", "k", "v", "o", "wi", "wi_0", "wi_1", "wo"),
     tiny=TinyRecipe(
         tokenizer="metaspace-bpe",
         special={"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"},

@@ -22,4 +22,5 @@ FAMILY = ModelFamily(
         "attention_out": HookPoint(_BLOCK + r"self_attn\.out_proj$"),
     },
     final_norm=r"(?:^|\.)model\.layer_norm$|^layer_norm$",
+    lora_targets=("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2"),
 )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from xlprobe.models.families.base import ModelFamily, TinyRecipe
-from xlprobe.models.families.bert import MAX_POSITIONS, encoder_hook_points, encoder_sizes
+from xlprobe.models.families.bert import (
+    ENCODER_LORA_TARGETS,
+    MAX_POSITIONS,
+    encoder_hook_points,
+    encoder_sizes,
+)
 
 
 def _tiny_config(tokenizer, hidden_size: int, num_layers: int, num_heads: int):
@@ -25,6 +30,7 @@ FAMILY = ModelFamily(
     model_types=("xlm-roberta",),
     kind="encoder",
     hook_points=encoder_hook_points(),
+    lora_targets=ENCODER_LORA_TARGETS,
     tiny=TinyRecipe(
         tokenizer="metaspace-bpe",
         special={
