@@ -23,7 +23,7 @@ CONF = Path(__file__).resolve().parents[2] / "conf"
 TASK_LANG = {"mt": "fr-en", "ner": "en", "sst2": "en", "pos": "en", "deps": "en", "topic": "en"}
 SPLITS = ("train", "validation", "test")
 RECIPES = sorted(p.stem for p in (CONF / "experiment").glob("paper_*.yaml"))
-# the tiny stand-in for each real model architecture
+# the tiny stand-in of each real model's family
 STAND_IN = {"mt5": "tiny_mt5", "bert": "tiny_bert", "xlmr": "tiny_xlmr"}
 _HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
@@ -102,10 +102,13 @@ def expected_examples(task: str, lang: str, split: str) -> list[Any]:
 
 def comparable(example: Any) -> Any:
     """A CoNLL-U sentence as its words' (form, UPOS, head, relation) and its multiword tokens
-    (what the UD reader must keep; line numbers and unspecified columns aside), other examples
-    as they are."""
+    (what the UD reader must keep; line numbers and unspecified columns aside), a translation
+    pair as (source, target), other examples as they are."""
     from xlprobe.data.conllu import Sentence
+    from xlprobe.data.translation import SentencePair
 
+    if isinstance(example, SentencePair):
+        return example.source, example.target
     if not isinstance(example, Sentence):
         return example
     words = [(w.form, w.upos, w.head, w.deprel) for w in example.words]
@@ -189,10 +192,10 @@ def _reset_hydra():
 def recipe_config(recipe: str, output_dir: Path, *overrides: str) -> DictConfig:
     """A paper recipe with its model swapped for the tiny stand-in of the same architecture,
     on the CPU, reading the hub snapshots; composed like ``train.py`` composes it."""
-    arch = compose_train(f"experiment={recipe}").model.arch
+    family = compose_train(f"experiment={recipe}").model.family
     cfg = compose_train(
         f"experiment={recipe}",
-        f"model={STAND_IN[arch]}",
+        f"model={STAND_IN[family]}",
         "trainer=cpu",
         "logger=csv",
         "++model.tiny.n_sentences=200",
