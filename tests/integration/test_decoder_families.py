@@ -374,15 +374,16 @@ def test_quantization_without_cuda_is_one_line(decoder_dirs):
         ModelSpec(name_or_path="x", load_in_4bit=True, load_in_8bit=True)
 
 
-def test_device_map_needs_accelerate(decoder_dirs):
-    import importlib.util
-
-    if importlib.util.find_spec("accelerate") is not None:
-        model, _ = load_model(decoder_dirs["gpt2"], "base", device_map="auto")
-        assert hasattr(model, "hf_device_map")
-        return
-    with pytest.raises(InputError, match="device_map=auto needs the accelerate package"):
-        load_model(decoder_dirs["gpt2"], "base", device_map="auto")
+def test_a_model_placed_by_device_map_gives_the_same_hidden_states(decoder_dirs):
+    placed, tokenizer = load_model(decoder_dirs["gpt2"], "base", device_map="auto")
+    plain, _ = load_model(decoder_dirs["gpt2"], "base")
+    batch = tokenizer(["der Hund läuft", "the dog runs"], return_tensors="pt", padding=True)
+    with torch.no_grad():
+        a = placed(**batch, output_hidden_states=True).hidden_states
+        b = plain(**batch, output_hidden_states=True).hidden_states
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        torch.testing.assert_close(x, y)
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def load_model(
         num_labels: Number of classes of a classification head.
         id2label: Class names of a classification head; implies ``num_labels``.
         device_map: ``auto`` (or any accelerate device map): the layers spread over the
-            available devices; needs ``accelerate``. ``None``: one device (CPU).
+            available devices (accelerate). ``None``: one device (CPU).
         quantization: ``4bit`` (NF4) or ``8bit`` weights through bitsandbytes; needs CUDA.
         dtype: ``auto`` (the checkpoint's), ``float32``, ``bfloat16`` or ``float16``;
             ``None``: the ``transformers`` default.
@@ -146,11 +146,6 @@ def _placement(
             raise InputError(f"model.dtype={dtype!r}; expected one of {', '.join(DTYPES)} or null")
         weights["dtype"] = dtype
     if device_map is not None:
-        if importlib.util.find_spec("accelerate") is None:
-            raise InputError(
-                f"model.device_map={device_map} needs the accelerate package, which is not "
-                "installed: pip install accelerate (or set model.device_map=null)"
-            )
         weights["device_map"] = device_map
     if quantization is not None:
         weights["quantization_config"] = _quantization_config(quantization)
