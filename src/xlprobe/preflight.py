@@ -5,7 +5,8 @@ second with one line naming it, not after the model and the whole dataset have b
 and tokenized. Checked, in order:
 
 - output directories (``paths.output_dir``, ``paths.cache_dir``) writable;
-- ``ckpt_path`` (training) / ``ckpt`` (probe.py) an existing file;
+- ``ckpt_path`` (training) / ``ckpt`` (probe.py) an existing file, with LoRA adapters exactly
+  when ``model.lora`` asks for them (of its rank);
 - every language of ``lang.train`` / ``lang.zero_shot`` valid for the task and covered by the data
   config (a ``data.hub`` entry and, with ``data.hub_root``, its local snapshot; or local files
   for every split);
@@ -125,6 +126,16 @@ def check_checkpoint(cfg: DictConfig, *, for_training: bool) -> None:
             f"{' / '.join(keys)}; {fix})",
             path=path,
         )
+    from xlprobe.models import model_spec
+    from xlprobe.models.lora import check_lora_state
+
+    lora = model_spec(cfg.model).lora
+    weights = {
+        key.removeprefix("model."): value
+        for key, value in checkpoint["state_dict"].items()
+        if key.startswith("model.")
+    }
+    check_lora_state(weights, None if lora is None else lora.r, path)
 
 
 def check_task_model(cfg: DictConfig) -> None:

@@ -130,10 +130,9 @@ def rescorable() -> tuple[str, ...]:
 
 def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
     """Load the task module's ``model.*`` weights from a Lightning checkpoint into ``model``
-    (a LoRA checkpoint into a model built with the run's ``model.lora``)."""
+    (a LoRA checkpoint into a model built with the run's ``model.lora``, which preflight
+    checked)."""
     import torch
-
-    from xlprobe.models.lora import check_lora_state
 
     path = Path(ckpt)
     checkpoint = torch.load(path, map_location="cpu", weights_only=False)
@@ -144,7 +143,6 @@ def _load_checkpoint_weights(model: Any, ckpt: str) -> dict[str, Any]:
     }
     if not state:
         raise InputError("no model.* weights in the checkpoint's state_dict", path=path)
-    check_lora_state(state, model, path)
     missing, unexpected = model.load_state_dict(state, strict=False)
     if unexpected or [k for k in missing if "lm_head" not in k]:
         raise InputError(

@@ -149,16 +149,17 @@ def lora_rank(state: Mapping[str, Any]) -> int | None:
     return None
 
 
-def check_lora_state(state: Mapping[str, Any], model: Any, path: Any = None) -> None:
-    """Raise one InputError line when a checkpoint's weights (``state``) and ``model`` disagree
-    on LoRA: adapters in one and not the other, or adapters of another rank.
+def check_lora_state(state: Mapping[str, Any], rank: int | None, path: Any = None) -> None:
+    """Raise one InputError line when a checkpoint's weights (``state``) and the model they
+    load into disagree on LoRA: adapters in one and not the other, or of another rank.
 
     Args:
         state: The checkpoint's model weights, keyed as in ``model.state_dict()``.
-        model: The model they load into, adapted or not by ``model.lora``.
+        rank: The rank of the adapters the model is built with (``model.lora.r``); ``None``:
+            no adapters (``model.lora=null``).
         path: The checkpoint, named in the message.
     """
-    saved, built = lora_rank(state), lora_rank(model.state_dict())
+    saved, built = lora_rank(state), rank
     if saved == built:
         return
     if built is None:
