@@ -248,3 +248,10 @@ def test_wandb_credentials(tmp_path, monkeypatch):
     netrc.unlink()
     monkeypatch.setenv("WANDB_API_KEY", "x" * 40)
     assert wandb_has_credentials()
+
+
+def test_every_family_with_a_tiny_recipe_has_its_tiny_config():
+    from xlprobe.models.families import tiny_configs
+
+    # the messages that suggest a tiny model name exactly the tiny configs there are
+    assert set(tiny_configs()) == {name for name in GROUPS["model"] if name.startswith("tiny_")}

@@ -195,12 +195,13 @@ def _unavailable(name: str, local: Path) -> InputError:
     looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
     if looks_like_path:
         return InputError(f"model.name_or_path: no such model directory {name!r}", path=local)
+    from xlprobe.models.families import tiny_configs
+
     return InputError(
         f"model.name_or_path={name!r} is not available: it is not a local directory and could "
         "not be loaded from the Hugging Face hub or its local cache (this machine may be "
-        "offline). Use a tiny model (model=tiny_mt5, tiny_bert, tiny_xlmr, tiny_llama, "
-        "tiny_gpt2, tiny_bloom or tiny_qwen2) or set model.name_or_path to a local directory "
-        "written by save_pretrained."
+        f"offline). Use a tiny model (model={'|'.join(tiny_configs())}) or set "
+        "model.name_or_path to a local directory written by save_pretrained."
     )
 
 

@@ -102,10 +102,11 @@ class ModelSpec(Options):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.name_or_path is None and self.tiny is None:
+            from xlprobe.models.families import tiny_configs
+
             raise InputError(
                 "model.name_or_path is empty: name a hub model or a local directory "
-                "(model.name_or_path=...), or pick a tiny model (model=tiny_mt5|tiny_bert|"
-                "tiny_xlmr)"
+                f"(model.name_or_path=...), or pick a tiny model (model={'|'.join(tiny_configs())})"
             )
         if self.name_or_path is None and self.family is None:
             raise InputError("model.family is null: a tiny model needs its family (model.family)")

@@ -72,6 +72,12 @@ def families() -> tuple[ModelFamily, ...]:
     return tuple(_REGISTRY.values())
 
 
+def tiny_configs() -> list[str]:
+    """The ``conf/model`` options of the tiny stand-ins, ``tiny_<family>`` for every family with
+    a :class:`~xlprobe.models.families.base.TinyRecipe` (for messages that suggest one)."""
+    return [f"tiny_{adapter.name}" for adapter in families() if adapter.tiny is not None]
+
+
 def _unknown(what: str) -> InputError:
     names = ", ".join(
         f"{f.name} ({'/'.join(f.model_types)})" for f in _REGISTRY.values() if f.model_types
