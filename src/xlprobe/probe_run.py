@@ -285,7 +285,7 @@ def probe(cfg: DictConfig) -> dict[str, float]:
     if cfg.get("dry_run"):
         log.info("dry_run=true: stopping after the preflight checks and the estimate")
         return {}
-    ranks = init_distributed()
+    ranks = init_distributed(cfg.dist_timeout_s)
     if ranks.world > 1:
         # every rank probes into rank 0's run directory; rank 0 writes the outputs
         with open_dict(cfg):

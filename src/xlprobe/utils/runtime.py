@@ -60,12 +60,15 @@ def task_wrapper(task: Callable[..., R]) -> Callable[..., R]:
     return wrapped
 
 
-def init_distributed() -> Any:
+def init_distributed(timeout_s: float = 1800) -> Any:
     """Join the torch.distributed process group that ``torchrun`` describes (``WORLD_SIZE`` > 1
     in the environment; NCCL on GPUs, gloo on CPUs), once, and return this process's
-    :class:`~xlprobe.probing.ranks.Ranks` (one process when not launched so)."""
+    :class:`~xlprobe.probing.ranks.Ranks` (one process when not launched so). A rank waits
+    ``timeout_s`` seconds for the others at a sync point before failing."""
     from xlprobe.probing.ranks import Ranks
 
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, int | float) or timeout_s <= 0:
+        raise InputError(f"dist_timeout_s={timeout_s!r}: expected a number of seconds > 0")
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         import datetime
 
@@ -76,8 +79,7 @@ def init_distributed() -> Any:
             cuda = torch.cuda.is_available()
             if cuda:
                 torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
-            # a rank waits this long for the others at a sync point of the probe round
-            timeout = datetime.timedelta(minutes=30)
+            timeout = datetime.timedelta(seconds=timeout_s)
             dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
     return Ranks.current()
 
