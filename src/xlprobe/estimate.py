@@ -49,7 +49,9 @@ probe sentences, L: the model's layers):
   ``precision=bf16``) and distance blocks (``chunk`` x K float32, by default 2^24 distances).
 
 A warning is logged when a round is expected to take over an hour or not to fit in the host's
-available memory or the device's.
+available memory or the device's, and when K leaves a CALIGN view fewer tokens per concept than
+the word types a concept needs to count (``probe.calign.min_types`` + 1: ``probe=paper``'s
+K = 600 on a corpus of a few hundred sentences).
 """
 
 from __future__ import annotations
@@ -472,6 +474,8 @@ class Estimate:
         forward_rate: The forward pass's calibrated FLOP/s.
         calibration: The K-means backend's calibrated rates.
         warnings: Lines logged as warnings.
+        upper_bound: The time and aligned views' sizes are upper bounds (``tol`` > 0 may stop
+            K-means before ``max_iter``; an aligned view holds at most its language's tokens).
     """
 
     model: ModelShape
@@ -491,6 +495,7 @@ class Estimate:
     forward_rate: float
     calibration: Calibration
     warnings: tuple[str, ...] = field(default=())
+    upper_bound: bool = False
 
     @property
     def total_seconds(self) -> float:
@@ -522,8 +527,15 @@ class Estimate:
             f"  peak memory: host {_gb(self.host_bytes)}"
             + (f", device {_gb(self.device_bytes)}" if self.device_bytes else ""),
             "  time: "
+            + ("at most " if self.upper_bound else "")
             + " + ".join(f"{phase} {_duration(s)}" for phase, s in self.seconds.items())
-            + f" = {_duration(self.total_seconds)} per round (calibrated: {rates})",
+            + f" = {_duration(self.total_seconds)} per round (calibrated: {rates})"
+            + (
+                "; an upper bound: K-means may stop before probe.max_iter (probe.tol > 0) and "
+                "aligned views hold at most their language's kept tokens"
+                if self.upper_bound
+                else ""
+            ),
         ]
         return "\n".join(lines)
 
@@ -568,7 +580,8 @@ def estimate_round(
     views = {v.name: counts[v.lang].kept for v in plan.views}
     types = {v.name: counts[v.lang].types for v in plan.views}
     sets: dict[str, tuple[int, int]] = {}
-    for name, members in plan.cluster_sets().items():
+    cluster_sets = plan.cluster_sets()
+    for name, members in cluster_sets.items():
         n = sum(views[v.name] for v in members)
         n_types = sum(types[v.name] for v in members)
         k = settings.k or min(max(2, round(n_types / settings.types_per_concept)), n)
@@ -633,6 +646,21 @@ def estimate_round(
         device += work + largest * d * 4 if kmeans_device == "cuda" else 0
 
     warnings = []
+    # CALIGN counts a concept only with more than min_types word types in it
+    needed = settings.calign.min_types + 1
+    crowded = {
+        name: n / k
+        for name, (n, k) in sets.items()
+        if len(cluster_sets[name]) == 1 and n / k < needed
+    }
+    if crowded:
+        name = min(crowded, key=crowded.get)
+        warnings.append(
+            f"K={sets[name][1]} leaves about {crowded[name]:.1f} tokens per concept in {name} "
+            f"({len(crowded)} view(s) under {needed}): few concepts can hold the more than "
+            f"probe.calign.min_types={settings.calign.min_types} word types CALIGN needs, so it "
+            "will be near 0; lower probe.k or probe more sentences"
+        )
     total = sum(seconds.values())
     if total > HOUR:
         warnings.append(
@@ -671,6 +699,7 @@ def estimate_round(
         forward_rate=forward_rate,
         calibration=kmeans,
         warnings=tuple(warnings),
+        upper_bound=settings.tol > 0 or settings.tokens == "aligned",
     )
 
 

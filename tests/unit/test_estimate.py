@@ -67,7 +67,9 @@ def _estimate(settings: ProbeSettings, shape: ModelShape = SHAPE, **kwargs):
 
 
 def _settings(**values) -> ProbeSettings:
-    return ProbeSettings.from_mapping({"languages": ["de", "fr"], "pivot": "en", "k": 2, **values})
+    # K 2 over these few tokens, with concepts that count from 2 word types on
+    base = {"languages": ["de", "fr"], "pivot": "en", "k": 2, "calign": {"min_types": 1}}
+    return ProbeSettings.from_mapping({**base, **values})
 
 
 def test_kept_occurrences_follow_the_cap_in_corpus_order():
@@ -169,6 +171,21 @@ def test_warnings_name_the_settings_to_change():
     largest = max(n for n, _ in on_gpu.sets.values())
     assert on_gpu.device_bytes > CUDA_CONTEXT_BYTES + largest * SHAPE.dim * 4
     assert any("device memory" in w and "cluster.chunk" in w for w in on_gpu.warnings)
+
+
+def test_a_k_that_leaves_calign_views_too_few_tokens_per_concept_is_named():
+    # 9 tokens of German in 3 concepts: 3 per concept, under the 6 word types a concept needs
+    crowded = _estimate(_settings(k=3, calign={"min_types": 5})).warnings
+    (line,) = [w for w in crowded if "tokens per concept" in w]
+    assert "K=3 leaves about 3.0 tokens per concept" in line and "probe.calign.min_types=5" in line
+    assert "lower probe.k" in line
+    assert _estimate(_settings(k=3, calign={"min_types": 2})).warnings == ()
+
+
+def test_the_time_is_an_upper_bound_when_kmeans_may_stop_early_or_views_are_aligned():
+    assert "at most" not in _estimate(_settings()).summary()
+    assert "time: at most" in _estimate(_settings(tol=1e-4)).summary()
+    assert "time: at most" in _estimate(_settings(tokens="aligned")).summary()
 
 
 def test_summary_names_views_backend_and_phases():
