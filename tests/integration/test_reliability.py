@@ -196,7 +196,7 @@ def test_report_html_is_not_rebuilt_from_less(tmp_path, capsys):
     runs = [tmp_path / "a", tmp_path / "b"]
     for run, extra in zip(runs, ([], ["lang.probe=[de]"]), strict=True):
         result = subprocess.run(
-            [sys.executable, str(ROOT / "probe.py"), *SHRINK,
+            [sys.executable, str(ROOT / "probe.py"), *SHRINK, "++model.tiny.pretrain_epochs=0",
              f"paths.cache_dir={tmp_path / 'cache'}", f"hydra.run.dir={run}", *extra],
             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
         )  # fmt: skip
