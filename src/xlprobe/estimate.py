@@ -1,5 +1,8 @@
 """What one probe round will keep, store, hold in memory and cost, before it runs.
 
+Why one long module: counts, shapes, calibrations and the estimate share one model of a round (the
+formulas below); split, the formulas would be spread over several files.
+
 Preflight logs an :class:`Estimate` for every run that probes (``dry_run=true`` stops after it);
 ``benchmarks/bench_paper_scale.py`` prints it next to the measurement. One round is the
 extraction of every view, K-means of every clustered set at every probed layer and seed, and

@@ -1,5 +1,8 @@
 """Zero-shot transfer against language similarity over a multirun that trains on each language.
 
+Why one long module: the matrices, similarity arrays and bootstrap share one [S x T] array layout
+and are one pipeline, read top to bottom.
+
 Method (Blaschke et al., Findings of ACL 2025, "Analyzing the Effect of Linguistic Similarity on
 Cross-Lingual Transfer: Tasks and Experimental Setups Matter"):
 

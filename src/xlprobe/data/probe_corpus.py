@@ -1,5 +1,8 @@
 """Building a multi-parallel probe corpus: pure functions from parallel rows to aligned lines.
 
+Why one long module: building, caching (locked, digest-checked) and reading a probe corpus share its
+manifest.
+
 A probe corpus (DESIGN.md, "Artifacts") is one file per language, line-aligned, one
 whitespace-tokenized sentence per line. Real data rarely comes that way: the IWSLT 2017 X–en
 sets, for instance, are bilingual, but they translate the same TED talks, so their English sides

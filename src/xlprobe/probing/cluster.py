@@ -1,5 +1,9 @@
 """K-means clustering of word occurrences into latent concepts (Mousi et al., ACL 2024, Sec. 2).
 
+Why one long module: the backend registry, the shared starts and each backend's Lloyd must agree
+option for option, and are checked side by side here (the torch engine alone is in
+cluster_torch.py).
+
 One procedure, several backends. Every backend runs Lloyd's algorithm with scikit-learn's
 meaning of the options, from starts that :func:`initial_centroids` draws the same way for all
 of them (equal seeds, equal starts):

@@ -1,5 +1,8 @@
 """Word-level activations of any Hugging Face model, streamed into an ActivationStore.
 
+Why one long module: the subword-to-word mapping, batching and streaming store writes are one loop
+whose parts share its plan (the DDP share is in extract_ranks.py).
+
 Words are the whitespace tokens of the probe corpus; the fast tokenizer's ``word_ids()`` maps
 subwords to words, and a word's vector is the vector of its last subword (NeuroX default;
 ``first`` and ``mean`` selectable), per layer, with the embedding output as layer 0 (Mousi et

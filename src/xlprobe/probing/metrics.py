@@ -1,6 +1,9 @@
 """Concept alignment (CALIGN) and concept overlap (COLAP), Mousi et al., ACL 2024, Sec. 3
 ("Exploring Alignment in Shared Cross-lingual Spaces").
 
+Why one long module: CALIGN, COLAP, dictionary coverage and the translation overlap they share
+are the paper's metric definitions, read against each other and against its rules.
+
 CALIGN(S, T): concepts are sets of word TYPES. For a source concept Cs and a target concept Ct,
 ``A(Cs, Ct) = #{ws in Cs : some wt in Ct is among the n_best translations of ws}``. Cs and Ct are
 comparable when both have more than ``min_types`` types and

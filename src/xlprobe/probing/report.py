@@ -1,5 +1,8 @@
 """The probe artifact: a long table of metric values per round, view pair and layer.
 
+Why one long module: the row key, the row and example types, their checks and their CSV reader
+and writer are the report's one schema.
+
 One :class:`ProbeRow` per value (CALIGN and COLAP of Mousi et al., ACL 2024, Sec. 3, in
 percent, and the metrics of every other probe; which metrics exist and their ranges is the
 probe registry's business, :mod:`xlprobe.probing.probes`), plus example tables

@@ -1,5 +1,8 @@
 """Token-embedding geometry: language separability, neighbour diversity, geometry similarity.
 
+Why one long module: it holds the paper's measures, each an independent pure function with its
+formula.
+
 The measures of Wen-Yi & Mimno, "Hyperpolyglot LLMs: Cross-Lingual Interpretability in Token
 Embeddings" (EMNLP 2023; code github.com/andreawwenyi/hyperpolyglot), as pure functions on
 arrays (no model, no Lightning):

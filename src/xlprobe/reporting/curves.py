@@ -1,5 +1,7 @@
 """Paper-style curves from a ProbeReport, as PNG files (matplotlib, Agg canvas, no pyplot).
 
+Why one long module: every curve shares the same row selection, band and style helpers.
+
 Mousi et al., ACL 2024, "Exploring Alignment in Shared Cross-lingual Spaces" (Sec. 3 metrics):
 CALIGN / COLAP per layer as in the paper's layer-wise figures (base model dotted, fine-tuned model
 solid for training language pairs and dashed for zero-shot pairs), each curve the mean over the

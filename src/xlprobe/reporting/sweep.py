@@ -1,5 +1,7 @@
 """Files of a sweep summary: tables, heatmaps over two swept options, error-band curves, W&B.
 
+Why one long module: each output file's writer is short, and they all read the same summary tables.
+
 ``xlprobe sweep summarize MULTIRUN_DIR`` writes into ``--out`` (default ``MULTIRUN_DIR/summary``):
 
 * ``sweep_long.csv``: :func:`xlprobe.analysis.sweep.long_table`, one row per job and metric row;

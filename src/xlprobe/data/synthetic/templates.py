@@ -1,6 +1,8 @@
 """The sentence templates of the synthetic world; :data:`TEMPLATES` is what the generator draws
 from (a template listed twice is drawn twice as often).
 
+Why one long module: it is data, ten templates with their trees in five languages.
+
 Each template takes the random generator and returns a :class:`Sentence` in every language with
 its sentiment (from its emotion or evaluative adjective) and its dependency tree: clauses joined
 by ``and`` are ``conj`` of the first clause's head, a ``because`` clause its ``advcl`` (see

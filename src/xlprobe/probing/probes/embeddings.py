@@ -1,6 +1,9 @@
 """Token-embedding geometry as probe rows: the input embeddings every round, plus language
 identity of the contextual word vectors per layer.
 
+Why one long module: the input-embedding, unembedding and per-layer language-ID rows are one probe
+with one settings block.
+
 A probe plug-in (:class:`EmbeddingsProbe`, on when ``probe.embeddings.enabled``); the
 measures are :mod:`xlprobe.probing.token_geometry`'s (Wen-Yi & Mimno, EMNLP 2023). All values
 are percentages in ``probe_report.csv`` (tabled, not drawn as curves):

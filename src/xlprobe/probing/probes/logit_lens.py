@@ -2,6 +2,9 @@
 layers predict while it translates (Wendler et al., ACL 2024, "Do Llamas Work in English?",
 Sec. 3-4).
 
+Why one long module: prompts, token sets, the lens forward pass and the rows are one method (Wendler
+et al.) that no other probe shares.
+
 A probe plug-in (:class:`LogitLensProbe`, ``probe.logit_lens``). For every ordered pair
 (source X, target Y) of probed languages (not the pivot), few-shot word-translation prompts are
 built from the round's dictionaries (:func:`word_triples`: a concept is a pivot word e with an X
