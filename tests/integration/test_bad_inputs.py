@@ -554,6 +554,26 @@ HYDRA_CASES = [
         "probe.py",
         lambda i: (["probe.k=1"], "probe.k=1: expected an integer >= 2 or null"),
     ),
+    # values of the wrong type or out of range, each named with what it takes
+    *(
+        Case(f"probe-{override}", "probe.py", lambda i, o=override, m=message: ([o], m))
+        for override, message in [
+            ("probe.k=abc", "probe.k='abc': expected an integer >= 2 or null"),
+            ("probe.k=2.5", "probe.k=2.5: expected an integer >= 2 or null"),
+            ("probe.layers=[a]", "probe.layers=['a']: expected a list, each an integer"),
+            ("probe.calign.theta=nan", "probe.calign.theta=nan: expected a finite number"),
+            ("probe.calign.n_best=1.5", "probe.calign.n_best=1.5: expected an integer >= 1"),
+            ("probe.corpus.max_sentences=-1", "probe.corpus.max_sentences=-1: expected an"),
+            ("probe.n_examples=-1", "probe.n_examples=-1: expected an integer >= 0"),
+            ("probe.tokens=some", "probe.tokens='some': expected one of all, aligned"),
+            ("dist_timeout_s=abc", "dist_timeout_s='abc': expected a number of seconds"),
+        ]
+    ),
+    Case(
+        "probe-checkpoint-is-a-text-file",
+        "probe.py",
+        lambda i: ([f"ckpt={i.afile}"], "not a PyTorch checkpoint file"),
+    ),
     Case(
         "probe-theta-above-1",
         "probe.py",
@@ -750,6 +770,19 @@ PROCESS_CASES = [
         "train-run-dir-below-a-file",
         "train.py",
         lambda i: ([f"hydra.run.dir={i.afile / 'run'}"], f"hydra.run.dir={i.afile / 'run'}"),
+    ),
+    Case(
+        "probe-unknown-group-option",
+        "probe.py",
+        lambda i: (["cluster=nonexistent"], "cluster=nonexistent: config group 'cluster' has no"),
+    ),
+    Case(
+        "probe-from-run-into-its-own-directory",
+        "probe.py",
+        lambda i: (
+            (lambda run: [f"from_run={run}", f"hydra.run.dir={run}"])(i.half_written_run()),
+            "writing it would destroy the input",
+        ),
     ),
     Case(
         "probe-multirun-bad-from-run",
