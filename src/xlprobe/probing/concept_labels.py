@@ -49,6 +49,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 KINDS = ("lexical", "semantic", "unlabelled")
 MIN_AFFIX = 3
@@ -120,10 +121,14 @@ def _shape(word: str) -> tuple[bool, bool, bool, bool]:
 
 def _shared_substring(words: Sequence[str], need: int) -> tuple[str, int] | None:
     """The substring (MIN_AFFIX..MAX_AFFIX letters) found in the most of the distinct
-    lower-cased ``words``, at least ``need``, with its count; ties: longer, then alphabetical."""
-    counts: Counter[str] = Counter()
-    for word in {w.lower() for w in words}:
-        counts.update(_substrings(word))
+    lower-cased ``words``, at least ``need``, with its count; ties: longer, then alphabetical.
+
+    Only substrings of the first ``d - need + 1`` of the ``d`` distinct words are counted: one
+    found in ``need`` words is in at least one of them (pigeonhole)."""
+    distinct = list({w.lower() for w in words})
+    first = distinct[: max(len(distinct) - need + 1, 0)]
+    candidates = frozenset().union(*map(_substrings, first))
+    counts = Counter(chain.from_iterable(_substrings(word) & candidates for word in distinct))
     if not counts or max(counts.values()) < need:
         return None
     best = [(s, c) for s, c in counts.items() if c >= need]
@@ -201,7 +206,8 @@ def semantic_labels(
     if best:
         labels.append(ConceptLabel("semantic", "translation", best))
     if categories:
-        counted = Counter(c for w, _ in types if (c := categories.get(w)) is not None)
+        counted = Counter(map(categories.get, (w for w, _ in types)))
+        counted.pop(None, None)
         if counted:
             category, count = min(counted.items(), key=lambda kv: (-kv[1], kv[0]))
             if count >= math.ceil(min_share * len(types)):
