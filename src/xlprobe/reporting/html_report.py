@@ -245,6 +245,7 @@ def build_report_data(
     aligned_out: dict[str, list[int]] = {}
     overlap_out: dict[str, list[int]] = {}
     label_names: dict[str, int] = {}
+    labelled: dict[tuple[tuple[str, str], ...], tuple[Any, ...]] = {}
     fig9: list[list[Any]] = []
     kwic: dict[int, list[tuple[str, int, int]]] = {}
     # lower-case corpus words: a title-case type whose lower case is absent is a name
@@ -280,6 +281,7 @@ def build_report_data(
                     _concept_types(cs.labels, codes),
                     words.keys,
                     label_names,
+                    labelled,
                     vocabulary=vocabulary,
                     translations=translations,
                     categories=categories,
@@ -372,6 +374,7 @@ def _labelled_concepts(
     concepts: Mapping[int, Sequence[tuple[int, int]]],
     keys: Sequence[tuple[str, str]],
     label_names: dict[str, int],
+    labelled: dict[tuple[tuple[str, str], ...], tuple[Any, ...]],
     **label_args: Any,
 ) -> tuple[list[int], dict[str, int]]:
     """The ``concepts`` entry of one set and layer (module docstring) and its concept kinds.
@@ -380,6 +383,8 @@ def _labelled_concepts(
         concepts: Concept id -> ``[(word id, count)]`` (:func:`_concept_types`).
         keys: Word id -> ``(word, lang)``.
         label_names: Label text -> index, extended with new labels.
+        labelled: Word types -> their labels, extended with new concepts (a concept of the
+            same words recurs across layers and rounds; at most one entry per concept shown).
         label_args: Passed to :func:`~xlprobe.probing.concept_labels.label_concept`.
 
     Returns:
@@ -390,7 +395,10 @@ def _labelled_concepts(
     flat: list[int] = []
     kinds = dict.fromkeys(KINDS, 0)
     for cid, types in concepts.items():
-        labels = label_concept([keys[w] for w, _ in types], **label_args)
+        words = tuple(keys[w] for w, _ in types)
+        labels = labelled.get(words)
+        if labels is None:
+            labels = labelled[words] = label_concept(words, **label_args)
         kind = concept_kind(labels)
         kinds[kind] += 1
         name = " · ".join(label.name for label in labels)
