@@ -1,5 +1,8 @@
 """``report.html``: a self-contained concept explorer of one run (no network, opens anywhere).
 
+Why one long module: the page's data (curves, concept pairs, words in context, labels) is one JSON
+document whose parts share the run's rows and cluster files; the page itself is in the template.
+
 The page (template ``report_template.html``, plain JS and inline SVG) shows the CALIGN / COLAP
 curves per layer and per round (error bands from ``ci_low``/``ci_high`` and chance levels where
 the run has them), a layer / round / pair selector, the aligned concept pairs side by side with
