@@ -195,48 +195,21 @@ def estimate_for(model, tokenizer, corpus, settings, *, device: str, name: str, 
     """The :mod:`xlprobe.estimate` of one round of ``model`` (shape of the loaded model); what
     the process holds besides the model's weights is the estimate's starting host memory."""
     import psutil
-    import torch
 
-    from xlprobe.estimate import (
-        calibrate,
-        count_language,
-        estimate_round,
-        forward_rate,
-        model_shape,
-        subwords_per_sentence,
-    )
-    from xlprobe.models.families import family_of
-    from xlprobe.probing.cluster import resolve_options
-    from xlprobe.probing.plan import plan_views
+    from xlprobe.estimate import estimate_sentences, model_shape
 
-    adapter = family_of(model)
-    per_type = settings.extraction.max_per_type
-    counts = {lang: count_language(s, per_type) for lang, s in corpus.sentences.items()}
-    subwords = {
-        lang: subwords_per_sentence(tokenizer, adapter, list(s))
-        for lang, s in corpus.sentences.items()
-    }
-    backend = resolve_options(settings.kmeans_options())
-    cuda = torch.cuda.is_available()
-    kmeans_device = "cuda" if backend == "cuml" or (backend == "torch" and cuda) else "cpu"
     shape = model_shape(model, name=name)
     on_host = 0 if device == "cuda" else shape.weight_bytes
     baseline = psutil.Process().memory_info().rss - on_host
-    return estimate_round(
-        counts,
-        plan_views(settings, adapter),
+    return estimate_sentences(
+        corpus.sentences,
         settings,
         shape,
-        subwords=subwords,
-        backend=backend,
-        kmeans_device=kmeans_device,
-        forward_rate=forward_rate(shape, round(max(subwords.values())), device),
-        kmeans=calibrate(backend),
+        tokenizer,
+        forward_device=device,
+        pooled=pooled,
         host_now=baseline,
         host_limit=baseline + psutil.virtual_memory().available,
-        device_limit=torch.cuda.get_device_properties(0).total_memory if cuda else None,
-        pooled=pooled,
-        forward_on_device=device == "cuda",
     )
 
 

@@ -765,9 +765,6 @@ def config_estimate(
     import torch
 
     from xlprobe.models import model_spec
-    from xlprobe.models.families import family
-    from xlprobe.probing.cluster import resolve_options
-    from xlprobe.probing.plan import plan_views
     from xlprobe.probing.probes import probes
 
     sentences = _probe_sentences(cfg, [*settings.languages, settings.pivot])
@@ -779,20 +776,61 @@ def config_estimate(
     if shape is None:
         log.info("No estimate: the configuration of %s is not at hand", spec.name_or_path)
         return None
+    accelerator = str((cfg.get("trainer") or {}).get("accelerator", "cpu"))
+    forward_on_device = torch.cuda.is_available() and (
+        (for_training and accelerator != "cpu") or bool(cfg.model.get("device_map"))
+    )
+    host_now, host_limit = _host_memory()
+    return estimate_sentences(
+        sentences,
+        settings,
+        shape,
+        tokenizer,
+        forward_device="cuda" if forward_on_device else "cpu",
+        pooled=any(p.enabled(settings) and p.sentence_pooling(settings) for p in probes()),
+        host_now=host_now,
+        host_limit=host_limit,
+    )
+
+
+def estimate_sentences(
+    sentences: Mapping[str, Sequence[str]],
+    settings: ProbeSettings,
+    shape: ModelShape,
+    tokenizer: Any,
+    *,
+    forward_device: str,
+    pooled: bool,
+    host_now: int,
+    host_limit: int | None,
+) -> Estimate:
+    """The estimate of one probe round over ``sentences`` (language -> probe sentences) of a
+    model of ``shape`` with its ``tokenizer``, this machine measured: the K-means backend that
+    ``settings`` resolve to here (on CUDA for cuML, and for torch where CUDA is), its
+    calibration, the forward rate on ``forward_device`` (``cpu`` or ``cuda``) and the GPU's
+    memory.
+
+    Args:
+        pooled: A probe pools sentence vectors (:func:`estimate_round`).
+        host_now: Host memory the process holds already (bytes).
+        host_limit: Host memory available to the round (bytes; ``None``: not checked).
+    """
+    import torch
+
+    from xlprobe.models.families import family
+    from xlprobe.probing.cluster import resolve_options
+    from xlprobe.probing.plan import plan_views
+
     adapter = family(shape.family)
     max_per_type = settings.extraction.max_per_type
     counts = {lang: count_language(lines, max_per_type) for lang, lines in sentences.items()}
     subwords = {
-        lang: subwords_per_sentence(tokenizer, adapter, lines) for lang, lines in sentences.items()
+        lang: subwords_per_sentence(tokenizer, adapter, list(lines))
+        for lang, lines in sentences.items()
     }
     backend = resolve_options(settings.kmeans_options())
     cuda = torch.cuda.is_available()
     kmeans_device = "cuda" if backend == "cuml" or (backend == "torch" and cuda) else "cpu"
-    accelerator = str((cfg.get("trainer") or {}).get("accelerator", "cpu"))
-    forward_on_device = cuda and (
-        (for_training and accelerator != "cpu") or bool(cfg.model.get("device_map"))
-    )
-    host_now, host_limit = _host_memory()
     return estimate_round(
         counts,
         plan_views(settings, adapter),
@@ -801,15 +839,13 @@ def config_estimate(
         subwords=subwords,
         backend=backend,
         kmeans_device=kmeans_device,
-        forward_rate=forward_rate(
-            shape, round(max(subwords.values())), "cuda" if forward_on_device else "cpu"
-        ),
+        forward_rate=forward_rate(shape, round(max(subwords.values())), forward_device),
         kmeans=calibrate(backend),
         host_now=host_now,
         host_limit=host_limit,
         device_limit=torch.cuda.get_device_properties(0).total_memory if cuda else None,
-        pooled=any(p.enabled(settings) and p.sentence_pooling(settings) for p in probes()),
-        forward_on_device=forward_on_device,
+        pooled=pooled,
+        forward_on_device=forward_device == "cuda",
     )
 
 
