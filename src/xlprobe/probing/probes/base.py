@@ -35,11 +35,37 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from xlprobe.options import Options
     from xlprobe.probing.report import ProbeReport, ProbeRow
     from xlprobe.probing.round import Round, StoredRound
+
+    RowMaker = Callable[..., ProbeRow]
+    """``make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0)``."""
+
+
+def row_maker(fields: Mapping[str, Any], side: str) -> RowMaker:
+    """``make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0)``: a row of
+    one round (``fields``: epoch, step, model_state, condition) comparing two views of one side
+    (``side_s == side_t == side``)."""
+    from xlprobe.probing.report import ProbeRow
+
+    def make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0) -> ProbeRow:
+        return ProbeRow(
+            **fields,
+            side_s=side,
+            side_t=side,
+            lang_s=lang_s,
+            lang_t=lang_t,
+            layer=layer,
+            metric=metric,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+        )
+
+    return make_row
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -59,10 +59,11 @@ import numpy as np
 from xlprobe.errors import InputError
 from xlprobe.options import Options, option
 from xlprobe.probing.plan import RoundId
-from xlprobe.probing.probes.base import Metric
+from xlprobe.probing.probes.base import Metric, row_maker
 from xlprobe.probing.report import PLAIN, ProbeReport, ProbeRow
 
 if TYPE_CHECKING:
+    from xlprobe.probing.probes.base import RowMaker
     from xlprobe.probing.round import Round, StoredRound
 
 logger = logging.getLogger(__name__)
@@ -165,31 +166,6 @@ def _single_ids(family: Any, tokenizer: Any, words: Sequence[str]) -> list[int |
         for row, owners in zip(ids, word_ids, strict=True)
     ]
     return [p[0] if len(p) == 1 else None for p in pieces]
-
-
-RowMaker = Callable[..., ProbeRow]
-"""``make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0)``."""
-
-
-def row_maker(fields: Mapping[str, Any], side: str) -> RowMaker:
-    """A :data:`RowMaker` for rows of one round (``fields``: epoch, step, model_state,
-    condition) and one side (``side_s == side_t``)."""
-
-    def make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0) -> ProbeRow:
-        return ProbeRow(
-            **fields,
-            side_s=side,
-            side_t=side,
-            lang_s=lang_s,
-            lang_t=lang_t,
-            layer=layer,
-            metric=metric,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-        )
-
-    return make_row
 
 
 def language_rows(

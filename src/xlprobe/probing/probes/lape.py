@@ -56,7 +56,7 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.options import Options, option
-from xlprobe.probing.probes.base import Metric
+from xlprobe.probing.probes.base import Metric, row_maker
 from xlprobe.probing.report import ProbeReport, ProbeRow
 
 if TYPE_CHECKING:
@@ -331,19 +331,7 @@ def lape_report(round: Round) -> ProbeReport:
             specific=selection.specific,
         )
 
-    def make_row(metric, lang_s, lang_t, layer, value, numerator=0, denominator=0) -> ProbeRow:
-        return ProbeRow(
-            **round.id.fields,
-            side_s=family.input_side,
-            lang_s=lang_s,
-            side_t=family.input_side,
-            lang_t=lang_t,
-            layer=layer,
-            metric=metric,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-        )
+    make_row = row_maker(round.id.fields, family.input_side)
 
     rows = []
     layers = sorted(set(index.layer.tolist()))

@@ -57,8 +57,8 @@ import numpy as np
 
 from xlprobe.errors import InputError
 from xlprobe.options import Options, option
-from xlprobe.probing.probes.base import Metric
-from xlprobe.probing.report import ProbeReport, ProbeRow
+from xlprobe.probing.probes.base import Metric, row_maker
+from xlprobe.probing.report import ProbeReport
 
 if TYPE_CHECKING:
     import torch
@@ -509,6 +509,7 @@ def logit_lens_report(round: Round) -> ProbeReport:
     dictionaries = round.dictionaries
     pairs = language_pairs(settings, round.settings.languages, pivot, dictionaries)
     index = prefix_index(round.tokenizer) if settings.tokens == "prefixes" else None
+    make_row = row_maker(round.id.fields, family.input_side)
     rows = []
     for source, target in pairs:
         triples = word_triples(
@@ -543,20 +544,8 @@ def logit_lens_report(round: Round) -> ProbeReport:
         }
         for metric, by_layer in values.items():
             for layer, value in zip(curves.layers, by_layer.tolist(), strict=True):
-                rows.append(
-                    ProbeRow(
-                        **round.id.fields,
-                        side_s=family.input_side,
-                        lang_s=source,
-                        side_t=family.input_side,
-                        lang_t=target,
-                        layer=layer,
-                        metric=metric,
-                        value=min(100.0, max(0.0, value)),  # float rounding
-                        numerator=0,
-                        denominator=0,
-                    )
-                )
+                # clipped to [0, 100] against float rounding
+                rows.append(make_row(metric, source, target, layer, min(100.0, max(0.0, value))))
     return ProbeReport(rows=rows, timings={"logit_lens": time.perf_counter() - tick})
 
 
